@@ -1,0 +1,3 @@
+/** Source of the current time; tests inject a fixed one. */
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { validate as validateCron } from 'node-cron';
+
+/** Runtime configuration, parsed once from the environment. Nothing else reads `process.env`. */
+export type Config = {
+  /** HTTP port. @default 3000 */
+  readonly port: number;
+  /** Interface to bind. @default '0.0.0.0' */
+  readonly host: string;
+  /** Folder holding `db.json` and its lock. @default 'data/' */
+  readonly dataDir: string;
+  /** Bearer token for admin writes. Unset: every write is refused with 401. */
+  readonly adminToken: string | undefined;
+  /** Base of the permanent links (`/t/<id>`). @default `http://localhost:<port>` */
+  readonly publicUrl: string;
+  /** Run the cron jobs in the server process. @default true (`TALKREEL_JOBS=on`) */
+  readonly jobs: boolean;
+  /** Default cron expression for recording sources. @default every 15 minutes */
+  readonly pollCron: string;
+  /** Default cron expression for blog feed crawling. @default every 30 minutes */
+  readonly crawlCron: string;
+  /** Allow outbound fetches to loopback/private addresses. @default false */
+  readonly allowPrivateNetwork: boolean;
+  /** pino level. @default 'info' */
+  readonly logLevel: string;
+  /** Token expected on the voctopublish release webhook. Unset: the webhook is refused. */
+  readonly webhookToken: string | undefined;
+  /** Outbound fetch limits. */
+  readonly fetch: { readonly timeoutMs: number; readonly maxBytes: number; readonly maxRedirects: number };
+  /** Largest accepted request body, bytes. @default 5 MiB */
+  readonly maxBodyBytes: number;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parse the environment into a frozen Config, collecting every problem before throwing once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return def;
+    if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be on/off (or true/false), got "${env[name]}"`);
+    return def;
+  };
+  const cron = (name: string, def: string): string => {
+    const raw = env[name]?.trim();
+    if (!raw) return def;
+    if (!validateCron(raw)) problems.push(`${name} is not a valid cron expression: "${raw}"`);
+    return raw;
+  };
+
+  const port = int('PORT', 3000, 0, 65535);
+  const publicUrlRaw = env.TALKREEL_PUBLIC_URL?.trim();
+  let publicUrl = `http://localhost:${port}`;
+  if (publicUrlRaw) {
+    try {
+      const u = new URL(publicUrlRaw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      publicUrl = u.toString().replace(/\/+$/, '');
+    } catch {
+      problems.push(`TALKREEL_PUBLIC_URL must be an http(s) URL, got "${publicUrlRaw}"`);
+    }
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: Config = {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(cwd, env.TALKREEL_DATA_DIR?.trim() || 'data'),
+    adminToken: env.TALKREEL_ADMIN_TOKEN?.trim() || undefined,
+    publicUrl,
+    jobs: bool('TALKREEL_JOBS', true),
+    pollCron: cron('TALKREEL_POLL_CRON', '*/15 * * * *'),
+    crawlCron: cron('TALKREEL_CRAWL_CRON', '*/30 * * * *'),
+    allowPrivateNetwork: bool('TALKREEL_ALLOW_PRIVATE_NETWORK', false),
+    logLevel,
+    webhookToken: env.TALKREEL_WEBHOOK_TOKEN?.trim() || undefined,
+    fetch: {
+      timeoutMs: int('TALKREEL_FETCH_TIMEOUT_MS', 15_000, 100, 300_000),
+      maxBytes: int('TALKREEL_FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxRedirects: 5,
+    },
+    maxBodyBytes: int('TALKREEL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

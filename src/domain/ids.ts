@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * URL-safe slug: ASCII letters/digits and single dashes, accents folded, at most `max` characters
+ * cut on a word boundary. Returns '' when nothing is left.
+ */
+export function slugify(text: string, max = 60): string {
+  const base = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (base.length <= max) return base;
+  const cut = base.slice(0, max + 1);
+  const i = cut.lastIndexOf('-');
+  return (i > 10 ? cut.slice(0, i) : base.slice(0, max)).replace(/-+$/, '');
+}
+
+/** A valid record id: the slug alphabet plus `_`, 1–120 characters, no slashes. */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,119}$/;
+
+/** Random id with a readable prefix, e.g. `src_3f9a0c1b2d4e`. */
+export function randomId(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/** Pick `base`, or `base-2`, `base-3`, … — the first that `taken` rejects not. */
+export function uniqueId(base: string, taken: (id: string) => boolean): string {
+  if (!taken(base)) return base;
+  for (let n = 2; ; n += 1) {
+    const candidate = `${base}-${n}`;
+    if (!taken(candidate)) return candidate;
+  }
+}

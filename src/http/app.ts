@@ -1,0 +1,71 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../services.ts';
+import { errorMiddleware } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { OpenAPIRegistry, type RouteDeps } from './route.ts';
+import { catalogueRoutes } from './routes/catalogue.ts';
+import { pageRoutes } from './routes/pages.ts';
+
+export type ExtraRoutes = (services: Services, deps: RouteDeps) => Router;
+
+/** Build the Koa app over the services. Never listens: `main.ts` and the tests own `listen`. */
+export function createApp(services: Services, extra: readonly ExtraRoutes[] = []): Koa {
+  const app = new Koa({ proxy: false });
+  const logger = services.logger.child({ module: 'http' });
+  const deps: RouteDeps = { adminToken: services.config.adminToken, registry: new OpenAPIRegistry() };
+
+  app.on('error', (err: unknown) => logger.error({ err }, 'koa error'));
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const id = ctx.get('x-request-id').slice(0, 100) || randomUUID();
+    ctx.set('X-Request-Id', id);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; frame-ancestors 'none'");
+    try {
+      await next();
+    } finally {
+      if (logger.isLevelEnabled('debug') || ctx.status >= 500) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger[ctx.status >= 500 ? 'error' : 'debug']({ reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
+      }
+    }
+  });
+  app.use(errorMiddleware(logger));
+  app.use(async (ctx, next) => {
+    // Raw-body routes (schedule upload) read the stream themselves.
+    if (ctx.path.endsWith('/schedule')) ctx.disableBodyParser = true;
+    await next();
+  });
+  const limit = services.config.maxBodyBytes;
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form', 'text'],
+      jsonLimit: limit,
+      formLimit: limit,
+      textLimit: limit,
+      encoding: 'utf-8',
+      onError: (err, ctx) => {
+        const status = (err as { status?: number }).status;
+        if (status === 400 && ctx.request.is('json')) {
+          throw new DomainError('BAD_JSON', `request body is not valid JSON: ${err.message}`, null, { cause: err });
+        }
+        throw err;
+      },
+    }),
+  );
+
+  for (const build of [catalogueRoutes, pageRoutes, ...extra]) {
+    const router = build(services, deps);
+    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}
+
+declare module 'koa' {
+  interface BaseContext {
+    disableBodyParser?: boolean;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Event, Talk } from '../domain/types.ts';
+
+/** API shape of a talk: the stored record plus its permanent links. */
+export function talkDto(talk: Talk, publicUrl: string) {
+  return {
+    id: talk.id,
+    eventId: talk.eventId,
+    title: talk.title,
+    subtitle: talk.subtitle ?? null,
+    aliases: talk.aliases,
+    speakers: talk.speakers,
+    start: talk.start ?? null,
+    durationMinutes: talk.durationMinutes ?? null,
+    room: talk.room ?? null,
+    track: talk.track ?? null,
+    kind: talk.kind ?? null,
+    language: talk.language ?? null,
+    abstract: talk.abstract ?? null,
+    externalIds: talk.externalIds,
+    recording: talk.recording,
+    recordings: talk.recordings,
+    removedFromScheduleAt: talk.removedFromScheduleAt ?? null,
+    createdAt: talk.createdAt,
+    updatedAt: talk.updatedAt,
+    links: { page: talkPageUrl(publicUrl, talk.id), watch: `${talkPageUrl(publicUrl, talk.id)}/watch` },
+  };
+}
+
+export function eventDto(event: Event, publicUrl: string) {
+  return {
+    id: event.id,
+    name: event.name,
+    aliases: event.aliases,
+    acronym: event.acronym ?? null,
+    city: event.city ?? null,
+    timezone: event.timezone ?? null,
+    startDate: event.startDate ?? null,
+    endDate: event.endDate ?? null,
+    url: event.url ?? null,
+    createdAt: event.createdAt,
+    updatedAt: event.updatedAt,
+    links: { page: `${publicUrl}/e/${encodeURIComponent(event.id)}` },
+  };
+}
+
+export const talkPageUrl = (publicUrl: string, id: string): string => `${publicUrl}/t/${encodeURIComponent(id)}`;
+
+/** The URL a reader should follow for a talk, or null while nothing is published. */
+export const recordingUrlOf = (talk: Talk): string | null => (talk.recording.status === 'published' ? talk.recording.url : null);

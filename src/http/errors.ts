@@ -1,0 +1,68 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from '../logger.ts';
+import { DomainError, type ErrorCode } from '../domain/errors.ts';
+
+/** The one table from error codes to HTTP statuses. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  BAD_JSON: 400,
+  NOT_FOUND: 404,
+  EVENT_NOT_FOUND: 404,
+  TALK_NOT_FOUND: 404,
+  SOURCE_NOT_FOUND: 404,
+  POST_NOT_FOUND: 404,
+  BLOG_NOT_FOUND: 404,
+  RECORDING_NOT_FOUND: 404,
+  RECORDING_PENDING: 404,
+  RECORDING_WITHDRAWN: 404,
+  NOT_RECORDED: 404,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SCHEDULE_INVALID: 422,
+  UNPROCESSABLE: 422,
+  FETCH_FAILED: 502,
+  URL_NOT_ALLOWED: 400,
+  STORE_UNAVAILABLE: 503,
+};
+
+export type ErrorBody = { error: { code: string; message: string; details: unknown } };
+
+/** Map thrown errors (domain, body parser, unknown) to the `{error:{code,message,details}}` envelope. */
+export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; expose: boolean } {
+  if (err instanceof DomainError) {
+    return { status: STATUS_BY_CODE[err.code], body: { error: { code: err.code, message: err.message, details: err.details ?? null } }, expose: true };
+  }
+  const e = err as { status?: number; statusCode?: number; type?: string; message?: string; expose?: boolean };
+  const status = e.status ?? e.statusCode;
+  if (e.type === 'entity.too.large' || status === 413) {
+    return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large', details: null } }, expose: true };
+  }
+  if (e.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: { code: 'BAD_JSON', message: `request body is not valid JSON: ${e.message ?? ''}`.trim(), details: null } }, expose: true };
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+    return { status, body: { error: { code, message: e.expose && e.message ? e.message : code.toLowerCase().replace(/_/g, ' '), details: null } }, expose: true };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: null } }, expose: false };
+}
+
+/** First middleware: renders every error as the JSON envelope, logs unexpected ones with `err`. */
+export function errorMiddleware(logger: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { code: 'NOT_FOUND', message: `no route for ${ctx.method} ${ctx.path}`, details: null } };
+      }
+    } catch (err) {
+      const { status, body, expose } = toErrorResponse(err);
+      if (!expose) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import http from 'node:http';
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createServices } from './services.ts';
+import { createApp } from './http/app.ts';
+import { seedIfEmpty } from './seed.ts';
+import { StoreCorruptError, StoreLockedError } from './store/store.ts';
+import { extraRoutes, startJobs } from './wiring.ts';
+
+/** Composition root: config → logger → store/services → HTTP → cron jobs → graceful shutdown. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`talkreel: ${(err as Error).message}\n`);
+    process.exit(err instanceof ConfigError ? 78 : 1);
+  }
+  const logger = createLogger(config.logLevel);
+  let services;
+  try {
+    services = await createServices(config, logger);
+  } catch (err) {
+    if (err instanceof StoreCorruptError || err instanceof StoreLockedError) {
+      logger.fatal({ err: { message: err.message } }, err.message);
+      process.stderr.write(`talkreel: ${err.message}\n`);
+      logger.flush();
+      process.exit(1);
+    }
+    throw err;
+  }
+  const seed = await seedIfEmpty(services);
+  if (seed.seeded) logger.info({ eventId: seed.eventId }, 'seeded demo data');
+
+  const app = createApp(services, extraRoutes);
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  logger.info({ port: typeof address === 'object' && address ? address.port : config.port, publicUrl: config.publicUrl, jobs: config.jobs }, 'talkreel listening');
+
+  const jobs = config.jobs ? startJobs(services) : undefined;
+
+  closeWithGrace({ delay: 10_000, logger: { error: (m: unknown) => logger.error(m) } }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after error');
+    else logger.info({ signal }, 'shutting down');
+    await jobs?.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await services.close();
+    logger.info('stopped');
+    logger.flush();
+  });
+}
+
+await main();

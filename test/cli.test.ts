@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { tempDir, testEnv } from './helpers/start-app.ts';
+
+const BIN = fileURLToPath(new URL('../bin/talkreel.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/schedules/', import.meta.url));
+
+/** Run the real `talkreel` bin in a child process. */
+export function talkreel(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe('CLI: talkreel import/events/talks/lookup', function () {
+  this.timeout(60_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    tmp = tempDir();
+    env = testEnv(tmp.dir);
+  });
+  after(() => tmp.cleanup());
+
+  it('imports a frab schedule.xml, creating the event the file names', async () => {
+    const r = await talkreel(['import', path.join(FIXTURES, 'oia-paris-2013.xml')], env);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/created event/);
+    const events = await talkreel(['events', '--json'], env);
+    const list = JSON.parse(events.stdout) as { id: string; talks: number }[];
+    expect(list).to.have.length(1);
+    expect(list[0]!.talks).to.be.greaterThan(3);
+  });
+
+  it('re-imports an edited copy in place (no duplicates, renamed title kept as alias)', async () => {
+    const before = JSON.parse((await talkreel(['talks', '--json'], env)).stdout) as { id: string; title: string }[];
+    const r = await talkreel(['import', path.join(FIXTURES, 'oia-paris-2013-v2.xml'), '--json'], env);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as { created: string[]; updated: string[]; removed: string[] };
+    expect(report.updated.length).to.be.greaterThan(0);
+    const after = JSON.parse((await talkreel(['talks', '--json'], env)).stdout) as { id: string; title: string; aliases: string[]; removedFromScheduleAt?: string }[];
+    expect(after.length).to.equal(before.length + report.created.length);
+    const renamed = after.filter((t) => t.aliases.some((a) => before.some((b) => b.id === t.id && b.title === a)));
+    expect(renamed.length).to.be.greaterThan(0);
+    expect(after.filter((t) => t.removedFromScheduleAt)).to.have.length(report.removed.length);
+  });
+
+  it('looks a talk up from vague text, human and --json output', async () => {
+    const human = await talkreel(['lookup', 'mcclain', 'neutron'], env);
+    expect(human.code).to.equal(0);
+    expect(human.stdout.split('\n')[0]).to.include('From Segments to Services');
+    const json = JSON.parse((await talkreel(['lookup', 'havana ice house', '--json'], env)).stdout) as { title: string }[];
+    expect(json[0]?.title).to.match(/Havana to Icehouse/);
+  });
+
+  it('fails with a one-line reason and non-zero exit on bad input', async () => {
+    const missing = await talkreel(['import', path.join(tmp.dir, 'nope.xml')], env);
+    expect(missing.code).to.not.equal(0);
+    expect(missing.stderr.trim().split('\n')).to.have.length(1);
+    const bad = await talkreel(['import', path.join(FIXTURES, 'malformed.xml')], env);
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.match(/line \d+/);
+    const unknown = await talkreel(['frobnicate'], env);
+    expect(unknown.code).to.equal(2);
+  });
+
+  it('refuses to write while another process holds the data directory', async () => {
+    fs.writeFileSync(path.join(tmp.dir, '.lock'), String(process.pid));
+    try {
+      const r = await talkreel(['import', path.join(FIXTURES, 'oia-paris-2013.xml')], env);
+      expect(r.code).to.equal(1);
+      expect(r.stderr).to.match(/locked/);
+      const read = await talkreel(['events'], env);
+      expect(read.code).to.equal(0);
+    } finally {
+      fs.rmSync(path.join(tmp.dir, '.lock'), { force: true });
+    }
+  });
+});
