@@ -5,8 +5,8 @@
  * Shape of the data:
  * - ~50 talks per event; events are named after a topic word plus a series word and a year,
  *   in a city from a fixed list, with an acronym alias;
- * - a vocabulary of ~3,000 words (~160 real technical words plus syllable-built words), drawn with a
- *   Zipf-like distribution so a few words are very frequent and most are rare;
+ * - a vocabulary of ~3,000 words (~190 real technical words plus syllable-built words), drawn with a
+ *   Zipf–Mandelbrot distribution (flattened head) so some words are frequent and most are rare;
  * - person names from ~300 first names and ~400 surnames (real names padded with syllable-built
  *   ones), also Zipf-drawn so surnames repeat realistically; 1–3 speakers per talk;
  * - titles of 3–10 words (with the odd stopword), 20% with a subtitle, ~20 tracks, abstracts of
@@ -98,14 +98,14 @@ const TITLE_STOPWORDS = ['to', 'of', 'the', 'a', 'in', 'and', 'for', 'with', 'fr
 const capitalise = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 
 /**
- * Samples indexes `0..n-1` with probability ∝ 1 / (rank + 1)^s (Zipf), by binary search over the
- * cumulative weights.
+ * Samples indexes `0..n-1` with probability ∝ 1 / (rank + 1 + q)^s (Zipf–Mandelbrot; q = 0 is Zipf),
+ * by binary search over the cumulative weights.
  */
-function zipf(n: number, s: number, random: () => number): () => number {
+function zipf(n: number, s: number, q: number, random: () => number): () => number {
   const cumulative = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    total += 1 / Math.pow(i + 1, s);
+    total += 1 / Math.pow(i + 1 + q, s);
     cumulative[i] = total;
   }
   return () => {
@@ -151,9 +151,9 @@ export function syntheticCatalogue(n: number, seed = 1): SyntheticCatalogue {
   const lastNames = [...lastSet].map(capitalise);
   const tracks = Array.from({ length: TRACK_COUNT }, (_, i) => capitalise(vocabulary[i * 7] ?? `track${i}`));
 
-  const word = zipf(vocabulary.length, 1.05, random);
-  const firstName = zipf(firstNames.length, 0.9, random);
-  const lastName = zipf(lastNames.length, 0.8, random);
+  const word = zipf(vocabulary.length, 1.05, 20, random);
+  const firstName = zipf(firstNames.length, 0.9, 0, random);
+  const lastName = zipf(lastNames.length, 0.8, 0, random);
   const vocab = (): string => vocabulary[word()] ?? '';
   const words = (count: number, stopwordRate: number): string[] =>
     Array.from({ length: count }, (_, i) => (i > 0 && random() < stopwordRate ? pick(TITLE_STOPWORDS) : vocab()));

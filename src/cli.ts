@@ -6,7 +6,9 @@ import { createServices, type Services } from './services.ts';
 import { DomainError } from './domain/errors.ts';
 import { StoreCorruptError, StoreLockedError } from './store/store.ts';
 import { recordingUrlOf } from './http/dto.ts';
-import { cliVerbs, type CliContext, type CliVerb } from './cli-verbs.ts';
+import { cliVerbs, UsageError, type CliContext, type CliVerb } from './cli-verbs.ts';
+
+export { UsageError };
 
 const USAGE = `usage: talkreel <command> [options]
 
@@ -24,10 +26,6 @@ options
 Environment: TALKREEL_DATA_DIR (default data/) and the other variables in README.md.
 Writing commands need the data directory unlocked: stop a running server first.`;
 
-/** Thrown for a usage mistake: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 type Output = { out: (s: string) => void; err: (s: string) => void };
 

@@ -1,11 +1,21 @@
 import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Services } from './services.ts';
 import type { EventInput } from './domain/catalogue.ts';
 
 /** Committed demo data: OpenStack in Action 4, Paris, 5 Dec 2013. */
-export const SEED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'seed');
+export const SEED_DIR = findSeedDir(path.dirname(fileURLToPath(import.meta.url)));
+
+/** `data/seed` of the project, whether running from `src/` (tsx) or `dist/src/` (built). */
+function findSeedDir(from: string): string {
+  for (let dir = from, i = 0; i < 4; i += 1, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'data', 'seed');
+    if (existsSync(path.join(candidate, 'event.json'))) return candidate;
+  }
+  return path.resolve(from, '..', 'data', 'seed');
+}
 
 /**
  * Load the demo event and its schedule into an empty store (first start). A store that already

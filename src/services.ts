@@ -7,6 +7,9 @@ import { LowdbStore } from './store/lowdb-store.ts';
 import { Catalogue } from './domain/catalogue.ts';
 import { CatalogueIndex } from './matcher/catalogue-index.ts';
 import { importSchedule, type ImportOptions, type ImportReport } from './schedule/import.ts';
+import { createHttpClient, type HttpClient } from './http-client.ts';
+import { RecordingPoller } from './sources/poller.ts';
+import { SourceService } from './sources/service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -16,8 +19,11 @@ export type Services = {
   readonly store: Store;
   readonly index: CatalogueIndex;
   readonly catalogue: Catalogue;
+  readonly http: HttpClient;
+  readonly poller: RecordingPoller;
+  readonly sources: SourceService;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
-  /** Flush the store and release its lock. */
+  /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
 };
 
@@ -27,6 +33,7 @@ export type ServiceOverrides = {
   readonly store?: Store;
   /** Open the store without the lock, refusing writes (read-only CLI verbs while a server runs). */
   readonly readOnly?: boolean;
+  readonly http?: HttpClient;
 };
 
 /** The composition of store, index and services over one data directory. */
@@ -36,6 +43,16 @@ export async function createServices(config: Config, logger: Logger, overrides: 
     overrides.store ?? (await LowdbStore.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
   const index = await CatalogueIndex.attach(store);
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }), index });
+  const http =
+    overrides.http ??
+    createHttpClient({
+      timeoutMs: config.fetch.timeoutMs,
+      maxBytes: config.fetch.maxBytes,
+      maxRedirects: config.fetch.maxRedirects,
+      allowPrivateNetwork: config.allowPrivateNetwork,
+    });
+  const poller = new RecordingPoller({ store, http, clock, logger: logger.child({ module: 'poller' }), index: index.talks, publicUrl: config.publicUrl });
+  const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
   return {
     config,
     logger,
@@ -43,8 +60,12 @@ export async function createServices(config: Config, logger: Logger, overrides: 
     store,
     index,
     catalogue,
+    http,
+    poller,
+    sources,
     importSchedule: (text, opts) => importSchedule({ store, clock, catalogue }, text, opts),
     async close() {
+      await poller.idle();
       index.detach();
       await store.close();
     },

@@ -1,12 +1,20 @@
 import type { Services } from './services.ts';
 import type { ExtraRoutes } from './http/app.ts';
+import { sourceRoutes } from './http/routes/sources.ts';
+import { pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 
-/** Route modules beyond the catalogue (sources, posts, webmention), added as capabilities land. */
-export const extraRoutes: readonly ExtraRoutes[] = [];
+/** Route modules beyond the catalogue, in the order they are mounted. */
+export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes];
 
 export type RunningJobs = { stop(): Promise<void> };
 
-/** Start the in-process cron jobs. */
-export function startJobs(_services: Services): RunningJobs {
-  return { stop: async () => undefined };
+/** Start the in-process cron jobs; `stop` ends the schedule and waits for the running jobs. */
+export function startJobs(services: Services): RunningJobs {
+  const scheduler = startScheduler(services, [pollRecordingsJob(services)]);
+  return {
+    async stop() {
+      await scheduler.stop();
+      await services.poller.idle();
+    },
+  };
 }

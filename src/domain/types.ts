@@ -125,6 +125,8 @@ export type Talk = {
   readonly externalIds: ExternalIds;
   readonly recording: RecordingState;
   readonly recordings: readonly Recording[];
+  /** Recording keys a person unlinked from this talk: polls never link them to it again. */
+  readonly rejectedRecordingKeys?: readonly string[] | undefined;
   /** Set when a re-import no longer lists the talk. The talk is kept, not deleted. */
   readonly removedFromScheduleAt?: string | undefined;
   readonly createdAt: string;

@@ -106,11 +106,15 @@ export type SearchStats = {
   sources: number;
   /** Sources whose postings were enumerated to find candidates. */
   sourcesEnumerated: number;
-  /** Frequent sources only used for membership tests. */
+  /** Frequent sources, only used for membership tests on candidates. */
   sourcesDeferred: number;
+  /** Rare-enough sources not enumerated because they could no longer lift a talk into the results. */
+  sourcesPruned: number;
   /** Postings entries visited while enumerating. */
   postingsVisited: number;
-  /** Distinct talks scored. */
+  /** Distinct talks reached through the enumerated postings (the candidate set). */
+  candidates: number;
+  /** Candidates fully scored (the others were skipped by their score upper bound). */
   candidatesScored: number;
   /** True when candidates came from the capped fallback (every source was frequent). */
   fallback: boolean;
@@ -152,6 +156,8 @@ export type SearchOptions = {
 
 type TalkField = Exclude<IndexField, 'event'>;
 type SequenceField = Exclude<TalkField, 'abstract'>;
+/** Internal dense talk number; reused after removal. */
+type Doc = number;
 
 const TALK_FIELDS: readonly TalkField[] = ['title', 'speaker', 'track', 'abstract'];
 const SEQUENCE_FIELDS: readonly SequenceField[] = ['title', 'speaker', 'track'];
@@ -175,15 +181,24 @@ const MIN_FUZZY_TWO_LENGTH = 8;
 const MIN_PREFIX_LENGTH = 3;
 const MIN_SPLIT_LENGTH = 5;
 const MIN_SPLIT_PART = 2;
+/** Re-check the pruning threshold only after the remaining upper bound fell by this factor. */
+const PRUNE_RECHECK_FACTOR = 0.95;
+const PHRASE_CACHE_MAX = 4096;
 const HAS_DIGIT_RE = /\p{N}/u;
+const STILL_TYPING_RE = /[\p{L}\p{N}\p{M}]$/u;
 
-const EMPTY: ReadonlySet<string> = new Set<string>();
+const EMPTY_IDS: ReadonlySet<string> = new Set<string>();
+const EMPTY_DOCS: ReadonlySet<Doc> = new Set<Doc>();
+/** Canonical string instances of the stopwords, so token sequences share them. */
+const STOPWORD_STRINGS = new Map([...STOPWORDS].map((w) => [w, w]));
 
 type TermEntry = {
-  title?: Set<string>;
-  speaker?: Set<string>;
-  track?: Set<string>;
-  abstract?: Set<string>;
+  /** The canonical instance of the term's string; token sequences and the vocabulary share it. */
+  readonly term: string;
+  title?: Set<Doc>;
+  speaker?: Set<Doc>;
+  track?: Set<Doc>;
+  abstract?: Set<Doc>;
   /** Ids of events whose name/aliases/city/acronym contain the term. */
   events?: Set<string>;
   /** Talks containing the term in at least one of their own fields. */
@@ -191,42 +206,168 @@ type TermEntry = {
 };
 
 type TalkRecord = {
-  eventId: string;
-  sequences: Record<SequenceField, string[][]>;
-  abstractTerms: string[];
+  readonly id: string;
+  readonly eventId: string;
+  readonly sequences: Readonly<Record<SequenceField, readonly (readonly string[])[]>>;
+  readonly abstractTerms: readonly string[];
 };
 
-type EventRecord = { sequences: string[][] };
+type EventRecord = { readonly sequences: readonly (readonly string[])[] };
 
-/** A postings list as the scorer sees it: talk postings, or the talks of a set of events. */
-type Source = {
+/** A postings list as the scorer sees it. */
+interface Source {
   readonly size: number;
-  has(talkId: string): boolean;
-  /** Visits talk ids in a stable order; stops when `fn` returns false. */
-  forEach(fn: (talkId: string) => boolean | void): void;
-};
+  has(doc: Doc): boolean;
+  /** Visits docs in a stable order; stops when `fn` returns false. */
+  forEach(fn: (doc: Doc) => boolean | void): void;
+}
+
+class SetSource implements Source {
+  constructor(private readonly set: ReadonlySet<Doc>) {}
+  get size(): number {
+    return this.set.size;
+  }
+  has(doc: Doc): boolean {
+    return this.set.has(doc);
+  }
+  forEach(fn: (doc: Doc) => boolean | void): void {
+    for (const doc of this.set) if (fn(doc) === false) return;
+  }
+}
+
+/** The talks of a set of events, without materialising them. */
+class EventSource implements Source {
+  readonly size: number;
+  constructor(
+    private readonly eventIds: ReadonlySet<string>,
+    private readonly docsOf: (eventId: string) => ReadonlySet<Doc>,
+    private readonly eventOf: (doc: Doc) => string | undefined,
+  ) {
+    let size = 0;
+    for (const e of eventIds) size += docsOf(e).size;
+    this.size = size;
+  }
+  has(doc: Doc): boolean {
+    const e = this.eventOf(doc);
+    return e !== undefined && this.eventIds.has(e);
+  }
+  forEach(fn: (doc: Doc) => boolean | void): void {
+    for (const e of this.eventIds) for (const doc of this.docsOf(e)) if (fn(doc) === false) return;
+  }
+}
+
+const EMPTY_SOURCE: Source = new SetSource(EMPTY_DOCS);
 
 type ScoredSource = {
-  source: Source;
-  term: number;
-  field: IndexField;
-  expansion: TermExpansion;
-  value: number;
+  /** Position in the search's source list (recorded per candidate term to explain the hit). */
+  readonly index: number;
+  readonly source: Source;
+  readonly term: number;
+  readonly field: IndexField;
+  readonly expansion: TermExpansion;
+  /** `w(q) × fieldWeight × (1 − penalty)`: what a talk in this source earns for the term. */
+  readonly value: number;
 };
 
 type QueryTerm = { text: string; expansions: Map<string, TermExpansion>; weight: number };
 
-type Candidate = { best: Float64Array; from: Int32Array };
+/**
+ * Per-search candidate accumulator: candidate slots in insertion order, flat `best`/`from` arrays of
+ * `terms` entries per slot, and the running sum of each slot's best values (`partial`), in typed
+ * arrays grown by doubling. `slotOf` is an index-wide scratch array (doc → slot, −1 when free) reset
+ * by {@link release}.
+ */
+class Candidates {
+  count = 0;
+  docs = new Int32Array(64);
+  partial = new Float64Array(64);
+  best: Float64Array;
+  from: Int32Array;
+  constructor(
+    readonly terms: number,
+    private readonly slotOf: Int32Array,
+  ) {
+    this.best = new Float64Array(64 * terms);
+    this.from = new Int32Array(64 * terms).fill(-1);
+  }
+  private grow(): void {
+    const capacity = this.docs.length * 2;
+    const docs = new Int32Array(capacity);
+    docs.set(this.docs);
+    this.docs = docs;
+    const partial = new Float64Array(capacity);
+    partial.set(this.partial);
+    this.partial = partial;
+    const best = new Float64Array(capacity * this.terms);
+    best.set(this.best);
+    this.best = best;
+    const from = new Int32Array(capacity * this.terms).fill(-1);
+    from.set(this.from);
+    this.from = from;
+  }
+  slot(doc: Doc): number {
+    let s = this.slotOf[doc] ?? -1;
+    if (s < 0) {
+      if (this.count === this.docs.length) this.grow();
+      s = this.count++;
+      this.slotOf[doc] = s;
+      this.docs[s] = doc;
+    }
+    return s;
+  }
+  credit(slot: number, s: ScoredSource): void {
+    const k = slot * this.terms + s.term;
+    const cur = this.best[k] ?? 0;
+    if (s.value > cur) {
+      this.partial[slot] = (this.partial[slot] ?? 0) + s.value - cur;
+      this.best[k] = s.value;
+      this.from[k] = s.index;
+    }
+  }
+  /** k-th largest partial score (a lower bound of the k-th best final score), 0 if fewer than k. */
+  kthPartial(k: number): number {
+    if (k <= 0 || this.count < k) return 0;
+    const heap = new Float64Array(k); // min-heap of the k largest seen
+    let size = 0;
+    for (let c = 0; c < this.count; c++) {
+      const v = this.partial[c] ?? 0;
+      if (size < k) {
+        let i = size++;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          const pv = heap[p] ?? 0;
+          if (pv <= v) break;
+          heap[i] = pv;
+          i = p;
+        }
+        heap[i] = v;
+      } else if (v > (heap[0] ?? 0)) {
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          if (l >= k) break;
+          const r = l + 1;
+          const m = r < k && (heap[r] ?? 0) < (heap[l] ?? 0) ? r : l;
+          const mv = heap[m] ?? 0;
+          if (mv >= v) break;
+          heap[i] = mv;
+          i = m;
+        }
+        heap[i] = v;
+      }
+    }
+    return heap[0] ?? 0;
+  }
+  release(): void {
+    for (let c = 0; c < this.count; c++) this.slotOf[this.docs[c] ?? 0] = -1;
+  }
+}
 
-const EMPTY_SOURCE: Source = { size: 0, has: () => false, forEach: () => undefined };
+type Ranked = { doc: Doc; id: string; raw: number; slot: number };
 
-const setSource = (set: ReadonlySet<string>): Source => ({
-  size: set.size,
-  has: (id) => set.has(id),
-  forEach: (fn) => {
-    for (const id of set) if (fn(id) === false) return;
-  },
-});
+/** Score descending, then id ascending. */
+const better = (a: { id: string; raw: number }, b: { id: string; raw: number }): boolean =>
+  a.raw > b.raw || (a.raw === b.raw && a.id < b.id);
 
 function deletions(term: string, depth: number, out: Set<string>): void {
   for (let i = 0; i < term.length; i++) {
@@ -243,9 +384,6 @@ function adjacentIn(sequences: readonly (readonly string[])[], a: string, b: str
   }
   return false;
 }
-
-const compareHits = (x: { id: string; score: number }, y: { id: string; score: number }): number =>
-  y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
 /**
  * Inverted index over talks and their events with typo, prefix and compound tolerant ranked search.
@@ -264,15 +402,25 @@ export class TalkIndex {
   private readonly fuzzyDistanceTwo: boolean;
 
   private readonly terms = new Map<string, TermEntry>();
-  private readonly talks = new Map<string, TalkRecord>();
+  private readonly docOf = new Map<string, Doc>();
+  private readonly records: (TalkRecord | undefined)[] = [];
+  private readonly freeDocs: Doc[] = [];
   private readonly events = new Map<string, EventRecord>();
-  private readonly eventTalks = new Map<string, Set<string>>();
+  private readonly eventDocs = new Map<string, Set<Doc>>();
+  private readonly eventTalkIds = new Map<string, Set<string>>();
   /** Deletion variant → vocabulary term(s) it came from. */
   private readonly deletes = new Map<string, string | string[]>();
   private sorted: string[] = [];
   private pendingVocabulary: string[] = [];
   private droppedSinceMerge = 0;
+  /** Adjacent-pair sources computed by searches; cleared on every update. */
+  private readonly phraseCache = new Map<string, Source>();
+  /** doc → candidate slot during a search, −1 otherwise. */
+  private slotOf = new Int32Array(0);
   private stats: SearchStats = TalkIndex.emptyStats();
+
+  private readonly docsOfEvent = (eventId: string): ReadonlySet<Doc> => this.eventDocs.get(eventId) ?? EMPTY_DOCS;
+  private readonly eventOfDoc = (doc: Doc): string | undefined => this.records[doc]?.eventId;
 
   /** @param opts tuning knobs, see {@link TalkIndexOptions}. */
   constructor(opts: TalkIndexOptions = {}) {
@@ -295,7 +443,9 @@ export class TalkIndex {
       sources: 0,
       sourcesEnumerated: 0,
       sourcesDeferred: 0,
+      sourcesPruned: 0,
       postingsVisited: 0,
+      candidates: 0,
       candidatesScored: 0,
       fallback: false,
     };
@@ -303,7 +453,7 @@ export class TalkIndex {
 
   /** Number of indexed talks. */
   get size(): number {
-    return this.talks.size;
+    return this.docOf.size;
   }
 
   /** Number of distinct indexed terms (talk and event fields). */
@@ -325,7 +475,7 @@ export class TalkIndex {
   upsertEvent(e: IndexedEvent): void {
     this.removeEvent(e.id);
     const texts = [e.name, ...e.aliases, e.city ?? '', e.acronym ?? ''];
-    const sequences = texts.map(tokenize).filter((seq) => seq.length > 0);
+    const sequences = texts.map((text) => this.canonicalTokens(text)).filter((seq) => seq.length > 0);
     this.events.set(e.id, { sequences });
     for (const term of new Set(sequences.flat())) {
       if (STOPWORDS.has(term)) continue;
@@ -337,59 +487,87 @@ export class TalkIndex {
   removeEvent(id: string): void {
     const record = this.events.get(id);
     if (record === undefined) return;
+    this.phraseCache.clear();
     this.events.delete(id);
     for (const term of new Set(record.sequences.flat())) {
       const entry = this.terms.get(term);
       if (entry?.events === undefined) continue;
       entry.events.delete(id);
       if (entry.events.size === 0) delete entry.events;
-      this.dropIfEmpty(term, entry);
+      this.dropIfEmpty(entry);
     }
   }
 
   /** Adds a talk, or re-indexes it from scratch if its id is already present (no stale postings). */
   upsertTalk(t: IndexedTalk): void {
     this.removeTalk(t.id);
-    const texts = [t.title, t.subtitle ?? '', ...t.aliases];
+    const doc = this.freeDocs.pop() ?? this.records.length;
+    const seqs = (texts: readonly string[]): string[][] =>
+      texts.map((text) => this.canonicalTokens(text)).filter((seq) => seq.length > 0);
+    const abstractTerms = new Set(this.canonicalTokens(t.abstract ?? ''));
+    for (const w of STOPWORDS) abstractTerms.delete(w);
     const record: TalkRecord = {
+      id: t.id,
       eventId: t.eventId,
       sequences: {
-        title: texts.map(tokenize).filter((seq) => seq.length > 0),
-        speaker: t.speakers.map((s) => tokenize(s.name)).filter((seq) => seq.length > 0),
-        track: t.track === undefined ? [] : [tokenize(t.track)].filter((seq) => seq.length > 0),
+        title: seqs([t.title, t.subtitle ?? '', ...t.aliases]),
+        speaker: seqs(t.speakers.map((s) => s.name)),
+        track: seqs([t.track ?? '']),
       },
-      abstractTerms: [...new Set(tokenize(t.abstract ?? ''))].filter((w) => !STOPWORDS.has(w)),
+      abstractTerms: [...abstractTerms],
     };
-    this.talks.set(t.id, record);
-    let inEvent = this.eventTalks.get(t.eventId);
-    if (inEvent === undefined) this.eventTalks.set(t.eventId, (inEvent = new Set()));
-    inEvent.add(t.id);
+    this.records[doc] = record;
+    this.docOf.set(t.id, doc);
+    this.eventMembership(t.eventId, t.id, doc, true);
     for (const [term, fields] of TalkIndex.termFields(record)) {
       const entry = this.entryFor(term);
       entry.talkDf++;
-      for (const f of fields) (entry[f] ??= new Set()).add(t.id);
+      for (const f of fields) (entry[f] ??= new Set()).add(doc);
     }
   }
 
   /** Removes a talk and all its postings. Unknown ids are ignored. */
   removeTalk(id: string): void {
-    const record = this.talks.get(id);
-    if (record === undefined) return;
-    this.talks.delete(id);
-    const inEvent = this.eventTalks.get(record.eventId);
-    inEvent?.delete(id);
-    if (inEvent?.size === 0) this.eventTalks.delete(record.eventId);
+    const doc = this.docOf.get(id);
+    const record = doc === undefined ? undefined : this.records[doc];
+    if (doc === undefined || record === undefined) return;
+    this.phraseCache.clear();
     for (const [term, fields] of TalkIndex.termFields(record)) {
       const entry = this.terms.get(term);
       if (entry === undefined) continue;
       entry.talkDf--;
       for (const f of fields) {
         const set = entry[f];
-        set?.delete(id);
+        set?.delete(doc);
         if (set?.size === 0) delete entry[f];
       }
-      this.dropIfEmpty(term, entry);
+      this.dropIfEmpty(entry);
     }
+    this.eventMembership(record.eventId, id, doc, false);
+    this.docOf.delete(id);
+    this.records[doc] = undefined;
+    this.freeDocs.push(doc);
+  }
+
+  private eventMembership(eventId: string, id: string, doc: Doc, add: boolean): void {
+    let docs = this.eventDocs.get(eventId);
+    let ids = this.eventTalkIds.get(eventId);
+    if (add) {
+      if (docs === undefined) this.eventDocs.set(eventId, (docs = new Set()));
+      if (ids === undefined) this.eventTalkIds.set(eventId, (ids = new Set()));
+      docs.add(doc);
+      ids.add(id);
+      return;
+    }
+    docs?.delete(doc);
+    ids?.delete(id);
+    if (docs?.size === 0) this.eventDocs.delete(eventId);
+    if (ids?.size === 0) this.eventTalkIds.delete(eventId);
+  }
+
+  /** Tokens of `text`, each replaced by its canonical string (vocabulary entry or stopword). */
+  private canonicalTokens(text: string): string[] {
+    return tokenize(text).map((w) => STOPWORD_STRINGS.get(w) ?? this.entryFor(w).term);
   }
 
   /** Distinct (term, fields) pairs of a talk; the same for indexing and removal. */
@@ -409,7 +587,8 @@ export class TalkIndex {
   private entryFor(term: string): TermEntry {
     let entry = this.terms.get(term);
     if (entry === undefined) {
-      entry = { talkDf: 0 };
+      this.phraseCache.clear();
+      entry = { term, talkDf: 0 };
       this.terms.set(term, entry);
       this.pendingVocabulary.push(term);
       this.addDeletes(term);
@@ -417,11 +596,11 @@ export class TalkIndex {
     return entry;
   }
 
-  private dropIfEmpty(term: string, entry: TermEntry): void {
+  private dropIfEmpty(entry: TermEntry): void {
     if (entry.talkDf > 0 || entry.events !== undefined) return;
     if (TALK_FIELDS.some((f) => entry[f] !== undefined)) return;
-    this.terms.delete(term);
-    this.removeDeletes(term);
+    this.terms.delete(entry.term);
+    this.removeDeletes(entry.term);
     this.droppedSinceMerge++;
   }
 
@@ -452,13 +631,12 @@ export class TalkIndex {
       if (cur === term) this.deletes.delete(d);
       else if (Array.isArray(cur)) {
         const rest = cur.filter((x) => x !== term);
-        if (rest.length === 1) this.deletes.set(d, rest[0] ?? '');
-        else this.deletes.set(d, rest);
+        this.deletes.set(d, rest.length === 1 ? (rest[0] ?? '') : rest);
       }
     }
   }
 
-  /** The vocabulary in code-unit order, merging terms added since the last call. */
+  /** The vocabulary in code-unit order, merging terms added (and dropping terms removed) since the last call. */
   private sortedVocabulary(): readonly string[] {
     if (this.pendingVocabulary.length === 0 && this.droppedSinceMerge * 4 <= this.sorted.length) {
       return this.sorted;
@@ -492,21 +670,20 @@ export class TalkIndex {
 
   /** Ids of the indexed talks of an event. */
   talkIdsForEvent(eventId: string): ReadonlySet<string> {
-    return this.eventTalks.get(eventId) ?? EMPTY;
+    return this.eventTalkIds.get(eventId) ?? EMPTY_IDS;
   }
 
   /**
-   * Talk ids whose `field` contains the exact normalised `term`. For `event` the set is built from
-   * the matching events' talks (cost proportional to the result). A two-word term `a b` returns the
-   * talks where `a` is directly followed by `b` in that field (not supported for `abstract`).
+   * Ids of the talks whose `field` contains the exact normalised `term`, built on each call (cost
+   * proportional to the result). For `event`, the talks of the events whose name etc. contain it. A
+   * two-word term `a b` returns the talks where `a` is directly followed by `b` in that field (not
+   * supported for `abstract`).
    */
   postings(term: string, field: IndexField): ReadonlySet<string> {
-    const source = this.source(term, field);
-    if (source === EMPTY_SOURCE) return EMPTY;
-    if (field !== 'event' && !term.includes(' ')) return this.terms.get(term)?.[field] ?? EMPTY;
     const out = new Set<string>();
-    source.forEach((id) => {
-      out.add(id);
+    this.source(term, field).forEach((doc) => {
+      const id = this.records[doc]?.id;
+      if (id !== undefined) out.add(id);
     });
     return out;
   }
@@ -514,22 +691,23 @@ export class TalkIndex {
   /**
    * Talks containing `term` in any field, counting the talks of events whose name etc. contain it.
    * A talk that has the term both in its own fields and in its event's is counted twice (the sum is
-   * capped at {@link size}); stopwords are not indexed and have frequency 0.
+   * capped at {@link size}); stopwords are not indexed and have frequency 0. A two-word term `a b`
+   * counts the talks where the two are adjacent.
    */
   documentFrequency(term: string): number {
     if (term.includes(' ')) {
-      const ids = new Set<string>();
+      const docs = new Set<Doc>();
       for (const f of ALL_FIELDS) {
-        this.source(term, f).forEach((id) => {
-          ids.add(id);
+        this.source(term, f).forEach((doc) => {
+          docs.add(doc);
         });
       }
-      return ids.size;
+      return docs.size;
     }
     const entry = this.terms.get(term);
     if (entry === undefined) return 0;
     let df = entry.talkDf;
-    if (entry.events !== undefined) for (const e of entry.events) df += this.talkIdsForEvent(e).size;
+    if (entry.events !== undefined) for (const e of entry.events) df += this.docsOfEvent(e).size;
     return Math.min(df, this.size);
   }
 
@@ -647,20 +825,8 @@ export class TalkIndex {
   // ---------------------------------------------------------------- sources
 
   private eventSource(eventIds: ReadonlySet<string>): Source {
-    if (eventIds.size === 0) return EMPTY_SOURCE;
-    let size = 0;
-    for (const e of eventIds) size += this.talkIdsForEvent(e).size;
-    if (size === 0) return EMPTY_SOURCE;
-    return {
-      size,
-      has: (id) => {
-        const eventId = this.talks.get(id)?.eventId;
-        return eventId !== undefined && eventIds.has(eventId);
-      },
-      forEach: (fn) => {
-        for (const e of eventIds) for (const id of this.talkIdsForEvent(e)) if (fn(id) === false) return;
-      },
-    };
+    const source = new EventSource(eventIds, this.docsOfEvent, this.eventOfDoc);
+    return source.size === 0 ? EMPTY_SOURCE : source;
   }
 
   /** Postings of an index term (or an adjacent pair `a b`) in one field, as a scorer source. */
@@ -671,16 +837,29 @@ export class TalkIndex {
       if (entry === undefined) return EMPTY_SOURCE;
       if (field === 'event') return entry.events === undefined ? EMPTY_SOURCE : this.eventSource(entry.events);
       const set = entry[field];
-      return set === undefined ? EMPTY_SOURCE : setSource(set);
+      return set === undefined ? EMPTY_SOURCE : new SetSource(set);
     }
-    const a = indexTerm.slice(0, space);
-    const b = indexTerm.slice(space + 1);
+    const key = `${field} ${indexTerm}`;
+    let cached = this.phraseCache.get(key);
+    if (cached === undefined) {
+      if (this.phraseCache.size >= PHRASE_CACHE_MAX) this.phraseCache.clear();
+      cached = this.phraseSource(indexTerm.slice(0, space), indexTerm.slice(space + 1), field);
+      this.phraseCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * Talks where `a` is directly followed by `b` in `field`: intersection of the two postings (the
+   * shorter one walked, at most the enumeration limit) verified on the stored token sequences.
+   */
+  private phraseSource(a: string, b: string, field: IndexField): Source {
     const ea = this.terms.get(a);
     const eb = this.terms.get(b);
     if (ea === undefined || eb === undefined || field === 'abstract') return EMPTY_SOURCE;
     if (field === 'event') {
       const matching = new Set<string>();
-      for (const e of ea.events ?? EMPTY) {
+      for (const e of ea.events ?? EMPTY_IDS) {
         const record = this.events.get(e);
         if (eb.events?.has(e) === true && record !== undefined && adjacentIn(record.sequences, a, b)) matching.add(e);
       }
@@ -691,12 +870,12 @@ export class TalkIndex {
     if (sa === undefined || sb === undefined) return EMPTY_SOURCE;
     const [small, large] = sa.size <= sb.size ? [sa, sb] : [sb, sa];
     if (small.size > this.enumerationLimit()) return EMPTY_SOURCE; // both halves frequent: not supported
-    const matching = new Set<string>();
-    for (const id of small) {
-      const record = this.talks.get(id);
-      if (large.has(id) && record !== undefined && adjacentIn(record.sequences[field], a, b)) matching.add(id);
+    const matching = new Set<Doc>();
+    for (const doc of small) {
+      const record = this.records[doc];
+      if (large.has(doc) && record !== undefined && adjacentIn(record.sequences[field], a, b)) matching.add(doc);
     }
-    return matching.size === 0 ? EMPTY_SOURCE : setSource(matching);
+    return matching.size === 0 ? EMPTY_SOURCE : new SetSource(matching);
   }
 
   private enumerationLimit(): number {
@@ -713,101 +892,187 @@ export class TalkIndex {
   search(query: string, opts: SearchOptions = {}): SearchHit[] {
     const stats = TalkIndex.emptyStats();
     this.stats = stats;
-    const limit = opts.limit ?? 10;
-    const minScore = opts.minScore ?? 0;
+    const limit = Math.floor(opts.limit ?? 10);
     const qterms = this.queryTerms(query, opts.prefix ?? true);
     stats.terms = qterms.length;
     if (qterms.length === 0 || this.size === 0 || limit <= 0) return [];
+    const filter = opts.eventId === undefined ? undefined : (this.eventDocs.get(opts.eventId) ?? EMPTY_DOCS);
+    if (filter?.size === 0) return [];
 
     const sources = this.scoredSources(qterms);
     stats.expansions = qterms.reduce((n, q) => n + q.expansions.size, 0);
     stats.sources = sources.length;
-
-    const filter = opts.eventId === undefined ? undefined : this.talkIdsForEvent(opts.eventId);
-    if (filter?.size === 0) return [];
-    const enumLimit = this.enumerationLimit();
-    const candidates = new Map<string, Candidate>();
-    const newCandidate = (): Candidate => ({
-      best: new Float64Array(qterms.length),
-      from: new Int32Array(qterms.length).fill(-1),
-    });
-    const credit = (candidate: Candidate, si: number): void => {
-      const s = sources[si];
-      if (s !== undefined && s.value > (candidate.best[s.term] ?? 0)) {
-        candidate.best[s.term] = s.value;
-        candidate.from[s.term] = si;
-      }
-    };
-
-    let deferred: number[] = [];
-    if (filter !== undefined && filter.size <= enumLimit) {
-      for (const id of filter) candidates.set(id, newCandidate());
-      deferred = sources.map((_, i) => i);
-    } else {
-      sources.forEach((s, si) => {
-        if (s.source.size > enumLimit) {
-          deferred.push(si);
-          return;
-        }
-        stats.sourcesEnumerated++;
-        s.source.forEach((id) => {
-          stats.postingsVisited++;
-          if (filter !== undefined && !filter.has(id)) return;
-          let c = candidates.get(id);
-          if (c === undefined) candidates.set(id, (c = newCandidate()));
-          credit(c, si);
-        });
-      });
-      if (candidates.size === 0 && deferred.length > 0) this.fallback(sources, deferred, filter, candidates, newCandidate);
-    }
-    stats.sourcesDeferred = deferred.length;
-    for (const [id, c] of candidates) for (const si of deferred) if (sources[si]?.source.has(id) === true) credit(c, si);
-    stats.candidatesScored = candidates.size;
-
     const denominator = qterms.reduce((sum, q) => sum + q.weight, 0) * this.maxWeight;
-    const scored: { id: string; score: number; c: Candidate }[] = [];
-    for (const [id, c] of candidates) {
-      const score = c.best.reduce((sum, v) => sum + v, 0) / denominator;
-      if (score > 0 && score >= minScore) scored.push({ id, score, c });
+    const floor = (opts.minScore ?? 0) * denominator;
+
+    if (this.slotOf.length < this.records.length) {
+      const grown = new Int32Array(Math.max(this.records.length, 2 * this.slotOf.length)).fill(-1);
+      grown.set(this.slotOf);
+      this.slotOf = grown;
     }
-    scored.sort(compareHits);
-    return scored.slice(0, limit).map(({ id, score, c }) => ({
-      id,
-      score,
-      matched: qterms.flatMap((q, ti) => {
-        const s = sources[c.from[ti] ?? -1];
-        return s === undefined ? [] : [{ term: q.text, field: s.field, via: s.expansion.via, indexTerm: s.expansion.indexTerm }];
-      }),
-    }));
+    const candidates = new Candidates(qterms.length, this.slotOf);
+    try {
+      const deferred = this.collectCandidates(sources, candidates, filter, limit, floor);
+      stats.sourcesDeferred = deferred.length;
+      stats.candidates = candidates.count;
+      const ranked = this.rank(candidates, deferred, qterms.length, limit, floor);
+      return ranked.map(({ id, raw, slot }) => ({
+        id,
+        score: Math.min(1, raw / denominator),
+        matched: qterms.flatMap((q, t) => {
+          const s = sources[candidates.from[slot * qterms.length + t] ?? -1];
+          return s === undefined ? [] : [{ term: q.text, field: s.field, via: s.expansion.via, indexTerm: s.expansion.indexTerm }];
+        }),
+      }));
+    } finally {
+      candidates.release();
+    }
+  }
+
+  /**
+   * Fills `candidates` from the postings of the non-frequent sources, in descending order of value,
+   * and returns the sources left for membership tests: the frequent ones, plus the tail of the rare
+   * ones once even a talk found only through them could not reach the results (MaxScore-style:
+   * the tail's best possible score is below the k-th best lower bound so far).
+   */
+  private collectCandidates(
+    sources: readonly ScoredSource[],
+    candidates: Candidates,
+    filter: ReadonlySet<Doc> | undefined,
+    limit: number,
+    floor: number,
+  ): ScoredSource[] {
+    const stats = this.stats;
+    const enumLimit = this.enumerationLimit();
+    if (filter !== undefined && filter.size <= enumLimit) {
+      for (const doc of filter) candidates.slot(doc);
+      return [...sources];
+    }
+    const deferred: ScoredSource[] = [];
+    const enumerable: ScoredSource[] = [];
+    for (const s of sources) (s.source.size > enumLimit ? deferred : enumerable).push(s);
+    enumerable.sort((a, b) => b.value - a.value || a.index - b.index);
+
+    // bound[j]: best score a talk can get from enumerable[j..] and the deferred sources alone
+    const suffixMax = new Float64Array(candidates.terms);
+    for (const s of deferred) suffixMax[s.term] = Math.max(suffixMax[s.term] ?? 0, s.value);
+    const bound = new Float64Array(enumerable.length + 1);
+    for (let j = enumerable.length; j >= 0; j--) {
+      const s = enumerable[j];
+      if (s !== undefined) suffixMax[s.term] = Math.max(suffixMax[s.term] ?? 0, s.value);
+      bound[j] = suffixMax.reduce((sum, v) => sum + v, 0);
+    }
+
+    let checkedAt = Infinity;
+    for (let j = 0; j < enumerable.length; j++) {
+      const b = bound[j] ?? 0;
+      if ((candidates.count >= limit || floor > 0) && b < checkedAt * PRUNE_RECHECK_FACTOR) {
+        checkedAt = b;
+        if (b < Math.max(floor, candidates.kthPartial(limit))) {
+          stats.sourcesPruned = enumerable.length - j;
+          deferred.push(...enumerable.slice(j));
+          break;
+        }
+      }
+      const s = enumerable[j];
+      if (s === undefined) continue;
+      stats.sourcesEnumerated++;
+      s.source.forEach((doc) => {
+        stats.postingsVisited++;
+        if (filter === undefined || filter.has(doc)) candidates.credit(candidates.slot(doc), s);
+      });
+    }
+    if (candidates.count === 0 && deferred.length > 0) this.fallback(deferred, candidates, filter);
+    return deferred;
   }
 
   /** Every source is frequent: candidates are the first postings of the smallest one (capped). */
-  private fallback(
-    sources: readonly ScoredSource[],
-    deferred: readonly number[],
-    filter: ReadonlySet<string> | undefined,
-    candidates: Map<string, Candidate>,
-    newCandidate: () => Candidate,
-  ): void {
+  private fallback(deferred: readonly ScoredSource[], candidates: Candidates, filter: ReadonlySet<Doc> | undefined): void {
     let smallest: ScoredSource | undefined;
-    for (const si of deferred) {
-      const s = sources[si];
-      if (s !== undefined && (smallest === undefined || s.source.size < smallest.source.size)) smallest = s;
-    }
+    for (const s of deferred) if (smallest === undefined || s.source.size < smallest.source.size) smallest = s;
     if (smallest === undefined) return;
     this.stats.fallback = true;
-    const cap = this.fallbackCandidates;
-    smallest.source.forEach((id) => {
+    smallest.source.forEach((doc) => {
       this.stats.postingsVisited++;
-      if (filter === undefined || filter.has(id)) candidates.set(id, newCandidate());
-      return candidates.size < cap;
+      if (filter === undefined || filter.has(doc)) candidates.slot(doc);
+      return candidates.count < this.fallbackCandidates;
     });
+  }
+
+  /**
+   * Completes candidates' scores with the deferred sources and keeps the best `limit`. Candidates
+   * are visited by decreasing upper bound (partial score + the most each term could still gain from
+   * deferred sources), so the walk stops as soon as the next upper bound cannot beat the current
+   * k-th best. For each term, deferred sources are tried best value first: the first one containing
+   * the talk gives the term's best value.
+   */
+  private rank(candidates: Candidates, deferred: readonly ScoredSource[], terms: number, limit: number, floor: number): Ranked[] {
+    const byTerm: ScoredSource[][] = Array.from({ length: terms }, () => []);
+    for (const s of deferred) byTerm[s.term]?.push(s);
+    for (const list of byTerm) list.sort((a, b) => b.value - a.value || a.index - b.index);
+    const maxDeferred = byTerm.map((list) => list[0]?.value ?? 0);
+    const termOrder = maxDeferred.map((_, t) => t).sort((x, y) => (maxDeferred[y] ?? 0) - (maxDeferred[x] ?? 0) || x - y);
+
+    // upper bounds; candidates that cannot beat the k-th best lower bound are dropped before sorting
+    const lowerBound = Math.max(floor, candidates.kthPartial(limit));
+    const upper = new Float64Array(candidates.count);
+    const order: number[] = [];
+    for (let slot = 0; slot < candidates.count; slot++) {
+      const base = slot * terms;
+      let u = candidates.partial[slot] ?? 0;
+      for (let t = 0; t < terms; t++) u += Math.max(0, (maxDeferred[t] ?? 0) - (candidates.best[base + t] ?? 0));
+      upper[slot] = u;
+      if (u >= lowerBound && u > 0) order.push(slot);
+    }
+    order.sort((x, y) => (upper[y] ?? 0) - (upper[x] ?? 0) || x - y);
+
+    const top: Ranked[] = [];
+    let scored = 0;
+    for (const slot of order) {
+      const bound = upper[slot] ?? 0;
+      const worst = top.length === limit ? (top[limit - 1]?.raw ?? 0) : 0;
+      if (bound <= 0 || bound < floor || bound < worst) break; // sorted: nothing later can do better
+      const doc = candidates.docs[slot] ?? -1;
+      const base = slot * terms;
+      scored++;
+      let remaining = bound - (candidates.partial[slot] ?? 0);
+      let abandoned = false;
+      for (const t of termOrder) {
+        const gain = Math.max(0, (maxDeferred[t] ?? 0) - (candidates.best[base + t] ?? 0));
+        if (gain === 0) continue;
+        for (const s of byTerm[t] ?? []) {
+          if (s.value <= (candidates.best[base + t] ?? 0)) break;
+          if (s.source.has(doc)) {
+            candidates.credit(slot, s);
+            break;
+          }
+        }
+        remaining -= gain;
+        const reachable = (candidates.partial[slot] ?? 0) + remaining;
+        if (reachable < worst || reachable < floor) {
+          abandoned = true;
+          break;
+        }
+      }
+      const raw = candidates.partial[slot] ?? 0;
+      if (abandoned || raw <= 0 || raw < floor) continue;
+      const hit: Ranked = { doc, id: this.records[doc]?.id ?? '', raw, slot };
+      if (top.length === limit && !better(hit, top[limit - 1] ?? hit)) continue;
+      let i = top.length === limit ? limit - 1 : top.length;
+      top[i] = hit;
+      for (; i > 0 && better(hit, top[i - 1] ?? hit); i--) {
+        top[i] = top[i - 1] ?? hit;
+        top[i - 1] = hit;
+      }
+    }
+    this.stats.candidatesScored = scored;
+    return top;
   }
 
   /** Non-stopword, de-duplicated query terms with their expansions and weights. */
   private queryTerms(query: string, allowPrefix: boolean): QueryTerm[] {
     const tokens = tokenize(query);
-    const typingLast = allowPrefix && /[\p{L}\p{N}\p{M}]$/u.test(query);
+    const typingLast = allowPrefix && STILL_TYPING_RE.test(query);
     const byText = new Map<string, QueryTerm>();
     tokens.forEach((tok, pos) => {
       if (STOPWORDS.has(tok)) return;
@@ -819,7 +1084,7 @@ export class TalkIndex {
     for (let i = 0; i + 1 < tokens.length; i++) {
       const a = byText.get(tokens[i] ?? '');
       const b = byText.get(tokens[i + 1] ?? '');
-      if (a === undefined || b === undefined) continue;
+      if (a === undefined || b === undefined || a === b) continue;
       const joined = a.text + b.text;
       if (!this.terms.has(joined)) continue;
       const e: TermExpansion = { indexTerm: joined, via: 'compound', penalty: PENALTY_COMPOUND };
@@ -850,7 +1115,7 @@ export class TalkIndex {
           const source = this.source(expansion.indexTerm, field);
           if (source.size === 0) continue;
           const value = q.weight * this.weights[field] * (1 - expansion.penalty);
-          out.push({ source, term, field, expansion, value });
+          out.push({ index: out.length, source, term, field, expansion, value });
         }
       }
     });

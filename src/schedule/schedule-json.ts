@@ -217,7 +217,7 @@ export function parseScheduleJson(text: string): ImportedSchedule {
     raw = JSON.parse(source);
   } catch (error) {
     const location = jsonSyntaxErrorLocation(source, error);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
     throw new ScheduleParseError(`Invalid schedule JSON at line ${location.line}, column ${location.column}: ${reason}`, location, {
       cause: error,
     });

@@ -1,0 +1,85 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Services } from '../src/services.ts';
+import { pollRecordings } from './poll-recordings.ts';
+
+export type JobDefinition = {
+  readonly name: string;
+  /** Cron expressions this job runs on, recomputed when its configuration changes. */
+  schedules(): Promise<readonly string[]>;
+  run(schedule: string, signal: AbortSignal): Promise<unknown>;
+};
+
+export type Scheduler = {
+  /** Re-read the schedules (a source or blog was added or removed) and (re)create tasks. */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Register node-cron tasks: one per job and distinct cron expression, UTC, no overlap. Each tick
+ * calls the same job function the CLI and the tests call.
+ */
+export function startScheduler(services: Services, jobs: readonly JobDefinition[]): Scheduler {
+  const logger = services.logger.child({ module: 'scheduler' });
+  const tasks = new Map<string, ScheduledTask>();
+  const abort = new AbortController();
+  let syncing: Promise<void> = Promise.resolve();
+
+  const syncNow = async (): Promise<void> => {
+    const wanted = new Map<string, { job: JobDefinition; schedule: string }>();
+    for (const job of jobs) for (const schedule of await job.schedules()) wanted.set(`${job.name}@${schedule}`, { job, schedule });
+    for (const [key, task] of tasks) {
+      if (!wanted.has(key)) {
+        await task.destroy();
+        tasks.delete(key);
+      }
+    }
+    for (const [key, { job, schedule }] of wanted) {
+      if (tasks.has(key)) continue;
+      const task = cron.schedule(
+        schedule,
+        async () => {
+          const log = logger.child({ job: job.name, schedule });
+          try {
+            const result = await job.run(schedule, abort.signal);
+            log.info({ result }, 'job run finished');
+          } catch (err) {
+            log.error({ err }, 'job run failed');
+          }
+        },
+        { name: key, timezone: 'UTC', noOverlap: true, maxRandomDelay: 5_000 },
+      );
+      task.on('execution:overlap', () => logger.warn({ task: key }, 'previous run still going; tick skipped'));
+      task.on('execution:failed', (ctx) => logger.error({ task: key, err: ctx.execution?.error }, 'task failed'));
+      tasks.set(key, task);
+    }
+  };
+
+  const unsubscribe = services.store.onCommit(({ changes }) => {
+    const touched = changes.put?.sources?.length || changes.delete?.sources?.length || changes.put?.blogs?.length || changes.delete?.blogs?.length;
+    if (touched) syncing = syncing.then(syncNow).catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
+  });
+  syncing = syncNow().catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
+
+  return {
+    sync: () => (syncing = syncing.then(syncNow)),
+    async stop() {
+      unsubscribe();
+      abort.abort();
+      await syncing;
+      for (const task of tasks.values()) await task.destroy();
+      tasks.clear();
+    },
+  };
+}
+
+/** The recording poll job: due sources of one cron expression, skipped while a run is going. */
+export function pollRecordingsJob(services: Services): JobDefinition {
+  return {
+    name: 'poll-recordings',
+    async schedules() {
+      return [...new Set((await services.store.list('sources')).map((s) => s.schedule))];
+    },
+    run: (schedule, signal) => pollRecordings(services, { selection: { kind: 'due', schedule }, skipIfRunning: true, signal }),
+  };
+}
