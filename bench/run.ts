@@ -56,6 +56,8 @@ function machine(quick: boolean): object {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     totalMemGb: round(os.totalmem() / 2 ** 30, 1),
     date: new Date().toISOString(),
+    /** Other load on the machine skews results: 1-minute load average at start (and at the end, below). */
+    loadAvg1mAtStart: round(os.loadavg()[0] ?? 0, 2),
     quick,
   };
 }
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
       output[name] = { error: err instanceof Error ? err.message : String(err) };
     }
   }
-  (output['machine'] as Record<string, unknown>)['totalSec'] = round((performance.now() - started) / 1000, 1);
+  const m = output['machine'] as Record<string, unknown>;
+  m['loadAvg1mAtEnd'] = round(os.loadavg()[0] ?? 0, 2);
+  m['totalSec'] = round((performance.now() - started) / 1000, 1);
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   if (failed) process.exitCode = 1;
 }

@@ -87,3 +87,44 @@ describe('CLI: talkreel import/events/talks/lookup', function () {
     }
   });
 });
+
+describe('CLI: sources add + poll --once on the demo event (issue 3 done-when)', function () {
+  this.timeout(60_000);
+  it('marks exactly the three recordings of a local feed published', async () => {
+    const { startFakeServer } = await import('./helpers/fake-server.ts');
+    const { DEMO_VIDEOS, youtubeFeed } = await import('./helpers/feeds.ts');
+    const { startApp } = await import('./helpers/start-app.ts');
+    const { seedIfEmpty } = await import('../src/seed.ts');
+    const tmp = tempDir();
+    const env = testEnv(tmp.dir);
+    const feed = await startFakeServer((_q, res) => {
+      res.setHeader('content-type', 'application/atom+xml');
+      res.end(youtubeFeed(DEMO_VIDEOS));
+    });
+    try {
+      // seed the demo data the way `npm start` does on first start
+      const seeder = await startApp({ dataDir: tmp.dir });
+      await seedIfEmpty(seeder.services);
+      await seeder.close();
+      const add = await talkreel(['sources', 'add', '--event', 'openstack-in-action-paris-2013', '--kind', 'youtube', '--url', `${feed.url}/feeds/videos.xml?channel_id=UCdemo`], env);
+      expect(add.code, add.stderr).to.equal(0);
+      const poll = await talkreel(['poll', '--once'], env);
+      expect(poll.code, poll.stderr).to.equal(0);
+      expect(poll.stdout).to.match(/3 talks newly published/);
+      const talks = JSON.parse((await talkreel(['talks', '--event', 'openstack-in-action-paris-2013', '--json'], env)).stdout) as { title: string; recording: { status: string; url?: string } }[];
+      const published = talks.filter((t) => t.recording.status === 'published').map((t) => [t.title, t.recording.url]);
+      expect(published).to.have.deep.members([
+        ['The Open Cloud: Why Openness Wins', 'https://www.youtube.com/watch?v=vidCormier003'],
+        ['Havana to Icehouse', 'https://www.youtube.com/watch?v=vidHavana0002'],
+        ['From Segments to Services, a Dive into OpenStack Networking', 'https://www.youtube.com/watch?v=vidSegments01'],
+      ]);
+      const unmatched = await talkreel(['unmatched', '--event', 'openstack-in-action-paris-2013'], env);
+      expect(unmatched.stdout).to.include('Cooking with cast iron');
+      const sources = await talkreel(['sources'], env);
+      expect(sources.stdout).to.match(/3\/6 matched/);
+    } finally {
+      await feed.close();
+      tmp.cleanup();
+    }
+  });
+});
