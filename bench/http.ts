@@ -19,6 +19,7 @@
  * generator and the server compete for CPU (see `machine.cpus`), which caps both equally.
  */
 import { isDeepStrictEqual } from 'node:util';
+import os from 'node:os';
 import path from 'node:path';
 import type { Result } from 'autocannon';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
@@ -53,6 +54,8 @@ type RoundResult = {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** 1-minute load average when the round ended: other processes on the machine skew the numbers. */
+  loadAvg1m: number;
 };
 
 async function startServer(mode: Mode, dataDir: string): Promise<{ url: string; talks: number; stop: () => Promise<void> }> {
@@ -89,6 +92,7 @@ function summarise(r: Result): RoundResult {
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    loadAvg1m: round(os.loadavg()[0] ?? 0, 2),
   };
 }
 

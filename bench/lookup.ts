@@ -18,8 +18,9 @@
  *   a build also merges the sorted vocabulary (lazy); it is reported separately as `firstSearchMs`.
  *   One untimed warm-up build (1k talks) runs first so the measured builds are not paying for JIT.
  * - Scaling: the SAME query set (derived from the first 1,000 talks, present in every size) is run on
- *   the 1k, 10k and 100k indexes; a true index keeps the median roughly flat. `candidatesScored` comes
- *   from `TalkIndex.lastSearchStats`.
+ *   the 1k, 10k and 100k indexes; a true index keeps the median roughly flat. Counters
+ *   (`candidates`, `candidatesScored`, `postingsVisited`, `fallback`) come from
+ *   `TalkIndex.lastSearchStats`, read defensively (only those the index exposes are reported).
  */
 import { TalkIndex } from '../src/matcher/talk-index.ts';
 import { STOPWORDS } from '../src/matcher/normalize.ts';
@@ -122,7 +123,22 @@ function build(cat: SyntheticCatalogue): { index: TalkIndex; buildMs: number; fi
   return { index, buildMs, firstSearchMs: since(t1) };
 }
 
-type Sample = { kind: QueryKind; ms: number; candidates: number; fallback: boolean; rank: number };
+/** Counters of `TalkIndex.lastSearchStats` reported, when the index exposes them. */
+const COUNTERS = ['candidates', 'candidatesScored', 'postingsVisited'] as const;
+type Counter = (typeof COUNTERS)[number];
+
+type Sample = { kind: QueryKind; ms: number; counters: Partial<Record<Counter, number>>; fallback: boolean; rank: number };
+
+/** The numeric counters of the last search (read defensively: the stats shape may evolve). */
+function countersOf(index: TalkIndex): Partial<Record<Counter, number>> {
+  const stats = index.lastSearchStats as unknown as Readonly<Record<string, unknown>>;
+  const out: Partial<Record<Counter, number>> = {};
+  for (const key of COUNTERS) {
+    const v = stats[key];
+    if (typeof v === 'number') out[key] = v;
+  }
+  return out;
+}
 
 /** One untimed warm-up pass, then one timed pass. `rank` is the 1-based rank of the source talk, 0 if absent. */
 function run(index: TalkIndex, queries: readonly LookupQuery[]): Sample[] {
@@ -132,21 +148,31 @@ function run(index: TalkIndex, queries: readonly LookupQuery[]): Sample[] {
     const t0 = performance.now();
     const hits = index.search(q.text, { limit: 10 });
     const elapsed = performance.now() - t0;
-    const stats = index.lastSearchStats;
     samples.push({
       kind: q.kind,
       ms: elapsed,
-      candidates: stats.candidatesScored,
-      fallback: stats.fallback,
+      counters: countersOf(index),
+      fallback: (index.lastSearchStats as { fallback?: unknown }).fallback === true,
       rank: hits.findIndex((h) => h.id === q.sourceId) + 1,
     });
   }
   return samples;
 }
 
+/** Median / p99 / max per exposed counter. */
+function counterSummary(samples: readonly Sample[]): Partial<Record<Counter, { median: number; p99: number; max: number }>> {
+  const out: Partial<Record<Counter, { median: number; p99: number; max: number }>> = {};
+  for (const key of COUNTERS) {
+    const values = samples.map((s) => s.counters[key]).filter((v): v is number => v !== undefined);
+    if (values.length === samples.length && values.length > 0) {
+      out[key] = { median: median(values), p99: percentile(values, 99), max: Math.max(...values) };
+    }
+  }
+  return out;
+}
+
 function summary(samples: readonly Sample[]) {
   const times = samples.map((s) => s.ms);
-  const cands = samples.map((s) => s.candidates);
   const frac = (f: (s: Sample) => boolean): number => round(samples.filter(f).length / Math.max(1, samples.length), 3);
   return {
     queries: samples.length,
@@ -156,7 +182,7 @@ function summary(samples: readonly Sample[]) {
     maxMs: ms(Math.max(...times)),
     top1: frac((s) => s.rank === 1),
     top5: frac((s) => s.rank >= 1 && s.rank <= 5),
-    candidatesScored: { median: median(cands), p99: percentile(cands, 99), max: Math.max(...cands) },
+    searchStats: counterSummary(samples),
     fallbackFraction: frac((s) => s.fallback),
   };
 }
@@ -186,8 +212,7 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
       buildMs: ms(buildMs),
       medianMs: s.medianMs,
       p99Ms: s.p99Ms,
-      candidatesScoredMedian: s.candidatesScored.median,
-      candidatesScoredP99: s.candidatesScored.p99,
+      ...Object.fromEntries(Object.entries(s.searchStats).flatMap(([k, v]) => [[`${k}Median`, v.median], [`${k}P99`, v.p99]])),
       top1: s.top1,
       top5: s.top5,
     });
@@ -199,7 +224,8 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
       const byKind = Object.fromEntries(
         QUERY_KINDS.map((kind) => {
           const k = summary(samples.filter((x) => x.kind === kind));
-          return [kind, { queries: k.queries, medianMs: k.medianMs, p99Ms: k.p99Ms, top1: k.top1, top5: k.top5, candidatesScoredMedian: k.candidatesScored.median }];
+          const counters = Object.fromEntries(Object.entries(k.searchStats).map(([key, v]) => [`${key}Median`, v.median]));
+          return [kind, { queries: k.queries, medianMs: k.medianMs, p99Ms: k.p99Ms, top1: k.top1, top5: k.top5, ...counters }];
         }),
       );
       main = {
@@ -225,7 +251,12 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
       note: 'same query set (derived from the first 1,000 talks) against nested catalogues of growing size',
       sizes: scaling,
       [`medianRatio${last?.talks}To${first?.talks}`]: ratio('medianMs'),
-      [`candidatesRatio${last?.talks}To${first?.talks}`]: ratio('candidatesScoredMedian'),
+      ...Object.fromEntries(
+        COUNTERS.filter((k) => first?.[`${k}Median`] !== undefined).map((k) => [
+          `${k}MedianRatio${last?.talks}To${first?.talks}`,
+          ratio(`${k}Median`),
+        ]),
+      ),
     },
   };
 }

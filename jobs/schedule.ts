@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from '../src/services.ts';
 import { pollRecordings } from './poll-recordings.ts';
+import { crawlPosts } from './crawl-posts.ts';
 
 export type JobDefinition = {
   readonly name: string;
@@ -81,5 +82,16 @@ export function pollRecordingsJob(services: Services): JobDefinition {
       return [...new Set((await services.store.list('sources')).map((s) => s.schedule))];
     },
     run: (schedule, signal) => pollRecordings(services, { selection: { kind: 'due', schedule }, skipIfRunning: true, signal }),
+  };
+}
+
+/** The blog crawl job: due blogs of one cron expression, skipped while a crawl is going. */
+export function crawlPostsJob(services: Services): JobDefinition {
+  return {
+    name: 'crawl-posts',
+    async schedules() {
+      return [...new Set((await services.store.list('blogs')).map((b) => b.schedule))];
+    },
+    run: (schedule) => crawlPosts(services, { due: true, schedule, skipIfRunning: true }),
   };
 }

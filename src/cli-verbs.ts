@@ -108,3 +108,79 @@ export const cliVerbs: CliVerb[] = [
     },
   },
 ];
+
+/** Verbs of recap posts: mention detection, submission, blogs and crawling. */
+cliVerbs.push(
+  {
+    name: 'mentions',
+    usage: 'mentions <file|-> [--event <id>]                  the talks a post (HTML, Markdown or text) mentions',
+    writes: false,
+    options: { event: { type: 'string' } },
+    async run({ services, args, values, print }) {
+      const file = args[0];
+      if (!file) throw new UsageError('mentions needs a file (or - for standard input)');
+      const { readInput } = await import('./cli-input.ts');
+      const body = await readInput(file);
+      const isHtml = /\.x?html?$/i.test(file) || /^\s*(<!doctype html|<html|<article|<body|<div|<p[\s>])/i.test(body);
+      const mentions = await services.posts.detect({ ...(isHtml ? { html: body } : { text: body }), eventId: str(values.event) });
+      const rows = await Promise.all(
+        mentions.map(async (m) => ({ ...m, title: (await services.store.get('talks', m.talkId))?.title ?? null })),
+      );
+      print(rows, () =>
+        rows.length === 0
+          ? 'no mentions'
+          : rows.map((m) => `${m.confidence.toFixed(2)}\t${m.talkId}\t${m.title ?? ''}\t[${m.evidence.join('+')}] "${m.snippet.replace(/\s+/g, ' ').slice(0, 80)}" @${m.start}-${m.end}`).join('\n'),
+      );
+    },
+  },
+  {
+    name: 'posts add',
+    usage: 'posts add <url> [--event <id>]                    fetch a recap post and link it to the talks it mentions',
+    writes: true,
+    options: { event: { type: 'string' } },
+    async run({ services, args, values, print }) {
+      const url = args[0];
+      if (!url) throw new UsageError('posts add needs a URL');
+      const r = await services.posts.submitUrl(url, 'submitted', { eventId: str(values.event) });
+      print(r, () => `${r.status} ${r.post.id}: ${r.post.title ?? r.post.url ?? ''}\n${r.post.mentions.map((m) => `  ${m.confidence.toFixed(2)}\t${m.talkId}\t[${m.evidence.join('+')}]`).join('\n') || '  no mentions'}`);
+    },
+  },
+  {
+    name: 'blogs add',
+    usage: "blogs add <feedUrl> [--schedule <cron>]           register a blog's feed to crawl for recaps",
+    writes: true,
+    options: { schedule: { type: 'string' } },
+    async run({ services, args, values, print }) {
+      const feedUrl = args[0];
+      if (!feedUrl) throw new UsageError('blogs add needs a feed URL');
+      const blog = await services.posts.addBlog({ feedUrl, schedule: str(values.schedule) });
+      print(blog, () => `added blog ${blog.id}: ${blog.feedUrl} (${blog.schedule})`);
+    },
+  },
+  {
+    name: 'blogs',
+    usage: 'blogs                                             list blogs with their crawl health',
+    writes: false,
+    options: {},
+    async run({ services, print }) {
+      const blogs = await services.posts.listBlogs();
+      print(blogs, () => (blogs.length === 0 ? 'no blogs' : blogs.map((b) => `${b.id}\t${b.feedUrl}\t${b.health.consecutiveFailures > 0 ? `FAILING x${b.health.consecutiveFailures}: ${b.health.lastError?.message ?? ''}` : b.health.lastSuccessAt ?? 'never crawled'}`).join('\n')));
+    },
+  },
+  {
+    name: 'crawl',
+    usage: 'crawl --once                                      crawl every blog feed now and ingest new posts',
+    writes: true,
+    options: { once: { type: 'boolean' } },
+    async run({ services, values, print }) {
+      if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
+      const result = await services.posts.crawl({});
+      if (result.status === 'skipped') {
+        print(result, () => `skipped: ${result.reason}`);
+        return 1;
+      }
+      print(result, () => result.blogs.map((b) => `${b.blogId}\t${b.status}${b.error ? ` (${b.error})` : ''}\titems ${b.items}, ingested ${b.ingested}`).join('\n') || 'no blogs');
+      return result.blogs.length > 0 && result.blogs.every((b) => b.status === 'failed') ? 1 : 0;
+    },
+  },
+);

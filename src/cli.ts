@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -7,6 +6,7 @@ import { DomainError } from './domain/errors.ts';
 import { StoreCorruptError, StoreLockedError } from './store/store.ts';
 import { recordingUrlOf } from './http/dto.ts';
 import { cliVerbs, UsageError, type CliContext, type CliVerb } from './cli-verbs.ts';
+import { readInput } from './cli-input.ts';
 
 export { UsageError };
 
@@ -110,20 +110,6 @@ const coreVerbs: CliVerb[] = [
     },
   },
 ];
-
-/** Read a file argument, `-` meaning standard input. */
-export async function readInput(file: string): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
 
 /** Run the CLI. Returns the exit code; never calls process.exit itself. */
 export async function runCli(argv: readonly string[], io: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -29,6 +29,8 @@ export type Config = {
   readonly fetch: { readonly timeoutMs: number; readonly maxBytes: number; readonly maxRedirects: number };
   /** Largest accepted request body, bytes. @default 5 MiB */
   readonly maxBodyBytes: number;
+  /** Largest recap post accepted (HTML or text), characters. @default 1 MiB */
+  readonly maxPostBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxRedirects: 5,
     },
     maxBodyBytes: int('TALKREEL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxPostBytes: int('TALKREEL_MAX_POST_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

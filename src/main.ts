@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const seed = await seedIfEmpty(services);
   if (seed.seeded) logger.info({ eventId: seed.eventId }, 'seeded demo data');
 
+  const resumed = await services.posts.resumePending();
+  if (resumed > 0) logger.info({ webmentions: resumed }, 'resumed pending webmention verifications');
+
   const app = createApp(services, extraRoutes);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;

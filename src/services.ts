@@ -10,6 +10,8 @@ import { importSchedule, type ImportOptions, type ImportReport } from './schedul
 import { createHttpClient, type HttpClient } from './http-client.ts';
 import { RecordingPoller } from './sources/poller.ts';
 import { SourceService } from './sources/service.ts';
+import { MentionIndex } from './matcher/mention-index.ts';
+import { PostService } from './posts/service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -22,6 +24,8 @@ export type Services = {
   readonly http: HttpClient;
   readonly poller: RecordingPoller;
   readonly sources: SourceService;
+  readonly mentions: MentionIndex;
+  readonly posts: PostService;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
   /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
@@ -53,6 +57,17 @@ export async function createServices(config: Config, logger: Logger, overrides: 
     });
   const poller = new RecordingPoller({ store, http, clock, logger: logger.child({ module: 'poller' }), index: index.talks, publicUrl: config.publicUrl });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
+  const mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
+  const posts = new PostService({
+    store,
+    clock,
+    logger: logger.child({ module: 'posts' }),
+    http,
+    index: mentions,
+    publicUrl: config.publicUrl,
+    maxPostChars: config.maxPostBytes,
+    defaultCron: config.crawlCron,
+  });
   return {
     config,
     logger,
@@ -63,9 +78,13 @@ export async function createServices(config: Config, logger: Logger, overrides: 
     http,
     poller,
     sources,
+    mentions,
+    posts,
     importSchedule: (text, opts) => importSchedule({ store, clock, catalogue }, text, opts),
     async close() {
       await poller.idle();
+      await posts.idle();
+      mentions.detach();
       index.detach();
       await store.close();
     },

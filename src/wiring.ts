@@ -1,20 +1,22 @@
 import type { Services } from './services.ts';
 import type { ExtraRoutes } from './http/app.ts';
 import { sourceRoutes } from './http/routes/sources.ts';
-import { pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
+import { postRoutes } from './http/routes/posts.ts';
+import { crawlPostsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
-export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes];
+export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes];
 
 export type RunningJobs = { stop(): Promise<void> };
 
 /** Start the in-process cron jobs; `stop` ends the schedule and waits for the running jobs. */
 export function startJobs(services: Services): RunningJobs {
-  const scheduler = startScheduler(services, [pollRecordingsJob(services)]);
+  const scheduler = startScheduler(services, [pollRecordingsJob(services), crawlPostsJob(services)]);
   return {
     async stop() {
       await scheduler.stop();
       await services.poller.idle();
+      await services.posts.idle();
     },
   };
 }

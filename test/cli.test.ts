@@ -128,3 +128,29 @@ describe('CLI: sources add + poll --once on the demo event (issue 3 done-when)',
     }
   });
 });
+
+describe('CLI: talkreel mentions (issue 4 done-when)', function () {
+  this.timeout(60_000);
+  it('finds exactly the talks a recap of the demo event names', async () => {
+    const { startApp } = await import('./helpers/start-app.ts');
+    const { seedIfEmpty } = await import('../src/seed.ts');
+    const tmp = tempDir();
+    try {
+      const seeder = await startApp({ dataDir: tmp.dir });
+      await seedIfEmpty(seeder.services);
+      await seeder.close();
+      const env = testEnv(tmp.dir);
+      const file = fileURLToPath(new URL('./fixtures/posts/recap-oia-paris.txt', import.meta.url));
+      const r = await talkreel(['mentions', file, '--json'], env);
+      expect(r.code, r.stderr).to.equal(0);
+      const titles = (JSON.parse(r.stdout) as { title: string }[]).map((m) => m.title);
+      expect(titles).to.have.members(['The Open Cloud: Why Openness Wins', 'Havana to Icehouse', 'From Segments to Services, a Dive into OpenStack Networking']);
+      expect(titles).to.have.length(3);
+      const human = await talkreel(['mentions', '-'], env, 'Nothing about any talk here, just Neutron and a keynote.');
+      expect(human.code).to.equal(0);
+      expect(human.stdout.trim()).to.equal('no mentions');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -43,13 +43,25 @@
  * event 0.6, track 0.6, abstract 0.3. Ties: score descending, then id ascending.
  *
  * ## Cost
- * A search never scores every talk. Candidates are the talks of the postings lists of the query's
- * expansions; a postings list longer than the enumeration limit
- * (`max(minEnumeration, min(enumerationRatio × N, enumerationCap))`) is a *frequent* source and is
- * not enumerated: it only scores candidates found through rarer sources (a membership test per
- * candidate). When every source of the query is frequent, candidates are the first
- * `fallbackCandidates` postings of the smallest one. With an `eventId` filter whose talk set is
- * within the enumeration limit, candidates are simply that event's talks.
+ * A search never scores every talk; its cost is bounded by the postings of the query's expansions.
+ * - Each (expansion, field) pair is a *source*. A source longer than the enumeration limit
+ *   `max(minEnumeration, min(enumerationRatio × N, enumerationCap))` (defaults 100, 10 %, 2000) is
+ *   *frequent*: its postings are never enumerated, it only adds to the score of candidates found
+ *   through rarer sources (one membership test per candidate). Only when every source of the query
+ *   is frequent are candidates taken from the smallest one, at most `fallbackCandidates` (1000)
+ *   of its postings in index order.
+ * - Rare sources are enumerated best value first, MaxScore-style: once the best score a talk could
+ *   reach through the remaining rare sources and the frequent ones is below the k-th best lower
+ *   bound seen so far, the remaining sources are only used for membership tests.
+ * - Candidates are then completed in decreasing order of their upper bound and the walk stops when
+ *   no remaining candidate can enter the top `limit`. This pruning is exact: results equal a full
+ *   scoring of the same candidate set.
+ * - With an `eventId` filter whose talk set is within the enumeration limit, the candidates are
+ *   simply that event's talks.
+ * - Typo lookup costs O(variants of the query term) map lookups; prefix lookup is a binary search
+ *   plus a scan of at most `maxPrefixScan` entries; a split compound intersects two postings lists
+ *   by walking the shorter one (not attempted when both halves are frequent).
+ * {@link TalkIndex.lastSearchStats} reports the counters of the last search.
  */
 import { STOPWORDS, boundedEditDistance, tokenize } from './normalize.ts';
 
@@ -106,7 +118,7 @@ export type SearchStats = {
   sources: number;
   /** Sources whose postings were enumerated to find candidates. */
   sourcesEnumerated: number;
-  /** Frequent sources, only used for membership tests on candidates. */
+  /** Sources only used for membership tests on candidates: the frequent ones and the pruned ones. */
   sourcesDeferred: number;
   /** Rare-enough sources not enumerated because they could no longer lift a talk into the results. */
   sourcesPruned: number;
@@ -184,6 +196,8 @@ const MIN_SPLIT_PART = 2;
 /** Re-check the pruning threshold only after the remaining upper bound fell by this factor. */
 const PRUNE_RECHECK_FACTOR = 0.95;
 const PHRASE_CACHE_MAX = 4096;
+/** Slack for comparing upper bounds built from incrementally summed floats with exact scores. */
+const SCORE_EPSILON = 1e-9;
 const HAS_DIGIT_RE = /\p{N}/u;
 const STILL_TYPING_RE = /[\p{L}\p{N}\p{M}]$/u;
 
@@ -315,14 +329,22 @@ class Candidates {
     }
     return s;
   }
+  /** Records `s` for its term if it beats the current best (higher value, then lower source index). */
   credit(slot: number, s: ScoredSource): void {
     const k = slot * this.terms + s.term;
     const cur = this.best[k] ?? 0;
-    if (s.value > cur) {
+    if (s.value > cur || (s.value === cur && s.index < (this.from[k] ?? -1))) {
       this.partial[slot] = (this.partial[slot] ?? 0) + s.value - cur;
       this.best[k] = s.value;
       this.from[k] = s.index;
     }
+  }
+  /** Exact score of a slot: best values summed in term order (independent of crediting order). */
+  score(slot: number): number {
+    let sum = 0;
+    const base = slot * this.terms;
+    for (let t = 0; t < this.terms; t++) sum += this.best[base + t] ?? 0;
+    return sum;
   }
   /** k-th largest partial score (a lower bound of the k-th best final score), 0 if fewer than k. */
   kthPartial(k: number): number {
@@ -404,6 +426,8 @@ export class TalkIndex {
   private readonly terms = new Map<string, TermEntry>();
   private readonly docOf = new Map<string, Doc>();
   private readonly records: (TalkRecord | undefined)[] = [];
+  /** doc → talk id ('' when free); a flat copy of `records[doc].id` for the ranking's tie-breaks. */
+  private readonly docIds: string[] = [];
   private readonly freeDocs: Doc[] = [];
   private readonly events = new Map<string, EventRecord>();
   private readonly eventDocs = new Map<string, Set<Doc>>();
@@ -413,7 +437,7 @@ export class TalkIndex {
   private sorted: string[] = [];
   private pendingVocabulary: string[] = [];
   private droppedSinceMerge = 0;
-  /** Adjacent-pair sources computed by searches; cleared on every update. */
+  /** Adjacent-pair sources computed by searches; cleared by every update method. */
   private readonly phraseCache = new Map<string, Source>();
   /** doc → candidate slot during a search, −1 otherwise. */
   private slotOf = new Int32Array(0);
@@ -421,6 +445,9 @@ export class TalkIndex {
 
   private readonly docsOfEvent = (eventId: string): ReadonlySet<Doc> => this.eventDocs.get(eventId) ?? EMPTY_DOCS;
   private readonly eventOfDoc = (doc: Doc): string | undefined => this.records[doc]?.eventId;
+  private idOf(doc: Doc): string {
+    return this.docIds[doc] ?? '';
+  }
 
   /** @param opts tuning knobs, see {@link TalkIndexOptions}. */
   constructor(opts: TalkIndexOptions = {}) {
@@ -473,6 +500,7 @@ export class TalkIndex {
    * `event` of every talk whose `eventId` is this event (including talks indexed later or earlier).
    */
   upsertEvent(e: IndexedEvent): void {
+    this.phraseCache.clear();
     this.removeEvent(e.id);
     const texts = [e.name, ...e.aliases, e.city ?? '', e.acronym ?? ''];
     const sequences = texts.map((text) => this.canonicalTokens(text)).filter((seq) => seq.length > 0);
@@ -500,6 +528,7 @@ export class TalkIndex {
 
   /** Adds a talk, or re-indexes it from scratch if its id is already present (no stale postings). */
   upsertTalk(t: IndexedTalk): void {
+    this.phraseCache.clear();
     this.removeTalk(t.id);
     const doc = this.freeDocs.pop() ?? this.records.length;
     const seqs = (texts: readonly string[]): string[][] =>
@@ -517,6 +546,7 @@ export class TalkIndex {
       abstractTerms: [...abstractTerms],
     };
     this.records[doc] = record;
+    this.docIds[doc] = t.id;
     this.docOf.set(t.id, doc);
     this.eventMembership(t.eventId, t.id, doc, true);
     for (const [term, fields] of TalkIndex.termFields(record)) {
@@ -546,6 +576,7 @@ export class TalkIndex {
     this.eventMembership(record.eventId, id, doc, false);
     this.docOf.delete(id);
     this.records[doc] = undefined;
+    this.docIds[doc] = '';
     this.freeDocs.push(doc);
   }
 
@@ -587,7 +618,6 @@ export class TalkIndex {
   private entryFor(term: string): TermEntry {
     let entry = this.terms.get(term);
     if (entry === undefined) {
-      this.phraseCache.clear();
       entry = { term, talkDf: 0 };
       this.terms.set(term, entry);
       this.pendingVocabulary.push(term);
@@ -968,7 +998,7 @@ export class TalkIndex {
       const b = bound[j] ?? 0;
       if ((candidates.count >= limit || floor > 0) && b < checkedAt * PRUNE_RECHECK_FACTOR) {
         checkedAt = b;
-        if (b < Math.max(floor, candidates.kthPartial(limit))) {
+        if (b + SCORE_EPSILON < Math.max(floor, candidates.kthPartial(limit))) {
           stats.sourcesPruned = enumerable.length - j;
           deferred.push(...enumerable.slice(j));
           break;
@@ -1022,17 +1052,19 @@ export class TalkIndex {
       let u = candidates.partial[slot] ?? 0;
       for (let t = 0; t < terms; t++) u += Math.max(0, (maxDeferred[t] ?? 0) - (candidates.best[base + t] ?? 0));
       upper[slot] = u;
-      if (u >= lowerBound && u > 0) order.push(slot);
+      if (u + SCORE_EPSILON >= lowerBound && u > 0) order.push(slot);
     }
     order.sort((x, y) => (upper[y] ?? 0) - (upper[x] ?? 0) || x - y);
 
     const top: Ranked[] = [];
     let scored = 0;
     for (const slot of order) {
-      const bound = upper[slot] ?? 0;
+      const bound = (upper[slot] ?? 0) + SCORE_EPSILON; // partial sums are order-dependent floats
       const worst = top.length === limit ? (top[limit - 1]?.raw ?? 0) : 0;
-      if (bound <= 0 || bound < floor || bound < worst) break; // sorted: nothing later can do better
+      if (bound < floor || bound < worst) break; // sorted: nothing later can do better
       const doc = candidates.docs[slot] ?? -1;
+      const tieAtBest = top.length === limit && bound - 2 * SCORE_EPSILON <= worst;
+      if (tieAtBest && this.idOf(doc) > (top[limit - 1]?.id ?? '')) continue; // at best a tie, lost on id
       const base = slot * terms;
       scored++;
       let remaining = bound - (candidates.partial[slot] ?? 0);
@@ -1041,7 +1073,8 @@ export class TalkIndex {
         const gain = Math.max(0, (maxDeferred[t] ?? 0) - (candidates.best[base + t] ?? 0));
         if (gain === 0) continue;
         for (const s of byTerm[t] ?? []) {
-          if (s.value <= (candidates.best[base + t] ?? 0)) break;
+          const cur = candidates.best[base + t] ?? 0;
+          if (s.value < cur || (s.value === cur && s.index >= (candidates.from[base + t] ?? -1))) break;
           if (s.source.has(doc)) {
             candidates.credit(slot, s);
             break;
@@ -1049,14 +1082,15 @@ export class TalkIndex {
         }
         remaining -= gain;
         const reachable = (candidates.partial[slot] ?? 0) + remaining;
-        if (reachable < worst || reachable < floor) {
+        if (reachable + SCORE_EPSILON < Math.max(worst, floor)) {
           abandoned = true;
           break;
         }
       }
-      const raw = candidates.partial[slot] ?? 0;
-      if (abandoned || raw <= 0 || raw < floor) continue;
-      const hit: Ranked = { doc, id: this.records[doc]?.id ?? '', raw, slot };
+      if (abandoned) continue;
+      const raw = candidates.score(slot);
+      if (raw <= 0 || raw < floor) continue;
+      const hit: Ranked = { doc, id: this.idOf(doc), raw, slot };
       if (top.length === limit && !better(hit, top[limit - 1] ?? hit)) continue;
       let i = top.length === limit ? limit - 1 : top.length;
       top[i] = hit;

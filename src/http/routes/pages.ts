@@ -28,6 +28,7 @@ export function pageRoutes(services: Services, deps: RouteDeps): Router {
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
       const talk = await catalogue.getTalk(params.id);
+      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
       if (wantsJson(ctx, query.format)) {
         ctx.body = talkDto(talk, base);
         return;
@@ -79,6 +80,7 @@ export function pageRoutes(services: Services, deps: RouteDeps): Router {
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
       const event = await catalogue.getEvent(params.id);
+      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
       const talks = [...(await services.store.listTalksByEvent(event.id))].sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id));
       if (wantsJson(ctx, query.format)) {
         ctx.body = { ...eventDto(event, base), talks: talks.map((t) => talkDto(t, base)) };
@@ -90,6 +92,7 @@ export function pageRoutes(services: Services, deps: RouteDeps): Router {
         `<h1>${escapeHtml(event.name)}</h1>\n<p class="meta">${escapeHtml([event.city, event.startDate].filter(Boolean).join(', '))}</p>\n<ul>\n${talks
           .map((t) => `<li><a href="/t/${encodeURIComponent(t.id)}">${escapeHtml(t.title)}</a> — ${escapeHtml(t.speakers.map((s) => s.name).join(', '))} <span class="status">${escapeHtml(t.recording.status)}</span></li>`)
           .join('\n')}\n</ul>`,
+        `<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n`,
       );
     },
   });
@@ -137,6 +140,6 @@ ${talk.subtitle ? `<p><em>${escapeHtml(talk.subtitle)}</em></p>\n` : ''}<p class
 ${recording}
 <p><a href="/t/${encodeURIComponent(talk.id)}/watch">Permanent watch link</a></p>
 ${talk.abstract ? `<section><h2>Abstract</h2><p>${escapeHtml(talk.abstract)}</p></section>\n` : ''}</article>`,
-    `<link rel="canonical" href="${escapeHtml(self)}">\n`,
+    `<link rel="canonical" href="${escapeHtml(self)}">\n<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n`,
   );
 }

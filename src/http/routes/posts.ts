@@ -1,0 +1,135 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { defineRoute, type RouteDeps } from '../route.ts';
+import { IdParams, idParam } from '../schemas.ts';
+import type { Post } from '../../domain/post.ts';
+
+const url = z.string().min(1).max(2048);
+const PostSubmit = z
+  .strictObject({
+    url: url.optional(),
+    title: z.string().trim().min(1).max(500).optional(),
+    html: z.string().optional(),
+    text: z.string().optional(),
+    event: idParam.optional(),
+  })
+  .refine((b) => b.url !== undefined || b.html !== undefined || b.text !== undefined, { message: 'give url, or html or text', path: ['url'] })
+  .refine((b) => !(b.html !== undefined && b.text !== undefined), { message: 'give html or text, not both', path: ['html'] });
+const Detect = z
+  .strictObject({ html: z.string().optional(), text: z.string().optional(), title: z.string().max(500).optional(), event: idParam.optional() })
+  .refine((b) => (b.html === undefined) !== (b.text === undefined), { message: 'give exactly one of html or text', path: ['text'] });
+const BlogCreate = z.strictObject({ feedUrl: url, schedule: z.string().min(1).max(200).optional() });
+const WebmentionForm = z.object({ source: z.string().max(2048).optional(), target: z.string().max(2048).optional() });
+
+/** Summary of a post for lists (no text). */
+function postSummary(p: Post) {
+  return { id: p.id, url: p.url ?? null, title: p.title ?? null, origin: p.origin, blogId: p.blogId ?? null, mentions: p.mentions.length, publishedAt: p.publishedAt ?? null, createdAt: p.createdAt, updatedAt: p.updatedAt };
+}
+
+/** Recap posts, blogs, mention detection and the Webmention endpoint. */
+export function postRoutes(services: Services, deps: RouteDeps): Router {
+  const router = new Router();
+  const posts = services.posts;
+  const base = services.config.publicUrl;
+
+  defineRoute(router, deps, {
+    method: 'post', path: '/api/posts', summary: 'Submit a recap post: {url} is fetched; {url?, title?, html|text} is taken as given. Re-submitting updates its mentions', tags: ['posts'], admin: true,
+    body: PostSubmit,
+    responses: { 200: 'Unchanged or updated', 201: 'Created', 400: 'Invalid body or URL', 401: 'Missing or wrong token', 413: 'Post too large', 415: 'Not JSON, or the fetched page is not HTML or text', 422: 'The page could not be fetched' },
+    handler: async (ctx, { body }) => {
+      const result = body.html === undefined && body.text === undefined && body.url ? await posts.submitUrl(body.url, 'submitted', { eventId: body.event }) : await posts.submit({ url: body.url, title: body.title, html: body.html, text: body.text, eventId: body.event });
+      ctx.status = result.status === 'created' ? 201 : 200;
+      ctx.set('Location', `/api/posts/${result.post.id}`);
+      ctx.body = { status: result.status, added: result.added, removed: result.removed, post: result.post };
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'get', path: '/api/posts', summary: 'List recap posts', tags: ['posts'], query: z.object({ blog: z.string().max(100).optional() }),
+    responses: { 200: 'Posts' },
+    handler: async (ctx, { query }) => {
+      const all = await posts.listPosts();
+      ctx.body = { items: all.filter((p) => !query.blog || p.blogId === query.blog).map(postSummary) };
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'get', path: '/api/posts/{id}', summary: 'A post with its mentions', tags: ['posts'], params: IdParams,
+    responses: { 200: 'The post', 404: 'Unknown post' },
+    handler: async (ctx, { params }) => {
+      ctx.body = await posts.getPost(params.id);
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'delete', path: '/api/posts/{id}', summary: 'Delete a post and its mentions', tags: ['posts'], admin: true, params: IdParams,
+    responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown post' },
+    handler: async (ctx, { params }) => {
+      await posts.deletePost(params.id);
+      ctx.status = 204;
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'get', path: '/api/talks/{id}/posts', summary: 'Recap posts that mention the talk', tags: ['posts'], params: IdParams,
+    responses: { 200: 'Posts with the mention', 404: 'Unknown talk' },
+    handler: async (ctx, { params }) => {
+      const found = await posts.postsForTalk(params.id);
+      ctx.body = { items: found.map(({ post, mention }) => ({ ...postSummary(post), mention })) };
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'post', path: '/api/mentions/detect', summary: 'Dry run: the talks a post mentions, nothing stored', tags: ['posts'], body: Detect,
+    responses: { 200: 'Mentions', 400: 'Invalid body', 404: 'Unknown event', 413: 'Post too large', 415: 'Not JSON' },
+    handler: async (ctx, { body }) => {
+      const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
+      ctx.body = { mentions: await Promise.all(mentions.map(async (m) => ({ ...m, title: (await services.store.get('talks', m.talkId))?.title ?? null, url: `${base}/t/${encodeURIComponent(m.talkId)}` }))) };
+    },
+  });
+
+  defineRoute(router, deps, {
+    method: 'post', path: '/api/blogs', summary: "Register a blog's RSS/Atom feed to crawl for recap posts", tags: ['blogs'], admin: true, body: BlogCreate,
+    responses: { 201: 'Created', 400: 'Invalid URL or cron expression', 401: 'Missing or wrong token', 409: 'Already registered', 415: 'Not JSON' },
+    handler: async (ctx, { body }) => {
+      const blog = await posts.addBlog(body);
+      ctx.status = 201;
+      ctx.body = blog;
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'get', path: '/api/blogs', summary: 'Blogs with their crawl health', tags: ['blogs'],
+    responses: { 200: 'Blogs' },
+    handler: async (ctx) => {
+      ctx.body = { items: await posts.listBlogs() };
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'delete', path: '/api/blogs/{id}', summary: 'Stop crawling a blog (its posts stay)', tags: ['blogs'], admin: true, params: IdParams,
+    responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown blog' },
+    handler: async (ctx, { params }) => {
+      await posts.deleteBlog(params.id);
+      ctx.status = 204;
+    },
+  });
+
+  defineRoute(router, deps, {
+    method: 'post', path: '/webmention', summary: 'W3C Webmention endpoint: form fields source and target (a Talkreel talk or event page); verified asynchronously',
+    tags: ['webmention'], consumes: ['application/x-www-form-urlencoded'],
+    responses: { 202: 'Accepted; Location is the status URL', 400: 'Missing/invalid URLs, source equals target, or unknown target', 415: 'Not a form' },
+    handler: async (ctx) => {
+      const form = WebmentionForm.safeParse(ctx.request.body);
+      const source = form.success ? form.data.source?.trim() : undefined;
+      const target = form.success ? form.data.target?.trim() : undefined;
+      const wm = await posts.receiveWebmention(source ?? '', target ?? '');
+      const status = `${base}/webmention/${wm.id}`;
+      ctx.status = 202;
+      ctx.set('Location', status);
+      ctx.body = { id: wm.id, status: wm.status, statusUrl: status };
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'get', path: '/webmention/{id}', summary: 'Status of a received Webmention (pending | accepted | rejected | removed)', tags: ['webmention'], params: IdParams,
+    responses: { 200: 'Status', 404: 'Unknown' },
+    handler: async (ctx, { params }) => {
+      ctx.body = await posts.getWebmention(params.id);
+    },
+  });
+  return router;
+}
