@@ -951,7 +951,8 @@ export class TalkIndex {
         score: Math.min(1, raw / denominator),
         matched: qterms.flatMap((q, t) => {
           const s = sources[candidates.from[slot * qterms.length + t] ?? -1];
-          return s === undefined ? [] : [{ term: q.text, field: s.field, via: s.expansion.via, indexTerm: s.expansion.indexTerm }];
+          if (s === undefined) return [];
+          return [{ term: q.text, field: s.field, via: s.expansion.via, indexTerm: s.expansion.indexTerm }];
         }),
       }));
     } finally {

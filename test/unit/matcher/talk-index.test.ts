@@ -16,7 +16,13 @@ const CNS = 'cns-boston-2014';
 const FOSDEM = 'fosdem-2014';
 
 const EVENTS: IndexedEvent[] = [
-  { id: OIA, name: 'OpenStack in Action 4', aliases: ['OIA Paris', 'OpenStack in Action Paris 2013'], city: 'Paris', acronym: 'OIA' },
+  {
+    id: OIA,
+    name: 'OpenStack in Action 4',
+    aliases: ['OIA Paris', 'OpenStack in Action Paris 2013'],
+    city: 'Paris',
+    acronym: 'OIA',
+  },
   { id: CNS, name: 'Cloud Networking Summit 2014', aliases: ['CNS 2014'], city: 'Boston', acronym: 'CNS' },
   { id: FOSDEM, name: 'FOSDEM 2014', aliases: [], city: 'Brussels', acronym: 'FOSDEM' },
 ];

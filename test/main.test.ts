@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { tempDir, testEnv } from './helpers/start-app.ts';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+describe('the server process (src/main.ts)', function () {
+  this.timeout(60_000);
+
+  it('seeds the demo on first start, answers lookup, and shuts down gracefully on SIGTERM releasing the lock', async () => {
+    const tmp = tempDir();
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'on' }) } });
+      let out = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /"port":(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/api/lookup?q=mcclain`);
+      const body = (await res.json()) as { results: { title: string; speakers: string[] }[] };
+      expect(body.results[0]?.speakers).to.deep.equal(['Mark McClain']);
+      expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(true);
+      const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exit).to.equal(0);
+      expect(out).to.match(/"msg":"stopped"/);
+      expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
+      expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(1);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('refuses to start on a store file that does not parse, names it, and leaves it untouched', async () => {
+    const tmp = tempDir();
+    try {
+      const file = path.join(tmp.dir, 'db.json');
+      fs.writeFileSync(file, '{"schemaVersion":1,"talks":{"x":');
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0' }) } });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).to.equal(1);
+      expect(err).to.include(file);
+      expect(fs.readFileSync(file, 'utf8')).to.equal('{"schemaVersion":1,"talks":{"x":');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
