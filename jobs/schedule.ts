@@ -22,6 +22,12 @@ export type Scheduler = {
  */
 export function startScheduler(services: Services, jobs: readonly JobDefinition[]): Scheduler {
   const logger = services.logger.child({ module: 'scheduler' });
+  cron.setLogger({
+    info: (m: string) => logger.debug(m),
+    warn: (m: string) => logger.warn(m),
+    error: (m: string | Error, e?: Error) => logger.error({ err: e ?? m }, typeof m === 'string' ? m : m.message),
+    debug: (m: string) => logger.trace(m),
+  });
   const tasks = new Map<string, ScheduledTask>();
   const abort = new AbortController();
   let syncing: Promise<void> = Promise.resolve();

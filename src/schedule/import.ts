@@ -57,7 +57,9 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
   const existing = await deps.store.listTalksByEvent(event.id);
   const byGuid = new Map<string, Talk>();
   const byScheduleId = new Map<string, Talk>();
+  const byTitle = new Map<string, Talk>();
   for (const t of existing) {
+    byTitle.set(t.title.trim().toLowerCase(), t);
     if (t.externalIds.guid) byGuid.set(t.externalIds.guid.toLowerCase(), t);
     if (t.externalIds.scheduleId) byScheduleId.set(t.externalIds.scheduleId, t);
   }
@@ -78,6 +80,11 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
       const candidate = byScheduleId.get(item.scheduleId);
       // Fall back to the per-event id only where guids cannot decide.
       if (candidate && (!guid || !candidate.externalIds.guid)) current = candidate;
+    }
+    if (!current && !guid && !item.scheduleId) {
+      // An export with neither guid nor id can only be matched by its title.
+      const candidate = byTitle.get(item.title.trim().toLowerCase());
+      if (candidate && !seen.has(candidate.id)) current = candidate;
     }
     if (!current && guid) {
       const elsewhere = await deps.store.resolveTalk(guid);

@@ -13,6 +13,7 @@ import type { RecordingItem } from './source.ts';
 import { SourceParseError } from './source.ts';
 import { sources as registry } from './registry.ts';
 import { backoffDelayMs } from './backoff.ts';
+import { nextCronRun } from './next-run.ts';
 
 export type PollerDeps = {
   readonly store: Store;
@@ -73,9 +74,16 @@ export class RecordingPoller {
     return this.running;
   }
 
-  /** A source's health: stored fields overlaid with the live ones. */
+  /**
+   * A source's health: stored fields overlaid with the live ones. `nextPollAt` is the next cron tick
+   * of its schedule, or the end of its backoff if that is later.
+   */
   health(source: Source): FeedHealth {
-    return { ...source.health, ...this.live.get(source.id) };
+    const merged = { ...source.health, ...this.live.get(source.id) };
+    const tick = nextCronRun(source.schedule, this.deps.clock.now());
+    const backoff = merged.nextPollAt ? Date.parse(merged.nextPollAt) : 0;
+    const next = tick && tick.getTime() > backoff ? tick.toISOString() : merged.nextPollAt;
+    return { ...merged, nextPollAt: next };
   }
 
   /**
@@ -120,7 +128,7 @@ export class RecordingPoller {
         if (selection.kind === 'ids') return selection.ids.includes(s.id);
         if (selection.kind === 'all') return true;
         if (selection.schedule !== undefined && s.schedule !== selection.schedule) return false;
-        const nextAt = this.health(s).nextPollAt;
+        const nextAt = { ...s.health, ...this.live.get(s.id) }.nextPollAt;
         return !nextAt || Date.parse(nextAt) <= now.getTime();
       });
       if (chosen.length === 0) return { status: 'ok', results: [], storeCommits: 0 };
