@@ -1,0 +1,287 @@
+/**
+ * `mentionQuality`: precision / recall of recap-post mention detection on a hand-labelled set.
+ *
+ * Data (bench/fixtures/posts/)
+ * - `catalogue/events.json`: the events to create (with their aliases) and the schedule file to
+ *   import into each: the demo event from data/seed (event.json + its schedule.xml, read from there)
+ *   plus four invented conferences (two frab schedule.xml, two c3voc/pretalx schedule.json; 156
+ *   talks in all) that overlap on purpose: the same speaker at several events and twice at one
+ *   event, shared first names (five Marks, three Annas), near-identical surnames (McClain/McLean),
+ *   generic and near-duplicate titles ("Introduction to …", "Lightning Talks", "Opening Keynote"),
+ *   accented names.
+ * - `*.html|*.md|*.txt`: recap posts written for this benchmark (HTML pages with navigation,
+ *   sidebars, related posts, comments and share buttons; Markdown; plain text), including posts
+ *   that mention no catalogued talk at all.
+ * - `labels.json`: per post, the talks a careful human would link (`expected`, by schedule guid),
+ *   talks named only in passing or ambiguously (`acceptable`: neither a miss if absent nor a false
+ *   positive if found), the event the post is about (`event`), and the traps each mention exercises.
+ *
+ * Method
+ * - Fresh services over a temp data dir (`createServices`, jobs off, public URL
+ *   https://talkreel.example so Talkreel links in the posts resolve); events created through the
+ *   catalogue, schedules imported with `services.importSchedule`; guids resolved to talk ids with
+ *   `store.resolveTalk`.
+ * - Every post goes through `services.posts.detect` (`html` for .html files, `text` otherwise) twice:
+ *   without an event hint (the primary score: the detector must work out the event itself) and with
+ *   the labelled `event` as `eventId` (posts without one run unhinted in both passes).
+ * - Counting per (post, talk): TP = reported and expected; FP = reported, neither expected nor
+ *   acceptable; FN = expected, not reported. Precision, recall, F1 are micro-averaged over all posts.
+ *   Also reported at higher confidence cut-offs, per trap (recall for mention traps; false positives
+ *   in posts carrying a post-level trap such as related-posts or comment-form), and per post.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { createServices, type Services } from '../src/services.ts';
+import type { EventInput } from '../src/domain/catalogue.ts';
+import type { Mention } from '../src/domain/post.ts';
+import { BENCH_DIR, PROJECT_ROOT, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
+
+export const POSTS_DIR = path.join(BENCH_DIR, 'fixtures', 'posts');
+const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
+export const PUBLIC_URL = 'https://talkreel.example';
+
+type Manifest = { events: ({ seed: string } | (EventInput & { id: string; schedule: string }))[] };
+type LabelTalk = { guid: string; talk?: string; note?: string; traps?: string[]; why?: string };
+type PostLabel = { event?: string; url?: string; traps?: string[]; expected: LabelTalk[]; acceptable?: LabelTalk[] };
+
+type TalkInfo = { id: string; title: string; eventId: string; speakers: string };
+
+/** Build services over a temp dir and import the labelled catalogue. */
+export async function loadLabelledCatalogue(): Promise<{ services: Services; talks: Map<string, TalkInfo>; remove: () => void; events: number }> {
+  const tmp = makeTempDir('talkreel-bench-mentions-');
+  const config = loadConfig({
+    TALKREEL_DATA_DIR: tmp.dir,
+    TALKREEL_JOBS: 'off',
+    TALKREEL_PUBLIC_URL: PUBLIC_URL,
+    LOG_LEVEL: 'silent',
+  });
+  const services = await createServices(config, createLogger('silent'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(CATALOGUE_DIR, 'events.json'), 'utf8')) as Manifest;
+  let events = 0;
+  for (const entry of manifest.events) {
+    let input: EventInput & { id: string };
+    let scheduleFile: string;
+    if ('seed' in entry) {
+      const seedFile = path.join(PROJECT_ROOT, entry.seed);
+      const seed = JSON.parse(fs.readFileSync(seedFile, 'utf8')) as EventInput & { id: string; schedule: string };
+      const { schedule, ...rest } = seed;
+      input = rest;
+      scheduleFile = path.join(path.dirname(seedFile), schedule);
+    } else {
+      const { schedule, ...rest } = entry;
+      input = rest;
+      scheduleFile = path.join(CATALOGUE_DIR, schedule);
+    }
+    await services.catalogue.createEvent(input);
+    await services.importSchedule(fs.readFileSync(scheduleFile, 'utf8'), { eventId: input.id });
+    events += 1;
+  }
+  const talks = new Map<string, TalkInfo>();
+  for (const t of await services.store.list('talks')) {
+    talks.set(t.id, { id: t.id, title: t.title, eventId: t.eventId, speakers: t.speakers.map((s) => s.name).join(', ') });
+  }
+  return {
+    services,
+    talks,
+    events,
+    remove: () => tmp.remove(),
+  };
+}
+
+type Counts = { tp: number; fp: number; fn: number };
+const prf = (c: Counts): { precision: number; recall: number; f1: number } => {
+  const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
+  const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision: round(precision, 3), recall: round(recall, 3), f1: round(f1, 3) };
+};
+
+type PostRun = { file: string; label: PostLabel; expected: Map<string, LabelTalk>; acceptable: Map<string, LabelTalk>; mentions: readonly Mention[]; ms: number };
+
+function score(runs: readonly PostRun[], minConfidence = 0): Counts & { acceptableFound: number } {
+  const c = { tp: 0, fp: 0, fn: 0, acceptableFound: 0 };
+  for (const r of runs) {
+    const found = new Set(r.mentions.filter((m) => m.confidence >= minConfidence).map((m) => m.talkId));
+    for (const id of found) {
+      if (r.expected.has(id)) c.tp += 1;
+      else if (r.acceptable.has(id)) c.acceptableFound += 1;
+      else c.fp += 1;
+    }
+    for (const id of r.expected.keys()) if (!found.has(id)) c.fn += 1;
+  }
+  return c;
+}
+
+function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object {
+  const all = score(runs);
+  const byThreshold: Record<string, object> = {};
+  for (const t of [0.5, 0.6, 0.7, 0.8, 0.9]) {
+    const c = score(runs, t);
+    byThreshold[`>=${t}`] = { ...prf(c), tp: c.tp, fp: c.fp, fn: c.fn };
+  }
+
+  // Mention traps: recall per trap.
+  const trapStats = new Map<string, { expected: number; found: number }>();
+  // Post-level traps: false positives in the posts that carry them.
+  const postTrapStats = new Map<string, { posts: number; reported: number; fp: number }>();
+  const falsePositives: object[] = [];
+  const misses: object[] = [];
+  const acceptableFound: object[] = [];
+  const perPost: Record<string, object> = {};
+  const talkLabel = (id: string): string => {
+    const t = talks.get(id);
+    return t ? `${t.title} — ${t.speakers} [${t.eventId}]` : id;
+  };
+  for (const r of runs) {
+    const byTalk = new Map(r.mentions.map((m) => [m.talkId, m]));
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (const [id, lt] of r.expected) {
+      const hit = byTalk.has(id);
+      if (hit) tp += 1;
+      else {
+        fn += 1;
+        misses.push({ post: r.file, talk: talkLabel(id), traps: lt.traps ?? [], note: lt.note });
+      }
+      for (const trap of lt.traps ?? []) {
+        const s = trapStats.get(trap) ?? { expected: 0, found: 0 };
+        s.expected += 1;
+        if (hit) s.found += 1;
+        trapStats.set(trap, s);
+      }
+    }
+    for (const m of r.mentions) {
+      if (r.expected.has(m.talkId)) continue;
+      const entry = { post: r.file, talk: talkLabel(m.talkId), confidence: round(m.confidence, 3), evidence: m.evidence, snippet: m.snippet };
+      if (r.acceptable.has(m.talkId)) acceptableFound.push({ ...entry, why: r.acceptable.get(m.talkId)?.why });
+      else {
+        fp += 1;
+        falsePositives.push(entry);
+      }
+    }
+    for (const trap of r.label.traps ?? []) {
+      const s = postTrapStats.get(trap) ?? { posts: 0, reported: 0, fp: 0 };
+      s.posts += 1;
+      s.reported += r.mentions.length;
+      s.fp += fp;
+      postTrapStats.set(trap, s);
+    }
+    perPost[r.file] = { expected: r.expected.size, reported: r.mentions.length, tp, fp, fn, ms: ms(r.ms) };
+  }
+  const byTrap = Object.fromEntries(
+    [...trapStats.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, { expected: v.expected, found: v.found, recall: round(v.found / v.expected, 3) }]),
+  );
+  const byPostTrap = Object.fromEntries(
+    [...postTrapStats.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, { posts: v.posts, reported: v.reported, falsePositives: v.fp }]),
+  );
+  const evidenceOf = (kind: 'tp' | 'fp'): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const r of runs) {
+      for (const m of r.mentions) {
+        const isTp = r.expected.has(m.talkId);
+        const isFp = !isTp && !r.acceptable.has(m.talkId);
+        if ((kind === 'tp' && isTp) || (kind === 'fp' && isFp)) {
+          const key = [...m.evidence].sort().join('+') || '(none)';
+          counts[key] = (counts[key] ?? 0) + 1;
+        }
+      }
+    }
+    return counts;
+  };
+  return {
+    ...prf(all),
+    tp: all.tp,
+    fp: all.fp,
+    fn: all.fn,
+    acceptableFound: all.acceptableFound,
+    byThreshold,
+    evidence: { truePositives: evidenceOf('tp'), falsePositives: evidenceOf('fp') },
+    byTrap,
+    byPostTrap,
+    perPost,
+    falsePositives,
+    misses,
+    acceptableFound,
+  };
+}
+
+export async function benchMentionQuality(_opts: BenchOptions): Promise<object> {
+  const t0 = performance.now();
+  const { services, talks, events, remove } = await loadLabelledCatalogue();
+  try {
+    const importMs = since(t0);
+    progress(`mentionQuality: catalogue of ${talks.size} talks in ${events} events imported in ${ms(importMs)} ms`);
+    const labels = JSON.parse(fs.readFileSync(path.join(POSTS_DIR, 'labels.json'), 'utf8')) as Record<string, PostLabel | string>;
+
+    // Resolve every labelled guid; an unresolved guid is a broken label, not a detector miss.
+    const resolve = async (lt: LabelTalk, file: string): Promise<string> => {
+      const talk = await services.store.resolveTalk(lt.guid);
+      if (!talk) throw new Error(`labels.json: ${file}: guid ${lt.guid} (${lt.talk ?? '?'}) is not in the catalogue`);
+      return talk.id;
+    };
+    const files = fs.readdirSync(POSTS_DIR).filter((f) => /\.(html|md|txt)$/.test(f)).sort();
+    const unlabelled = files.filter((f) => !(f in labels));
+    if (unlabelled.length > 0) throw new Error(`labels.json has no entry for ${unlabelled.join(', ')}`);
+
+    const prepared: { file: string; body: string; label: PostLabel; expected: Map<string, LabelTalk>; acceptable: Map<string, LabelTalk> }[] = [];
+    const brokenTalkreelLinks: string[] = [];
+    for (const file of files) {
+      const label = labels[file] as PostLabel;
+      const expected = new Map<string, LabelTalk>();
+      for (const lt of label.expected) expected.set(await resolve(lt, file), lt);
+      const acceptable = new Map<string, LabelTalk>();
+      for (const lt of label.acceptable ?? []) acceptable.set(await resolve(lt, file), lt);
+      if (label.event && !(await services.store.get('events', label.event))) throw new Error(`labels.json: ${file}: unknown event ${label.event}`);
+      const body = fs.readFileSync(path.join(POSTS_DIR, file), 'utf8');
+      // Talkreel links carry ids assigned at import: check they still resolve, or the label is stale.
+      for (const m of body.matchAll(/talkreel\.example\/t\/([a-z0-9_-]+)/g)) {
+        const id = m[1] ?? '';
+        const talk = await services.store.resolveTalk(id);
+        if (!talk || !(expected.has(talk.id) || acceptable.has(talk.id))) brokenTalkreelLinks.push(`${file}: ${id}`);
+      }
+      prepared.push({ file, body, label, expected, acceptable });
+    }
+    if (brokenTalkreelLinks.length > 0) progress(`mentionQuality: WARNING Talkreel links not resolving to a labelled talk: ${brokenTalkreelLinks.join('; ')}`);
+
+    const run = async (withHint: boolean): Promise<PostRun[]> => {
+      const runs: PostRun[] = [];
+      for (const p of prepared) {
+        const input = {
+          ...(p.file.endsWith('.html') ? { html: p.body } : { text: p.body }),
+          ...(p.label.url ? { url: p.label.url } : {}),
+          ...(withHint && p.label.event ? { eventId: p.label.event } : {}),
+        };
+        const start = performance.now();
+        const mentions = await services.posts.detect(input);
+        runs.push({ file: p.file, label: p.label, expected: p.expected, acceptable: p.acceptable, mentions, ms: since(start) });
+      }
+      return runs;
+    };
+    // One untimed pass first so per-post times are not JIT warm-up.
+    await run(false);
+    const unhinted = await run(false);
+    const hinted = await run(true);
+
+    const expectedCount = prepared.reduce((s, p) => s + p.expected.size, 0);
+    const acceptableCount = prepared.reduce((s, p) => s + p.acceptable.size, 0);
+    const words = prepared.map((p) => p.body.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length);
+    return {
+      catalogue: { events, talks: talks.size, importMs: ms(importMs) },
+      posts: prepared.length,
+      postsWithoutMentions: prepared.filter((p) => p.expected.size === 0).length,
+      expectedMentions: expectedCount,
+      acceptableMentions: acceptableCount,
+      wordsPerPost: { min: Math.min(...words), max: Math.max(...words) },
+      brokenTalkreelLinks,
+      detectMsPerPost: ms(unhinted.reduce((s, r) => s + r.ms, 0) / unhinted.length),
+      withoutEventHint: report(unhinted, talks),
+      withEventHint: report(hinted, talks),
+    };
+  } finally {
+    await services.close();
+    remove();
+  }
+}
