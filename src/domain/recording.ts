@@ -48,7 +48,11 @@ export function recordingKeyOf(url: string): string {
     const u = new URL(url);
     const host = u.hostname.toLowerCase().replace(/^www\./, '');
     if (host.endsWith('youtube.com') && u.searchParams.get('v')) return `youtube:${u.searchParams.get('v')}`;
-    if (host === 'youtu.be') return `youtube:${u.pathname.slice(1)}`;
+    const ytPath = /^\/(?:embed|shorts|live|v)\/([\w-]{6,})/.exec(u.pathname);
+    if ((host.endsWith('youtube.com') || host.endsWith('youtube-nocookie.com')) && ytPath) return `youtube:${ytPath[1]}`;
+    if (host === 'youtu.be') return `youtube:${u.pathname.slice(1).split('/')[0]}`;
+    const vimeo = /^\/(?:video\/)?(\d{5,})(?:$|\/)/.exec(u.pathname);
+    if ((host === 'vimeo.com' || host === 'player.vimeo.com') && vimeo) return `vimeo:${vimeo[1]}`;
     if (host === 'media.ccc.de' && u.pathname.startsWith('/v/')) return `mediaccc:${u.pathname.split('/')[2]}`;
     u.hash = '';
     return `url:${u.toString()}`;

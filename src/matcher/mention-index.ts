@@ -3,6 +3,7 @@ import type { Event, Talk } from '../domain/types.ts';
 import { normalizeText, tokenize, STOPWORDS } from './normalize.ts';
 import type { TalkIndex } from './talk-index.ts';
 import { canonicalUrl } from './recordings.ts';
+import { recordingKeyOf } from '../domain/recording.ts';
 
 export type SpeakerName = { readonly full: string; readonly first: string; readonly last: string; readonly display: string };
 
@@ -122,7 +123,10 @@ export class MentionIndex {
         return { full: tokens.join(' '), first: tokens[0] ?? '', last: tokens[tokens.length - 1] ?? '', display: s.name };
       })
       .filter((s) => s.full.length > 0);
-    const urls = [t.externalIds.scheduleUrl, ...t.recordings.map((r) => r.url)].filter((u): u is string => Boolean(u)).map(canonicalUrl);
+    const urls = [
+      ...[t.externalIds.scheduleUrl, ...t.recordings.map((r) => r.url)].filter((u): u is string => Boolean(u)).map(urlKey),
+      ...t.recordings.map((r) => r.key),
+    ];
     const refs = [...t.aliases.filter((a) => !a.includes(' ')), ...(t.externalIds.guid ? [t.externalIds.guid.toLowerCase()] : [])];
     const entry: TalkEntry = { id: t.id, eventId: t.eventId, title: t.title, titleSeqs, titleTerms: [...new Set(content(t.title))], speakers, urls, refs };
     this.talks.set(t.id, entry);
@@ -168,6 +172,15 @@ export class MentionIndex {
     const ref = decodeURIComponent(c.slice(base.length).split(/[/?#]/)[0] ?? '');
     return this.talks.has(ref) ? ref : this.refs.get(ref);
   }
+}
+
+/**
+ * The key under which a talk URL is indexed and looked up: the provider's video key for recordings
+ * (so `youtu.be/x`, `watch?v=x&t=95s` and `watch?v=x` agree), else the canonical URL.
+ */
+export function urlKey(url: string): string {
+  const key = recordingKeyOf(url);
+  return key.startsWith('url:') ? canonicalUrl(url) : key;
 }
 
 function add(map: Map<string, Set<string>>, key: string, id: string): void {

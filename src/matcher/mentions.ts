@@ -1,6 +1,6 @@
 import type { Mention, MentionEvidence } from '../domain/post.ts';
 import { normalizeText, STOPWORDS, similarity } from './normalize.ts';
-import type { MentionIndex, TalkEntry } from './mention-index.ts';
+import { urlKey, type MentionIndex, type TalkEntry } from './mention-index.ts';
 import type { PostDocument } from './extract.ts';
 import { canonicalUrl } from './recordings.ts';
 
@@ -23,6 +23,8 @@ import { canonicalUrl } from './recordings.ts';
  */
 
 export const REPORT_CONFIDENCE = 0.5;
+/** Share of a title's (IDF-weighted) terms a title-only mention must cover. */
+const TITLE_ONLY_COVERAGE = 0.8;
 
 /** Evidence weights (probabilities that the item alone means the talk is mentioned). */
 const W = {
@@ -32,7 +34,7 @@ const W = {
   firstNameCoref: 0.1,
   eventStrong: 0.3,
   eventWeak: 0.12,
-  /** A speaker named in a post about another event may be mentioned for other reasons. */
+  /** A speaker named in a post not about any of their talks' events may be mentioned for other reasons. */
   otherEventFactor: 0.6,
 } as const;
 
@@ -46,7 +48,7 @@ export type DetectOptions = {
 type Token = { readonly t: string; readonly raw: string; readonly start: number; readonly end: number; readonly capital: boolean };
 type Span = { start: number; end: number };
 type TitleForm = { readonly form: string; readonly joined: boolean };
-type TalkEvidence = { link?: Span; title?: { score: number; span: Span; phrase: boolean }; speaker?: { weight: number; span: Span; kind: 'full' | 'surname' }; corefSpans: Span[] };
+type TalkEvidence = { link?: Span; title?: { score: number; span: Span; phrase: boolean; quoted: boolean; terms: number }; speaker?: { weight: number; span: Span; kind: 'full' | 'surname' }; corefSpans: Span[] };
 
 /** Detect the talks a post mentions. Pure; deterministic order (by position in the post). */
 export function detectMentions(doc: PostDocument, index: MentionIndex, opts: DetectOptions = {}): Mention[] {
@@ -67,7 +69,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
 
   // --- links ---------------------------------------------------------------------------------
   for (const link of doc.links) {
-    const id = index.talkOfOwnUrl(link.href) ?? index.urls.get(canonicalUrl(link.href));
+    const id = index.talkOfOwnUrl(link.href) ?? index.urls.get(urlKey(link.href));
     if (!id) continue;
     const span = link.start >= 0 ? { start: link.start + shift, end: link.end + shift } : { start: -1, end: -1 };
     ev(id).link ??= span;
@@ -129,26 +131,31 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
     const best = titleWindow(talk, content, titleForms, index);
     let score = best?.score ?? 0;
     let span = best?.span;
+    let quoted = false;
     for (const q of quotes) {
       const sim = Math.max(...talk.titleSeqs.map((seq) => similarity(q.text, seq.join(' '))));
-      if (sim >= 0.75 && sim > score) {
+      if (sim < 0.75) continue;
+      quoted = true;
+      if (sim >= score) {
         score = Math.min(1, sim);
         span = { start: q.start, end: q.end };
       }
     }
-    if (span && score > 0) ev(id).title = { score, span, phrase: (best?.phrases ?? 0) > 0 || span !== best?.span };
+    if (span && score > 0) ev(id).title = { score, span, phrase: (best?.phrases ?? 0) > 0, quoted, terms: talk.titleTerms.length };
   }
 
   // --- speakers → talks ----------------------------------------------------------------------
   const attach = (talkIds: Iterable<string>, span: Span, weight: number, kind: 'full' | 'surname'): void => {
     const ids = [...talkIds];
     const inAbout = ids.filter((id) => about.has(index.talks.get(id)?.eventId ?? ''));
+    const strongly = inAbout.some((id) => about.get(index.talks.get(id)?.eventId ?? '') === 'strong');
     const scope = inAbout.length > 0 ? inAbout : ids;
     // The context picks among a speaker's talks: a talk with title or link evidence explains the name.
     const supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
     const chosen = supported.length > 0 ? supported : scope;
     const share = supported.length > 0 ? 1 : 1 / chosen.length;
-    const factor = inAbout.length === 0 && about.size > 0 ? W.otherEventFactor : 1;
+    // A name with no event of theirs in sight may be mentioned for other reasons than a talk.
+    const factor = strongly ? 1 : W.otherEventFactor;
     for (const id of chosen) {
       const e = ev(id);
       const w = weight * share * factor;
@@ -158,6 +165,29 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   for (const h of fullHits) attach(h.talkIds, h.span, W.fullName, 'full');
   for (const h of surnameHits) attach(h.talkIds, h.span, W.surnameInEvent, 'surname');
   for (const h of corefHits) for (const id of h.talkIds) evidence.get(id)?.corefSpans.push(h.span);
+
+  // --- title-only evidence ---------------------------------------------------------------------
+  // A title alone must read as a title: quoted, or in the title's word order, covering most of it,
+  // and either long enough to be specific or about an event the post is about. Talks sharing the
+  // same title (every event's "Lightning Talks") share the evidence.
+  const titleOnly = [...evidence].filter(([, e]) => e.title && !e.link && !e.speaker);
+  const byTitle = new Map<string, number>();
+  for (const [id] of titleOnly) {
+    const key = index.talks.get(id)?.titleTerms.join(' ') ?? id;
+    byTitle.set(key, (byTitle.get(key) ?? 0) + 1);
+  }
+  for (const [id, e] of titleOnly) {
+    const t = e.title!;
+    const talk = index.talks.get(id);
+    const inContext = about.has(talk?.eventId ?? '');
+    const specific = t.quoted || (t.phrase && t.score >= TITLE_ONLY_COVERAGE && (inContext || t.terms >= 3));
+    if (!specific) {
+      evidence.delete(id);
+      continue;
+    }
+    const share = byTitle.get(talk?.titleTerms.join(' ') ?? id) ?? 1;
+    if (share > 1) e.title = { ...t, score: t.score / share };
+  }
 
   // --- combine -------------------------------------------------------------------------------
   const mentions: Mention[] = [];
@@ -180,8 +210,6 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
       if (e.corefSpans.length > 0) items.push(W.firstNameCoref);
     }
     if (items.length === 0) continue;
-    // A lone title match must be strong and keep the title's word order (or be quoted); event context then adds to it.
-    if (!e.link && !e.speaker && e.title && (e.title.score < 0.6 || !e.title.phrase)) continue;
     const context = about.get(talk.eventId);
     if (context) items.push(context === 'strong' ? W.eventStrong : W.eventWeak);
     const confidence = 1 - items.reduce((p, w) => p * (1 - w), 1);
