@@ -128,7 +128,7 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
   const postTrapStats = new Map<string, { posts: number; reported: number; fp: number }>();
   const falsePositives: object[] = [];
   const misses: object[] = [];
-  const acceptableFound: object[] = [];
+  const acceptableReported: object[] = [];
   const perPost: Record<string, object> = {};
   const talkLabel = (id: string): string => {
     const t = talks.get(id);
@@ -156,7 +156,7 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
     for (const m of r.mentions) {
       if (r.expected.has(m.talkId)) continue;
       const entry = { post: r.file, talk: talkLabel(m.talkId), confidence: round(m.confidence, 3), evidence: m.evidence, snippet: m.snippet };
-      if (r.acceptable.has(m.talkId)) acceptableFound.push({ ...entry, why: r.acceptable.get(m.talkId)?.why });
+      if (r.acceptable.has(m.talkId)) acceptableReported.push({ ...entry, why: r.acceptable.get(m.talkId)?.why });
       else {
         fp += 1;
         falsePositives.push(entry);
@@ -204,7 +204,7 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
     perPost,
     falsePositives,
     misses,
-    acceptableFound,
+    acceptableReported,
   };
 }
 

@@ -6,7 +6,8 @@
  * Regenerates the synthetic catalogue (bench/synthetic.ts, same `<talks>` and `<seed>` as the
  * parent) and serves one YouTube-shaped Atom feed (15 entries) per source on 127.0.0.1:0 at
  * `/<run>/feeds/videos.xml?channel_id=s<i>`; `<run>` is any prefix the parent picks (one per
- * configuration, so per-source state starts fresh). Source `i` belongs to event
+ * configuration, so per-source state starts fresh); a prefix ending in `-l<ms>` delays every
+ * answer (200 or 304) by `<ms>` milliseconds, like a remote host's round trip. Source `i` belongs to event
  * `floor(i / (sources / events))`. Its behaviour depends on `i % 4`:
  *
  *   0, 1  `etag`      fixed content with a fixed ETag; `If-None-Match` equal to it → 304 (no body)
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
   const versions = new Map<string, number>();
   const stats = new Map<string, { requests: number; ok: number; notModified: number; conditional: number; notFound: number }>();
 
-  const server = http.createServer((req, res) => {
+  const respond = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     const prefix = url.pathname.split('/')[1] ?? '';
     const st = stats.get(prefix) ?? { requests: 0, ok: 0, notModified: 0, conditional: 0, notFound: 0 };
@@ -187,6 +188,12 @@ async function main(): Promise<void> {
     }
     st.ok += 1;
     res.end(fixedBody(i));
+  };
+  // A prefix ending in `-l<ms>` delays every answer by <ms> (a remote host's latency).
+  const server = http.createServer((req, res) => {
+    const delay = Number(/-l(\d+)\//.exec(req.url ?? '')?.[1] ?? 0);
+    if (delay > 0) setTimeout(() => respond(req, res), delay);
+    else respond(req, res);
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

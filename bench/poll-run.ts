@@ -26,8 +26,11 @@
  *
  * Configurations: the poller of `createServices` (defaults: 8 requests in flight overall, 2 per
  * host — with one host the per-host cap is the bottleneck), and RecordingPollers built with the
- * same deps but `concurrency`/`perHost` raised (8/8 and 32/32), since the services' poller takes no
- * concurrency settings from the config.
+ * same deps but `concurrency`/`perHost` raised (8/8, and 32/32), since the services' poller takes no
+ * concurrency settings from the config. Each runs against the server answering at once
+ * (`serverLatency0ms`: CPU-bound, 3 measured runs in full mode) and answering after 50 ms
+ * (`serverLatency50ms`: what a remote host's round trip does to a 2-per-host cap; 1 measured run).
+ * Every configuration starts from a fresh data dir and fresh per-source server state.
  */
 import type { ChildProcess } from 'node:child_process';
 import { loadConfig } from '../src/config.ts';
@@ -38,7 +41,7 @@ import { emptyHealth, type Source } from '../src/domain/source.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import { feedFactory, modeOf, type SourceMode } from './poll-feed-server.ts';
 import { parseYoutubeFeed } from '../src/sources/youtube.ts';
-import { forkChild, makeTempDir, median, ms, nextMessage, progress, since, stopChild, toDomain, type BenchOptions } from './util.ts';
+import { forkChild, makeTempDir, median, ms, nextMessage, progress, round, since, stopChild, toDomain, type BenchOptions } from './util.ts';
 
 const SEED = 5;
 const TALKS_PER_EVENT = 50;
@@ -48,7 +51,10 @@ type ServerStats = Record<string, { requests: number; ok: number; notModified: n
 const isReady = (m: unknown): m is Ready => typeof m === 'object' && m !== null && 'ready' in m && 'port' in m;
 const isStats = (m: unknown): m is { stats: ServerStats } => typeof m === 'object' && m !== null && 'stats' in m;
 
-type Config = { name: string; concurrency?: number; perHost?: number };
+type Config = { name: string; concurrency?: number; perHost?: number; latencyMs: number; runs: number };
+
+/** Added to every answer of the server in the second group of configurations (a remote host's round trip). */
+const LATENCY_MS = 50;
 
 async function serverStats(child: ChildProcess, prefix: string): Promise<ServerStats[string]> {
   const reply = nextMessage(child, isStats, 10_000);
@@ -135,13 +141,17 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
   try {
     const { port } = await nextMessage(child, isReady, 60_000);
     const configs: Config[] = [
-      { name: 'defaultConcurrency8PerHost2' },
-      { name: 'concurrency8PerHost8', concurrency: 8, perHost: 8 },
-      { name: 'concurrency32PerHost32', concurrency: 32, perHost: 32 },
+      { name: 'defaultConcurrency8PerHost2', latencyMs: 0, runs: measuredRuns },
+      { name: 'concurrency8PerHost8', concurrency: 8, perHost: 8, latencyMs: 0, runs: measuredRuns },
+      { name: 'defaultConcurrency8PerHost2', latencyMs: LATENCY_MS, runs: 1 },
+      { name: 'concurrency8PerHost8', concurrency: 8, perHost: 8, latencyMs: LATENCY_MS, runs: 1 },
+      { name: 'concurrency32PerHost32', concurrency: 32, perHost: 32, latencyMs: LATENCY_MS, runs: 1 },
     ];
-    const out: Record<string, unknown> = {};
+    const out: Record<string, Record<string, unknown>> = {};
     for (const [k, cfg] of configs.entries()) {
-      const prefix = `c${k}`;
+      const prefix = `c${k}-l${cfg.latencyMs}`;
+      const group = `serverLatency${cfg.latencyMs}ms`;
+      const label = `${cfg.name} (+${cfg.latencyMs} ms)`;
       const tmp = makeTempDir('talkreel-bench-poll-');
       const config = loadConfig({ TALKREEL_DATA_DIR: tmp.dir, TALKREEL_ALLOW_PRIVATE_NETWORK: 'on', LOG_LEVEL: 'silent', TALKREEL_JOBS: 'off' });
       const services = await createServices(config, createLogger('silent'));
@@ -175,17 +185,17 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
                 concurrency: cfg.concurrency,
                 perHost: cfg.perHost,
               });
-        progress(`pollRun: ${cfg.name}: warm-up run`);
+        progress(`pollRun: ${label}: warm-up run`);
         const warmUp = await measuredRun(services, poller, child, prefix, times);
-        progress(`pollRun: ${cfg.name}:   warm-up ${warmUp.wallMs} ms (${warmUp.ok} ok, ${warmUp.failed} failed, ${warmUp.storeFileWrites} writes)`);
+        progress(`pollRun: ${label}:   warm-up ${warmUp.wallMs} ms (${warmUp.ok} ok, ${warmUp.failed} failed, ${warmUp.storeFileWrites} writes)`);
         const measured = [];
-        for (let r = 0; r < measuredRuns; r++) {
+        for (let r = 0; r < cfg.runs; r++) {
           const m = await measuredRun(services, poller, child, prefix, times);
-          progress(`pollRun: ${cfg.name}:   run ${r + 2}: ${m.wallMs} ms (fetch ${m.fetchPhaseMs} ms + apply/commit ${m.applyAndCommitMs} ms): ${m.ok} ok / ${m.notModified} not-modified / ${m.failed} failed, ${m.storeCommits} commits, ${m.storeFileWrites} file writes`);
+          progress(`pollRun: ${label}:   run ${r + 2}: ${m.wallMs} ms (fetch ${m.fetchPhaseMs} ms + apply/commit ${m.applyAndCommitMs} ms): ${m.ok} ok / ${m.notModified} not-modified / ${m.failed} failed, ${m.storeCommits} commits, ${m.storeFileWrites} file writes`);
           measured.push(m);
         }
         const first = measured[0]!;
-        out[cfg.name] = {
+        (out[group] ??= {})[cfg.name] = {
           concurrency: cfg.concurrency ?? 8,
           perHost: cfg.perHost ?? 2,
           poller: cfg.concurrency === undefined ? 'services.poller (createServices defaults)' : 'new RecordingPoller(services deps + concurrency/perHost)',
@@ -211,10 +221,15 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
     }
     const modes = new Map<SourceMode, number>();
     for (let i = 0; i < sourceCount; i++) modes.set(modeOf(i), (modes.get(modeOf(i)) ?? 0) + 1);
-    const wall = (name: string): number => {
-      const r = out[name] as { secondRun: { wallMs: number }; repeatedRuns?: { medianWallMs: number } } | undefined;
+    const wall = (group: string, name: string): number => {
+      const r = out[group]?.[name] as { secondRun: { wallMs: number }; repeatedRuns?: { medianWallMs: number } } | undefined;
       return r?.repeatedRuns?.medianWallMs ?? r?.secondRun.wallMs ?? NaN;
     };
+    const speedups = (group: string) => ({
+      perHost8VsDefault: round(wall(group, 'defaultConcurrency8PerHost2') / wall(group, 'concurrency8PerHost8'), 2),
+      ...(out[group]?.['concurrency32PerHost32'] ? { perHost32VsDefault: round(wall(group, 'defaultConcurrency8PerHost2') / wall(group, 'concurrency32PerHost32'), 2) } : {}),
+    });
+    for (const group of Object.keys(out)) out[group]!['speedup'] = { note: 'default wall / raised wall (median of the measured runs)', ...speedups(group) };
     // CPU cost of parsing every feed once, in this process, for scale (no network, no matching).
     const factory = feedFactory(talkCount, sourceCount, SEED);
     const bodies = Array.from({ length: sourceCount }, (_, i) => factory.body(i, 1));
@@ -224,7 +239,8 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
     for (const b of bodies) parsedItems += parseYoutubeFeed(b).length;
     const parseAllMs = since(tp);
     return {
-      note: 'secondRun = the poll run after a warm-up run stored ETags and linked recordings; one local host serves every source',
+      note: `secondRun = the poll run after a warm-up run stored ETags and linked recordings; one local host serves every source, answering at once (serverLatency0ms) or after ${LATENCY_MS} ms (serverLatency${LATENCY_MS}ms, like a remote host)`,
+      counters: 'itemsMatched counts every item linked to a talk, including ones already linked (refreshed, not re-matched); itemsUnmatched are re-matched on every run that gets a 200',
       sources: sourceCount,
       events,
       talks: talkCount,
@@ -237,9 +253,6 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
       feedKb: Math.round(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / sourceCount / 102.4) / 10,
       parseOnly: { feeds: sourceCount, items: parsedItems, totalMs: ms(parseAllMs), perFeedMs: ms(parseAllMs / sourceCount) },
       ...out,
-      speedupFromMedianWall: 'default wall / raised wall (median of the measured runs)',
-      speedupPerHost8VsDefault: Math.round((wall('defaultConcurrency8PerHost2') / wall('concurrency8PerHost8')) * 100) / 100,
-      speedupPerHost32VsDefault: Math.round((wall('defaultConcurrency8PerHost2') / wall('concurrency32PerHost32')) * 100) / 100,
     };
   } finally {
     await stopChild(child);

@@ -11,6 +11,11 @@ import { benchHttpTalkById } from './http.ts';
 import { benchLookup } from './lookup.ts';
 import { benchStore } from './store.ts';
 import { benchImport } from './import.ts';
+import { benchPollRun } from './poll-run.ts';
+import { benchRecordingMatch } from './recording-match.ts';
+import { benchRecordingQuality } from './recording-quality.ts';
+import { benchMentionQuality } from './mentions-quality.ts';
+import { benchMentionSpeed } from './mentions-speed.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
 /** Benchmarks in run order. */
@@ -19,6 +24,11 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   lookup: benchLookup,
   store: benchStore,
   import: benchImport,
+  pollRun: benchPollRun,
+  recordingMatch: benchRecordingMatch,
+  recordingQuality: benchRecordingQuality,
+  mentionQuality: benchMentionQuality,
+  mentionSpeed: benchMentionSpeed,
 };
 
 function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } {

@@ -14,6 +14,8 @@ import type { TalkIndex } from './talk-index.ts';
 export const ACCEPT_CONFIDENCE = 0.75;
 /** …and only when the runner-up is at least this far behind (otherwise: too close to call). */
 export const MIN_MARGIN = 0.12;
+/** …or when the runner-up's doubt (1 − confidence) is at least this multiple of the best one's. */
+export const MIN_DOUBT_RATIO = 1.8;
 /** Talks below this title similarity (and without a named speaker) are not even listed as candidates. */
 const CANDIDATE_MIN_SIMILARITY = 0.3;
 
@@ -62,6 +64,14 @@ export function buildEventContext(event: Event, talks: readonly Talk[], publicUr
   }
   const phrases = [event.name, event.acronym, event.city, ...event.aliases].filter((p): p is string => Boolean(p)).map(normalizeText).filter(Boolean);
   const eventWords = new Set(phrases.flatMap((p) => p.split(' ')));
+  // Acronyms people build from the name: "Journées du Logiciel Libre" → jdll, jll.
+  for (const p of phrases) {
+    const words = p.split(' ').filter((w) => !/^\d+$/.test(w));
+    if (words.length >= 2) {
+      eventWords.add(words.map((w) => w[0]).join(''));
+      eventWords.add(words.filter((w) => w.length > 2).map((w) => w[0]).join(''));
+    }
+  }
   const year = event.startDate?.slice(0, 4);
   if (year) eventWords.add(year);
   return {
@@ -157,31 +167,51 @@ const SEPARATORS = /\s+[-–—|~•·]\s+|\s*[|]\s*|:\s+|\s*[[\]()]\s*/;
 
 /**
  * Title variants with decorations removed: "Speaker: Title", "Title - Event 2013",
- * "Title | Event", "[Event] Title", "Title (Event Paris 2013)".
+ * "Title | Event", "[Event] Title", "Title (Event Paris 2013)". `foreign` names a part that reads as
+ * another event or edition (a year this event does not have, or an event-like part with words of
+ * its own next to the year): the recording was probably made elsewhere.
  */
-export function titleVariants(title: string, ctx: EventMatchContext, speakerNames: readonly string[]): string[] {
+export function titleVariants(
+  title: string,
+  ctx: EventMatchContext,
+  speakerNames: readonly string[],
+  talkTitle = '',
+): { variants: string[]; foreign: string | undefined } {
+  const talkTokens = new Set(tokenize(talkTitle));
   const variants = new Set<string>();
   const full = title.trim();
   if (full) variants.add(full);
   const parts = full.split(SEPARATORS).map((p) => p?.trim()).filter((p): p is string => Boolean(p));
+  const speakerTokens = new Set(speakerNames.flatMap((n) => tokenize(n)));
+  const explained = (t: string): boolean => ctx.eventWords.has(t) || speakerTokens.has(t) || /^\d{1,3}$/.test(t) || DECORATION_WORDS.has(t);
+  const isYear = (t: string): boolean => /^(19|20)\d{2}$/.test(t);
   const isDecoration = (part: string): boolean => {
     const tokens = tokenize(part).filter((t) => !STOPWORDS.has(t));
-    if (tokens.length === 0) return true;
-    const speakerTokens = new Set(speakerNames.flatMap((n) => tokenize(n)));
-    return tokens.every((t) => ctx.eventWords.has(t) || speakerTokens.has(t) || /^\d{2,4}$/.test(t) || DECORATION_WORDS.has(t));
+    return tokens.every((t) => explained(t) || (isYear(t) && ctx.eventWords.has(t)));
   };
   const kept = parts.filter((p) => !isDecoration(p));
   if (kept.length > 0 && kept.length < parts.length) variants.add(kept.join(' '));
-  if (parts.length > 1) for (const p of kept) variants.add(p);
+  // A leading or trailing part with a year, naming another edition or another event.
+  let foreign: string | undefined;
+  if (parts.length > 1) {
+    for (const part of [parts[0]!, parts[parts.length - 1]!]) {
+      const tokens = tokenize(part).filter((t) => !STOPWORDS.has(t));
+      const years = tokens.filter(isYear);
+      if (years.length === 0 || tokens.some((t) => talkTokens.has(t) && !isYear(t))) continue;
+      const otherEdition = years.some((y) => !ctx.eventWords.has(y));
+      const ownWords = tokens.some((t) => !isYear(t) && !explained(t));
+      if (otherEdition || (ownWords && kept.length > 1)) foreign ??= part;
+    }
+  }
   // Event name inside the same part ("Havana to Icehouse OpenStack in Action 4").
+  const n = normalizeText(full);
   for (const phrase of ctx.eventPhrases) {
-    const n = normalizeText(full);
     if (phrase.split(' ').length >= 2 && n.includes(phrase)) {
       const stripped = n.replace(phrase, ' ').replace(/\s+/g, ' ').trim();
       if (stripped) variants.add(stripped);
     }
   }
-  return [...variants];
+  return { variants: [...variants], foreign };
 }
 
 /** Words that decorate video titles without naming the talk. */
@@ -214,7 +244,7 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
     const talk = ctx.talks.get(id);
     if (!talk) continue;
     const names = talk.speakers.map((s) => s.name);
-    const variants = titleVariants(item.title, ctx, [...names, ...talk.speakers.map((s) => s.affiliation ?? '')]);
+    const { variants, foreign } = titleVariants(item.title, ctx, [...names, ...talk.speakers.map((s) => s.affiliation ?? '')], [talk.title, talk.subtitle ?? '', ...talk.aliases].join(' '));
     if (item.subtitle) variants.push(`${item.title} ${item.subtitle}`);
     const targets = [talk.title, talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined, ...talk.aliases.filter((a) => a.includes(' '))].filter((x): x is string => Boolean(x));
     let titleSim = 0;
@@ -241,6 +271,10 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
       evidence.push(dateCheck);
       confidence *= 0.5;
     }
+    if (foreign) {
+      evidence.push(`title names another event or edition ("${foreign}")`);
+      confidence *= 0.5;
+    }
     if (talk.removedFromScheduleAt) {
       confidence *= 0.8;
       evidence.push('talk no longer in the schedule');
@@ -255,7 +289,10 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
   if (best.confidence < ACCEPT_CONFIDENCE) {
     return { kind: 'unmatched', reason: `best candidate's confidence ${best.confidence.toFixed(2)} is below ${ACCEPT_CONFIDENCE}`, candidates };
   }
-  if (second && best.confidence - second.confidence < MIN_MARGIN) {
+  // Too close to call unless the runner-up is clearly behind: by an absolute margin, or by having
+  // at least MIN_DOUBT_RATIO times the best candidate's remaining doubt (shared evidence such as the
+  // same speaker compresses differences near 1).
+  if (second && best.confidence - second.confidence < MIN_MARGIN && (1 - second.confidence) < MIN_DOUBT_RATIO * (1 - best.confidence)) {
     return { kind: 'unmatched', reason: `too close to call: ${best.talk.id} ${best.confidence.toFixed(2)} vs ${second.talk.id} ${second.confidence.toFixed(2)}`, candidates };
   }
   return {
