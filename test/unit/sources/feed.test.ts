@@ -105,8 +105,8 @@ describe('feed source', () => {
 
     it('keys by URL, with the vimeo provider and player embed', () => {
       expect(items.map((i) => [i.key, i.provider, i.embedUrl])).to.deep.equal([
-        ['url:https://vimeo.com/81234567', 'vimeo', 'https://player.vimeo.com/video/81234567'],
-        ['url:https://vimeo.com/81200001', 'vimeo', 'https://player.vimeo.com/video/81200001'],
+        ['vimeo:81234567', 'vimeo', 'https://player.vimeo.com/video/81234567'],
+        ['vimeo:81200001', 'vimeo', 'https://player.vimeo.com/video/81200001'],
       ]);
       expect(at(items, 0).publishedAt).to.equal('2013-12-12T19:05:31.000Z');
     });
@@ -208,7 +208,7 @@ describe('feed source', () => {
     });
     const items = parseRecordingFeed(body, 'application/feed+json');
     expect(items.map((i) => [i.key, i.provider, i.title, i.publishedAt, i.links])).to.deep.equal([
-      ['url:https://vimeo.com/81299999', 'vimeo', 'JSON talk', '2013-12-06T10:00:00.000Z', ['https://talks.example/1']],
+      ['vimeo:81299999', 'vimeo', 'JSON talk', '2013-12-06T10:00:00.000Z', ['https://talks.example/1']],
     ]);
   });
 
