@@ -35,6 +35,10 @@ export class MentionIndex {
   /** `"mark mcclain"` → talk ids */
   readonly fullNames = new Map<string, Set<string>>();
   readonly lastNames = new Map<string, Set<string>>();
+  /** `"<eventId>|mcclain"` → talk ids: surnames within one event. */
+  readonly eventLastNames = new Map<string, Set<string>>();
+  /** `"<eventId>|mark mcclain"` → talk ids: full names within one event. */
+  readonly eventFullNames = new Map<string, Set<string>>();
   readonly firstNames = new Map<string, Set<string>>();
   /** Title content term → talk ids. */
   readonly titleTerms = new Map<string, Set<string>>();
@@ -137,6 +141,8 @@ export class MentionIndex {
     }
     for (const s of speakers) {
       add(this.fullNames, s.full, t.id);
+      add(this.eventFullNames, `${t.eventId}|${s.full}`, t.id);
+      add(this.eventLastNames, `${t.eventId}|${s.last}`, t.id);
       if (s.full.includes(' ')) {
         add(this.firstNames, s.first, t.id);
         add(this.lastNames, s.last, t.id);
@@ -156,6 +162,8 @@ export class MentionIndex {
     }
     for (const s of old.speakers) {
       remove(this.fullNames, s.full, id);
+      remove(this.eventFullNames, `${old.eventId}|${s.full}`, id);
+      remove(this.eventLastNames, `${old.eventId}|${s.last}`, id);
       remove(this.firstNames, s.first, id);
       remove(this.lastNames, s.last, id);
     }

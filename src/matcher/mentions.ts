@@ -23,6 +23,10 @@ import { canonicalUrl } from './recordings.ts';
  */
 
 export const REPORT_CONFIDENCE = 0.5;
+/** A speaker name shared by more talks than this is only used within the events the post is about. */
+const MAX_NAME_TALKS = 50;
+/** Title candidates scanned in full per post, best nominated first. */
+const MAX_TITLE_CANDIDATES = 100;
 /** Share of a title's (IDF-weighted) terms a title-only mention must cover. */
 const TITLE_ONLY_COVERAGE = 0.8;
 
@@ -76,7 +80,11 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   }
 
   // --- speaker names -------------------------------------------------------------------------
-  const expansions = tokens.map((tok) => nameForms(tok.t, index));
+  const isName = (w: string): boolean => index.firstNames.has(w) || index.lastNames.has(w) || index.fullNames.has(w);
+  const exactName = tokens.map((tok) => isName(tok.t));
+  // A typo is looked for only next to an exactly spelled name token ("Mark McClian"): a full name
+  // allows one fuzzy token anyway, and this keeps the cost per word a hash probe.
+  const expansions = tokens.map((tok, i) => nameForms(tok.t, index, exactName[i - 1] === true || exactName[i + 1] === true));
   const namedSpeakers = new Set<string>(); // normalised full names named in full
   const consumed = new Set<number>();
   const fullHits: { talkIds: Set<string>; span: Span; name: string }[] = [];
@@ -90,40 +98,59 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   }
   const surnameHits: { talkIds: string[]; span: Span }[] = [];
   const corefHits: { talkIds: string[]; span: Span }[] = [];
+  const namedByLast = new Map<string, string[]>();
+  const namedByFirst = new Map<string, string[]>();
+  for (const name of namedSpeakers) {
+    const parts = name.split(' ');
+    namedByLast.set(parts[parts.length - 1]!, [...(namedByLast.get(parts[parts.length - 1]!) ?? []), name]);
+    namedByFirst.set(parts[0]!, [...(namedByFirst.get(parts[0]!) ?? []), name]);
+  }
+  const talksOfNamed = (names: readonly string[] | undefined): string[] =>
+    (names ?? []).flatMap((n) => {
+      const all = index.fullNames.get(n);
+      if (!all) return [];
+      return all.size <= MAX_NAME_TALKS ? [...all] : [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${n}`) ?? [])]);
+    });
   tokens.forEach((tok, i) => {
     if (consumed.has(i) || !tok.capital || tok.t.length < 3) return;
-    // bare surname: only for speakers of an event the post is about, or one already named in full
-    const last = index.lastNames.get(tok.t);
-    if (last) {
-      const ids = [...last].filter((id) => {
-        const talk = index.talks.get(id);
-        return talk && (about.has(talk.eventId) || talk.speakers.some((s) => s.last === tok.t && namedSpeakers.has(s.full)));
-      });
-      if (ids.length > 0) {
-        surnameHits.push({ talkIds: ids, span: { start: tok.start, end: tok.end } });
-        return;
-      }
+    // bare surname: a speaker already named in full, or a speaker of an event the post is about
+    const surnameIds = new Set(talksOfNamed(namedByLast.get(tok.t)));
+    for (const eventId of about.keys()) for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
+    if (surnameIds.size > 0) {
+      surnameHits.push({ talkIds: [...surnameIds], span: { start: tok.start, end: tok.end } });
+      return;
     }
     // bare first name: only refers back to a speaker named in full earlier
-    const first = index.firstNames.get(tok.t);
-    if (first) {
-      const ids = [...first].filter((id) => index.talks.get(id)?.speakers.some((s) => s.first === tok.t && namedSpeakers.has(s.full)));
-      if (ids.length > 0) corefHits.push({ talkIds: ids, span: { start: tok.start, end: tok.end } });
-    }
+    const firstIds = talksOfNamed(namedByFirst.get(tok.t));
+    if (firstIds.length > 0) corefHits.push({ talkIds: firstIds, span: { start: tok.start, end: tok.end } });
   });
 
   // --- titles --------------------------------------------------------------------------------
   const content = tokens.map((tok, i) => ({ tok, i })).filter(({ tok }) => !STOPWORDS.has(tok.t));
-  const titleForms = content.map(({ tok }, k) => titleFormsAt(k, content.map((c) => c.tok), index));
-  const candidates = new Set<string>();
+  const contentTokens = content.map((c) => c.tok);
+  const exactTitle = contentTokens.map((tok) => index.titleTerms.has(tok.t));
+  const titleForms = content.map((_, k) => titleFormsAt(k, contentTokens, index, exactTitle[k - 1] === true || exactTitle[k + 1] === true));
+  // Candidates: talks sharing title bigrams (or a rare title word) with the post, ranked by the
+  // IDF of what they share; only the best MAX_TITLE_CANDIDATES get the window scan, plus every talk
+  // of a speaker named in the post. Work per post is thus bounded whatever the catalogue's size.
+  const nominated = new Map<string, number>();
+  const nominate = (ids: ReadonlySet<string> | undefined, weight: number): void => {
+    if (!ids || ids.size > 200) return;
+    for (const id of ids) nominated.set(id, (nominated.get(id) ?? 0) + weight);
+  };
   for (let k = 0; k < content.length; k += 1) {
     for (const { form: a, joined } of titleForms[k]!) {
-      for (const { form: b } of titleForms[k + (joined ? 2 : 1)] ?? []) addAll(candidates, index.titleBigrams.get(`${a} ${b}`), 200);
+      for (const { form: b } of titleForms[k + (joined ? 2 : 1)] ?? []) nominate(index.titleBigrams.get(`${a} ${b}`), index.titleIdf(a) + index.titleIdf(b));
       // a rare title word alone nominates its talks (bounded: rare means few postings)
       const df = index.titleDf(a);
-      if (df > 0 && df <= rareLimit(index)) addAll(candidates, index.titleTerms.get(a), 200);
+      if (df > 0 && df <= rareLimit(index)) nominate(index.titleTerms.get(a), index.titleIdf(a));
     }
   }
+  const candidates = new Set(
+    [...nominated].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, MAX_TITLE_CANDIDATES).map(([id]) => id),
+  );
+  for (const h of fullHits) if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of h.talkIds) candidates.add(id);
+  for (const h of surnameHits) for (const id of h.talkIds.slice(0, MAX_NAME_TALKS)) candidates.add(id);
   const quotes = quotedSpans(text);
   for (const id of candidates) {
     const talk = index.talks.get(id);
@@ -145,13 +172,19 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   }
 
   // --- speakers → talks ----------------------------------------------------------------------
-  const attach = (talkIds: Iterable<string>, span: Span, weight: number, kind: 'full' | 'surname'): void => {
-    const ids = [...talkIds];
+  const attach = (talkIds: ReadonlySet<string> | readonly string[], span: Span, weight: number, kind: 'full' | 'surname', name?: string): void => {
+    // A name shared by very many talks says little unless an event of the post narrows it down:
+    // then only that event's talks of the name are looked at (bounded by the event's size).
+    const count = 'size' in talkIds ? talkIds.size : talkIds.length;
+    const ids = count > MAX_NAME_TALKS && name ? [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${name}`) ?? [])]) : [...talkIds];
+    if (ids.length === 0) return;
     const inAbout = ids.filter((id) => about.has(index.talks.get(id)?.eventId ?? ''));
     const strongly = inAbout.some((id) => about.get(index.talks.get(id)?.eventId ?? '') === 'strong');
     const scope = inAbout.length > 0 ? inAbout : ids;
-    // The context picks among a speaker's talks: a talk with title or link evidence explains the name.
-    const supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
+    // The context picks among a speaker's talks: a talk with title or link evidence explains the
+    // name; failing that, a distinctive word of one talk's title next to the name ("Fabre's DuckDB talk").
+    let supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
+    if (supported.length === 0 && scope.length > 1) supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, contentTokens, index));
     const chosen = supported.length > 0 ? supported : scope;
     const share = supported.length > 0 ? 1 : 1 / chosen.length;
     // A name with no event of theirs in sight may be mentioned for other reasons than a talk.
@@ -162,7 +195,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
       if (!e.speaker || e.speaker.weight < w) e.speaker = { weight: w, span, kind };
     }
   };
-  for (const h of fullHits) attach(h.talkIds, h.span, W.fullName, 'full');
+  for (const h of fullHits) attach(h.talkIds, h.span, W.fullName, 'full', h.name);
   for (const h of surnameHits) attach(h.talkIds, h.span, W.surnameInEvent, 'surname');
   for (const h of corefHits) for (const id of h.talkIds) evidence.get(id)?.corefSpans.push(h.span);
 
@@ -247,12 +280,12 @@ export function tokenizeWithOffsets(text: string): Token[] {
   return out;
 }
 
-/** The name-index forms a token may stand for: itself, or one edit away for longer tokens. */
-function nameForms(t: string, index: MentionIndex): { form: string; fuzzy: boolean }[] {
+/** The name-index forms a token may stand for: itself, or (when `fuzzy`) one edit away for longer tokens. */
+function nameForms(t: string, index: MentionIndex, fuzzy: boolean): { form: string; fuzzy: boolean }[] {
   const forms: { form: string; fuzzy: boolean }[] = [];
   const isName = (w: string) => index.firstNames.has(w) || index.lastNames.has(w) || index.fullNames.has(w);
   if (isName(t)) forms.push({ form: t, fuzzy: false });
-  if (t.length >= 5) {
+  if (fuzzy && t.length >= 5) {
     for (const e of index.vocabulary.expandTerm(t, { fuzzy: true })) {
       if (e.via === 'fuzzy' && e.indexTerm !== t && isName(e.indexTerm) && e.indexTerm.length >= 5) forms.push({ form: e.indexTerm, fuzzy: true });
     }
@@ -281,13 +314,13 @@ function matchFullName(i: number, tokens: readonly Token[], forms: readonly { fo
 }
 
 /** Title terms the k-th content token may stand for: itself, a join with the next token ("ice house"), a one-edit typo. */
-function titleFormsAt(k: number, content: readonly Token[], index: MentionIndex): TitleForm[] {
+function titleFormsAt(k: number, content: readonly Token[], index: MentionIndex, fuzzy: boolean): TitleForm[] {
   const t = content[k]!.t;
   const forms: TitleForm[] = [];
   if (index.titleTerms.has(t)) forms.push({ form: t, joined: false });
   const next = content[k + 1]?.t;
   if (next && index.titleTerms.has(`${t}${next}`)) forms.push({ form: `${t}${next}`, joined: true });
-  if (forms.length === 0 && t.length >= 5) {
+  if (fuzzy && forms.length === 0 && t.length >= 5) {
     for (const e of index.vocabulary.expandTerm(t, { fuzzy: true })) {
       if (e.via === 'fuzzy' && index.titleTerms.has(e.indexTerm)) {
         forms.push({ form: e.indexTerm, joined: false });
@@ -404,10 +437,17 @@ export function datesIn(text: string): string[] {
   return [...out];
 }
 
-function addAll(target: Set<string>, source: ReadonlySet<string> | undefined, cap: number): void {
-  if (!source || source.size > cap) return;
-  for (const x of source) target.add(x);
+/** Does a rare word of the talk's title stand within a few words of `span`? */
+function rareTitleWordNear(talk: TalkEntry | undefined, span: Span, content: readonly Token[], index: MentionIndex): boolean {
+  if (!talk) return false;
+  const terms = new Set(talk.titleTerms.filter((t) => index.titleDf(t) <= rareLimit(index)));
+  if (terms.size === 0) return false;
+  return content.some((tok) => tok.end >= span.start - NEAR_CHARS && tok.start <= span.end + NEAR_CHARS && terms.has(tok.t));
 }
+
+/** How near (characters) a title word must stand to a name to tell the speaker's talks apart. */
+const NEAR_CHARS = 60;
+
 
 function pickSpan(e: TalkEvidence): Span {
   if (e.title && e.speaker) {
