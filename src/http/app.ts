@@ -9,7 +9,8 @@ import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { pageRoutes } from './routes/pages.ts';
 
-export type ExtraRoutes = (services: Services, deps: RouteDeps) => Router;
+/** Adds a module's routes to the app's single router. */
+export type ExtraRoutes = (services: Services, deps: RouteDeps, router: Router) => void;
 
 /** Build the Koa app over the services. Never listens: `main.ts` and the tests own `listen`. */
 export function createApp(services: Services, extra: readonly ExtraRoutes[] = []): Koa {
@@ -57,10 +58,10 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
     }),
   );
 
-  for (const build of [catalogueRoutes, pageRoutes, ...extra]) {
-    const router = build(services, deps);
-    app.use(router.routes()).use(router.allowedMethods({ throw: true }));
-  }
+  // One router for every module: a request is matched once, not once per module.
+  const router = new Router();
+  for (const build of [catalogueRoutes, pageRoutes, ...extra]) build(services, deps, router);
+  app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }
 

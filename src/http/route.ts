@@ -66,6 +66,9 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
     ),
   });
 
+  // Built once: unknown query parameters are refused (strict).
+  const paramsSchema = spec.params ?? z.object({});
+  const querySchema = (spec.query ?? z.object({})).strict();
   router[spec.method](koaPath, async (ctx) => {
     if (spec.admin) requireAdmin(ctx, deps.adminToken);
     if (consumes.length > 0 && spec.method !== 'get' && spec.method !== 'delete') {
@@ -75,8 +78,8 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
         });
       }
     }
-    const params = parse(spec.params ?? z.object({}), ctx.params ?? {}, 'path');
-    const query = parse((spec.query ?? z.object({})).strict(), ctx.query, 'query');
+    const params = parse(paramsSchema, ctx.params ?? {}, 'path');
+    const query = parse(querySchema, ctx.query, 'query');
     const body = spec.body && consumes.includes('application/json') && ctx.request.is('application/json') ? parse(spec.body, ctx.request.body, 'body') : ctx.request.body;
     await spec.handler(ctx, { params, query, body } as { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> });
   });

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import coBody from 'co-body';
 import type { Services } from '../../services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
@@ -19,8 +19,7 @@ import { paginate } from '../../domain/catalogue.ts';
 import { DomainError } from '../../domain/errors.ts';
 
 /** Events, talks, schedule import and lookup under `/api`. */
-export function catalogueRoutes(services: Services, deps: RouteDeps): Router {
-  const router = new Router();
+export function catalogueRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const { catalogue, config } = services;
   const base = config.publicUrl;
 
@@ -147,5 +146,4 @@ export function catalogueRoutes(services: Services, deps: RouteDeps): Router {
       };
     },
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
@@ -16,8 +16,7 @@ function wantsJson(ctx: Context, format: string | undefined): boolean {
 }
 
 /** Permanent talk pages, the watch redirect, health and the OpenAPI document. */
-export function pageRoutes(services: Services, deps: RouteDeps): Router {
-  const router = new Router();
+export function pageRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const { catalogue, config } = services;
   const base = config.publicUrl;
 
@@ -115,7 +114,6 @@ export function pageRoutes(services: Services, deps: RouteDeps): Router {
       ctx.body = openapi;
     },
   });
-  return router;
 }
 
 /** The talk's permanent page: title, speakers, event, recording status and link. Every value escaped. */

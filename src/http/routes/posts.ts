@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
@@ -28,8 +28,7 @@ function postSummary(p: Post) {
 }
 
 /** Recap posts, blogs, mention detection and the Webmention endpoint. */
-export function postRoutes(services: Services, deps: RouteDeps): Router {
-  const router = new Router();
+export function postRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const posts = services.posts;
   const base = services.config.publicUrl;
 
@@ -131,5 +130,4 @@ export function postRoutes(services: Services, deps: RouteDeps): Router {
       ctx.body = await posts.getWebmention(params.id);
     },
   });
-  return router;
 }

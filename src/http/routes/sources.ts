@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import coBody from 'co-body';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
@@ -41,8 +41,7 @@ const WebSubQuery = z.object({
 });
 
 /** Recording sources, the unmatched queue, manual links and push intake (voctopublish, WebSub). */
-export function sourceRoutes(services: Services, deps: RouteDeps): Router {
-  const router = new Router();
+export function sourceRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const svc = services.sources;
   const base = services.config.publicUrl;
 
@@ -164,5 +163,4 @@ export function sourceRoutes(services: Services, deps: RouteDeps): Router {
       ctx.body = result;
     },
   });
-  return router;
 }
