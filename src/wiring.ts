@@ -7,12 +7,17 @@ import { crawlPostsJob, pollRecordingsJob, startScheduler } from '../jobs/schedu
 /** Route modules beyond the catalogue, in the order they are mounted. */
 export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes];
 
-export type RunningJobs = { stop(): Promise<void> };
+export type RunningJobs = {
+  /** Re-read sources and blogs now (changes are also picked up on every commit). */
+  sync(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 /** Start the in-process cron jobs; `stop` ends the schedule and waits for the running jobs. */
 export function startJobs(services: Services): RunningJobs {
   const scheduler = startScheduler(services, [pollRecordingsJob(services), crawlPostsJob(services)]);
   return {
+    sync: () => scheduler.sync(),
     async stop() {
       await scheduler.stop();
       await services.poller.idle();
