@@ -1,20 +1,10 @@
-import type { CollectionName, Collections } from './store.ts';
+import { COLLECTION_NAMES, type CollectionName, type Collections } from './store.ts';
 
 /** Version of the document shape this code writes. Bump it and add a step below when the shape changes. */
 export const CURRENT_SCHEMA_VERSION = 1;
 
 export type StoreDocument = { schemaVersion: number } & { [K in CollectionName]: Record<string, Collections[K]> };
 
-const COLLECTIONS: readonly CollectionName[] = [
-  'events',
-  'talks',
-  'sources',
-  'unmatched',
-  'domainEvents',
-  'posts',
-  'blogs',
-  'webmentions',
-];
 
 /**
  * Upgrade a document read from disk to the current shape (json-server's normalising adapter idea).
@@ -28,7 +18,7 @@ export function migrate(raw: unknown): StoreDocument {
   if (version > CURRENT_SCHEMA_VERSION) {
     throw new Error(`schemaVersion ${version} is newer than this Talkreel understands (${CURRENT_SCHEMA_VERSION}); upgrade Talkreel`);
   }
-  for (const name of COLLECTIONS) {
+  for (const name of COLLECTION_NAMES) {
     const table = doc[name];
     if (table === undefined) doc[name] = {};
     else if (typeof table !== 'object' || table === null || Array.isArray(table)) throw new Error(`"${name}" is not an object`);

@@ -1,26 +1,11 @@
-import { readFileSync } from 'node:fs';
-
 import { expect } from 'chai';
 
 import { extractUrls, feedSource, htmlToText, parseRecordingFeed, toIsoDate } from '../../../src/sources/feed.ts';
 import { sources } from '../../../src/sources/registry.ts';
 import { SourceParseError } from '../../../src/sources/source.ts';
+import { fixture, parseError } from '../../helpers/source-fixtures.ts';
 import type { RecordingItem } from '../../../src/sources/source.ts';
 import { parseYoutubeFeed } from '../../../src/sources/youtube.ts';
-
-function fixture(name: string): string {
-  return readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-}
-
-function parseError(fn: () => unknown): SourceParseError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(SourceParseError);
-    return error as SourceParseError;
-  }
-  return expect.fail('expected a SourceParseError');
-}
 
 function at(items: readonly RecordingItem[], index: number): RecordingItem {
   const item = items[index];

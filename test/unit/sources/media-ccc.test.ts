@@ -1,30 +1,9 @@
-import { readFileSync } from 'node:fs';
-
 import { expect } from 'chai';
 
 import { mediaCccSource, parseMediaCccConference } from '../../../src/sources/media-ccc.ts';
 import { SourceParseError } from '../../../src/sources/source.ts';
+import { fixture, parseError, byKey } from '../../helpers/source-fixtures.ts';
 import type { RecordingItem } from '../../../src/sources/source.ts';
-
-function fixture(name: string): string {
-  return readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-}
-
-function parseError(fn: () => unknown): SourceParseError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(SourceParseError);
-    return error as SourceParseError;
-  }
-  return expect.fail('expected a SourceParseError');
-}
-
-function byKey(items: readonly RecordingItem[], key: string): RecordingItem {
-  const found = items.find((i) => i.key === key);
-  if (found === undefined) return expect.fail(`no item ${key}`);
-  return found;
-}
 
 const conference = (events: unknown[]): string => JSON.stringify({ acronym: 'xyzcon23', title: 'XYZ Congress 2023', events });
 

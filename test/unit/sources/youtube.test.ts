@@ -1,30 +1,9 @@
-import { readFileSync } from 'node:fs';
-
 import { expect } from 'chai';
 
 import { SourceParseError } from '../../../src/sources/source.ts';
+import { fixture, parseError, byKey } from '../../helpers/source-fixtures.ts';
 import type { RecordingItem } from '../../../src/sources/source.ts';
 import { parseYoutubeFeed, youtubeSource } from '../../../src/sources/youtube.ts';
-
-function fixture(name: string): string {
-  return readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-}
-
-function parseError(fn: () => unknown): SourceParseError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(SourceParseError);
-    return error as SourceParseError;
-  }
-  return expect.fail('expected a SourceParseError');
-}
-
-function byKey(items: readonly RecordingItem[], key: string): RecordingItem {
-  const found = items.find((i) => i.key === key);
-  if (found === undefined) return expect.fail(`no item ${key}`);
-  return found;
-}
 
 const NS = 'xmlns="http://www.w3.org/2005/Atom" xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/"';
 
