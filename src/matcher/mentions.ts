@@ -25,6 +25,10 @@ import { canonicalUrl } from './recordings.ts';
 export const REPORT_CONFIDENCE = 0.5;
 /** A speaker name shared by more talks than this is only used within the events the post is about. */
 const MAX_NAME_TALKS = 50;
+/** A title bigram shared by more talks than this is too generic to nominate candidates. */
+const MAX_NOMINATIONS = 50;
+/** A title word in at most this many titles is rare enough to nominate on its own. */
+const RARE_TITLE_DF = 20;
 /** Title candidates scanned in full per post, best nominated first. */
 const MAX_TITLE_CANDIDATES = 100;
 /** Share of a title's (IDF-weighted) terms a title-only mention must cover. */
@@ -135,7 +139,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   // of a speaker named in the post. Work per post is thus bounded whatever the catalogue's size.
   const nominated = new Map<string, number>();
   const nominate = (ids: ReadonlySet<string> | undefined, weight: number): void => {
-    if (!ids || ids.size > 200) return;
+    if (!ids || ids.size > MAX_NOMINATIONS) return;
     for (const id of ids) nominated.set(id, (nominated.get(id) ?? 0) + weight);
   };
   for (let k = 0; k < content.length; k += 1) {
@@ -143,7 +147,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
       for (const { form: b } of titleForms[k + (joined ? 2 : 1)] ?? []) nominate(index.titleBigrams.get(`${a} ${b}`), index.titleIdf(a) + index.titleIdf(b));
       // a rare title word alone nominates its talks (bounded: rare means few postings)
       const df = index.titleDf(a);
-      if (df > 0 && df <= rareLimit(index)) nominate(index.titleTerms.get(a), index.titleIdf(a));
+      if (df > 0 && df <= RARE_TITLE_DF) nominate(index.titleTerms.get(a), index.titleIdf(a));
     }
   }
   const candidates = new Set(
@@ -331,11 +335,6 @@ function titleFormsAt(k: number, content: readonly Token[], index: MentionIndex,
   return forms;
 }
 
-/** Titles containing a term this rarely can be nominated by that term alone. */
-function rareLimit(index: MentionIndex): number {
-  return Math.max(3, Math.ceil(index.size * 0.001));
-}
-
 /**
  * The densest window of the post holding the talk's title terms: score = IDF-weighted share of the
  * title's terms found within a window at most twice the title's length (+4). `phrases` counts title
@@ -440,7 +439,7 @@ export function datesIn(text: string): string[] {
 /** Does a rare word of the talk's title stand within a few words of `span`? */
 function rareTitleWordNear(talk: TalkEntry | undefined, span: Span, content: readonly Token[], index: MentionIndex): boolean {
   if (!talk) return false;
-  const terms = new Set(talk.titleTerms.filter((t) => index.titleDf(t) <= rareLimit(index)));
+  const terms = new Set(talk.titleTerms.filter((t) => index.titleDf(t) <= RARE_TITLE_DF));
   if (terms.size === 0) return false;
   return content.some((tok) => tok.end >= span.start - NEAR_CHARS && tok.start <= span.end + NEAR_CHARS && terms.has(tok.t));
 }

@@ -224,6 +224,7 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
   const itemTokens = tokenize(text);
   const titleTokens = tokenize(`${item.title} ${item.subtitle ?? ''}`);
   const personTokens = tokenize((item.persons ?? []).join(' '));
+  const descriptionTokens = new Set(tokenize(item.description?.slice(0, 2000) ?? ''));
 
   // Candidate talks: index hits for the title (and subtitle), plus every talk of a speaker named in the item.
   const candidateIds = new Set<string>();
@@ -262,6 +263,15 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
       if (onlyDecoration) {
         confidence = speakerTalks.length === 1 ? Math.max(confidence, 0.85) : Math.min(confidence, 0.5);
         evidence.push(speakerTalks.length === 1 ? 'title names only the speaker, who gave one talk' : `title names only the speaker, who gave ${speakerTalks.length} talks`);
+        // Which of their talks: the description may carry the talk's own title words.
+        if (speakerTalks.length > 1 && descriptionTokens.size > 0) {
+          const own = tokenize(talk.title).filter((t) => !STOPWORDS.has(t) && !ctx.eventWords.has(t));
+          const covered = own.filter((t) => descriptionTokens.has(t)).length / Math.max(1, own.length);
+          if (own.length >= 2 && covered >= 0.5) {
+            confidence = 1 - (1 - confidence) * (1 - 0.8 * covered);
+            evidence.push(`description carries ${Math.round(covered * 100)}% of the talk's title words`);
+          }
+        }
       }
     } else if (titleSim < CANDIDATE_MIN_SIMILARITY) {
       continue;
