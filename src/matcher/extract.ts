@@ -58,8 +58,9 @@ export function extractText(input: string): PostDocument {
     last = m.index + m[0].length;
   }
   text += input.slice(last);
-  // Markdown emphasis and headings are noise for matching; keep character positions stable otherwise.
-  text = text.replace(/^#{1,6}\s+/gm, '').replace(/(\*\*|__)(?=\S)([^*_\n]+?)\1/g, '$2');
+  // Markdown heading and emphasis marks become spaces of the same length, so link offsets stay right.
+  const blank = (m: string): string => ' '.repeat(m.length);
+  text = text.replace(/^#{1,6}(?=\s)/gm, blank).replace(/(\*\*|__)(?=\S)([^*_\n]+?)\1/g, (_m, mark: string, inner: string) => `${blank(mark)}${inner}${blank(mark)}`);
   const cut = cutBoilerplateTail(text);
   return { text: cut.text, links: links.filter((l) => l.start < cut.text.length) };
 }
