@@ -155,15 +155,26 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   );
   for (const h of fullHits) if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of h.talkIds) candidates.add(id);
   for (const h of surnameHits) for (const id of h.talkIds.slice(0, MAX_NAME_TALKS)) candidates.add(id);
-  const quotes = quotedSpans(text);
+  // Where each title term stands in the post, built once: a candidate's hits are then looked up by
+  // its own terms instead of scanning the post again.
+  const positions = new Map<string, { k: number; end: number }[]>();
+  titleForms.forEach((f, k) => {
+    for (const { form, joined } of f) {
+      let list = positions.get(form);
+      if (!list) positions.set(form, (list = []));
+      list.push({ k, end: joined ? k + 1 : k });
+    }
+  });
+  const quotes = quotedSpans(text).map((q) => ({ ...q, tokens: new Set(tokenizeWithOffsets(q.text).map((t) => t.t)) }));
   for (const id of candidates) {
     const talk = index.talks.get(id);
     if (!talk) continue;
-    const best = titleWindow(talk, content, titleForms, index);
+    const best = titleWindow(talk, content, positions, index);
     let score = best?.score ?? 0;
     let span = best?.span;
     let quoted = false;
     for (const q of quotes) {
+      if (!talk.titleTerms.some((t) => q.tokens.has(t))) continue;
       const sim = Math.max(...talk.titleSeqs.map((seq) => similarity(q.text, seq.join(' '))));
       if (sim < 0.75) continue;
       quoted = true;
@@ -341,7 +352,12 @@ function titleFormsAt(k: number, content: readonly Token[], index: MentionIndex,
  * bigrams that stand next to each other in the window: word order survives in a real mention and
  * rarely in text that merely shares vocabulary.
  */
-function titleWindow(talk: TalkEntry, content: readonly { tok: Token; i: number }[], forms: readonly TitleForm[][], index: MentionIndex): { score: number; span: Span; phrases: number } | undefined {
+function titleWindow(
+  talk: TalkEntry,
+  content: readonly { tok: Token; i: number }[],
+  positions: ReadonlyMap<string, readonly { k: number; end: number }[]>,
+  index: MentionIndex,
+): { score: number; span: Span; phrases: number } | undefined {
   const terms = talk.titleTerms;
   if (terms.length === 0) return undefined;
   const termSet = new Set(terms);
@@ -349,9 +365,8 @@ function titleWindow(talk: TalkEntry, content: readonly { tok: Token; i: number 
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   const bigrams = new Set(talk.titleSeqs.flatMap((seq) => seq.slice(1).map((w, i) => `${seq[i]} ${w}`)));
   const hits: { k: number; end: number; term: string }[] = [];
-  forms.forEach((f, k) => {
-    for (const { form, joined } of f) if (termSet.has(form)) hits.push({ k, end: joined ? k + 1 : k, term: form });
-  });
+  for (const term of termSet) for (const p of positions.get(term) ?? []) hits.push({ ...p, term });
+  hits.sort((a, b) => a.k - b.k || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   if (hits.length < Math.min(2, terms.length)) return undefined;
   const maxWidth = terms.length * 2 + 4;
   let best: { score: number; span: Span; phrases: number } | undefined;
