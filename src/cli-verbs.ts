@@ -146,6 +146,16 @@ cliVerbs.push(
     },
   },
   {
+    name: 'posts rescan',
+    usage: 'posts rescan                                      re-detect mentions of every post against the current catalogue',
+    writes: true,
+    options: {},
+    async run({ services, print }) {
+      const r = await services.posts.rescanAll();
+      print(r, () => `rescanned ${r.posts} posts, ${r.changed} changed`);
+    },
+  },
+  {
     name: 'blogs add',
     usage: "blogs add <feedUrl> [--schedule <cron>]           register a blog's feed to crawl for recaps",
     writes: true,

@@ -80,7 +80,12 @@ export async function createServices(config: Config, logger: Logger, overrides: 
     sources,
     mentions,
     posts,
-    importSchedule: (text, opts) => importSchedule({ store, clock, catalogue }, text, opts),
+    async importSchedule(text, opts) {
+      const report = await importSchedule({ store, clock, catalogue }, text, opts);
+      // Recaps that arrived before these talks existed may mention them.
+      if (report.created.length > 0 || report.updated.length > 0) await posts.rescanAll();
+      return report;
+    },
     async close() {
       await poller.idle();
       await posts.idle();

@@ -28,6 +28,8 @@ export type Post = {
   readonly contentHash: string;
   readonly origin: PostOrigin;
   readonly blogId?: string | undefined;
+  /** The event the submitter said the post is about, if any (kept for rescans). */
+  readonly eventId?: string | undefined;
   readonly mentions: readonly Mention[];
   readonly publishedAt?: string | undefined;
   readonly createdAt: string;

@@ -106,6 +106,7 @@ export class PostService {
       contentHash,
       origin: existing?.origin ?? origin,
       blogId: extra.blogId ?? existing?.blogId,
+      eventId: input.eventId ?? existing?.eventId,
       mentions,
       publishedAt: extra.publishedAt ?? existing?.publishedAt,
       createdAt: existing?.createdAt ?? now,
@@ -124,6 +125,26 @@ export class PostService {
   async submitUrl(url: string, origin: PostOrigin = 'submitted', extra: { blogId?: string; publishedAt?: string; eventId?: string } = {}): Promise<SubmitResult> {
     const page = await this.fetchPage(url);
     return this.submit({ url, ...page, eventId: extra.eventId }, origin, extra);
+  }
+
+  /**
+   * Re-detect the mentions of every stored post against the current catalogue (talks imported after
+   * a post arrived). Only posts whose mentions change are written, in one commit.
+   */
+  async rescanAll(): Promise<{ posts: number; changed: number }> {
+    const posts = await this.deps.store.list('posts');
+    const changed: Post[] = [];
+    const now = this.deps.clock.now().toISOString();
+    for (const post of posts) {
+      const doc: PostDocument = { title: post.title, text: post.text, links: post.links.map((href) => ({ href, start: -1, end: -1 })) };
+      const fresh = detectMentions(doc, this.deps.index, { eventId: post.eventId && this.deps.index.events.has(post.eventId) ? post.eventId : undefined });
+      // Links verified by a Webmention stay even if the text alone would not find them.
+      const kept = post.mentions.filter((m) => m.start < 0 && m.evidence.includes('link') && !fresh.some((f) => f.talkId === m.talkId));
+      const mentions = [...fresh, ...kept];
+      if (JSON.stringify(mentions) !== JSON.stringify(post.mentions)) changed.push({ ...post, mentions, updatedAt: now });
+    }
+    if (changed.length > 0) await this.deps.store.commit({ put: { posts: changed } });
+    return { posts: posts.length, changed: changed.length };
   }
 
   async listPosts(): Promise<readonly Post[]> {

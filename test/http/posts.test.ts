@@ -252,3 +252,27 @@ describe('recap posts and mentions', function () {
     });
   });
 });
+
+describe('recap posts: rescans when the catalogue grows', () => {
+  it('a post submitted before its talk was imported links to it after the import', async () => {
+    const app = await startApp();
+    try {
+      const text = 'Notes from Lyon: Ada Lovelace gave "Engines of Analysis", the best talk of Open Cloud Days 2014.';
+      const first = (await (await app.request('/api/posts', { method: 'POST', admin: true, json: { text, title: 'Lyon notes' } })).json()) as { post: Post };
+      expect(first.post.mentions).to.deep.equal([]);
+      const created = await app.request('/api/events', { method: 'POST', admin: true, json: { id: 'ocd14', name: 'Open Cloud Days 2014', city: 'Lyon', startDate: '2014-06-12' } });
+      expect(created.status).to.equal(201);
+      const schedule = `<?xml version="1.0"?><schedule><conference><acronym>ocd14</acronym><title>Open Cloud Days 2014</title></conference>
+        <day index="1" date="2014-06-12"><room name="A"><event guid="0b3c7c7e-1111-4a4a-9999-000000000001" id="1"><date>2014-06-12T10:00:00+02:00</date><start>10:00</start><duration>00:30</duration><room>A</room>
+        <title>Engines of Analysis</title><persons><person id="1">Ada Lovelace</person></persons></event></room></day></schedule>`;
+      const imported = await app.request('/api/events/ocd14/schedule', { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: schedule });
+      expect(imported.status).to.equal(200);
+      const after = (await (await app.request(`/api/posts/${first.post.id}`)).json()) as Post;
+      expect(after.mentions.map((m) => m.evidence)).to.deep.equal([['title', 'speaker']]);
+      const rescan = await app.request('/api/posts/rescan', { method: 'POST', admin: true });
+      expect(((await rescan.json()) as { changed: number }).changed).to.equal(0);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -44,6 +44,13 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
+    method: 'post', path: '/api/posts/rescan', summary: 'Re-detect the mentions of every post against the current catalogue', tags: ['posts'], admin: true,
+    responses: { 200: 'How many posts changed', 401: 'Missing or wrong token' },
+    handler: async (ctx) => {
+      ctx.body = await posts.rescanAll();
+    },
+  });
+  defineRoute(router, deps, {
     method: 'get', path: '/api/posts', summary: 'List recap posts', tags: ['posts'], query: z.object({ blog: z.string().max(100).optional() }),
     responses: { 200: 'Posts' },
     handler: async (ctx, { query }) => {
