@@ -25,6 +25,11 @@ export type Config = {
   readonly logLevel: string;
   /** Token expected on the voctopublish release webhook. Unset: the webhook is refused. */
   readonly webhookToken: string | undefined;
+  /**
+   * `hub.secret` of Talkreel's WebSub subscriptions. Set: pushes signed with it (X-Hub-Signature)
+   * are ingested at once. Unset, or a bad signature: a push only triggers a poll of the source.
+   */
+  readonly websubSecret: string | undefined;
   /** Outbound fetch limits. */
   readonly fetch: { readonly timeoutMs: number; readonly maxBytes: number; readonly maxRedirects: number };
   /** Largest accepted request body, bytes. @default 5 MiB */
@@ -97,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     allowPrivateNetwork: bool('TALKREEL_ALLOW_PRIVATE_NETWORK', false),
     logLevel,
     webhookToken: env.TALKREEL_WEBHOOK_TOKEN?.trim() || undefined,
+    websubSecret: env.TALKREEL_WEBSUB_SECRET?.trim() || undefined,
     fetch: {
       timeoutMs: int('TALKREEL_FETCH_TIMEOUT_MS', 15_000, 100, 300_000),
       maxBytes: int('TALKREEL_FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -131,7 +131,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         res = await instance.get<string>(req.url, {
           headers,
-          signal: req.signal,
+          // axios' own timeout stops once headers arrive; this one bounds the whole exchange,
+          // so a server trickling bytes cannot hold a request (and the run) open.
+          signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs),
           // Redirect targets pass the same literal-address check (DNS names are checked at connect time).
           beforeRedirect: (opts: { href?: string; protocol?: string; hostname?: string }) => {
             const next = opts.href ?? `${opts.protocol ?? 'http:'}//${opts.hostname ?? ''}`;
@@ -172,6 +174,6 @@ function toFetchError(url: string, err: unknown): FetchError {
   if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(message)) return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
   if (/maxContentLength|maxBodyLength/i.test(message)) return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
   if (code === 'ERR_FR_TOO_MANY_REDIRECTS' || /redirect/i.test(message)) return new FetchError('too-many-redirects', url, 'too many redirects', undefined, { cause: err });
-  if (code === 'ERR_CANCELED') return new FetchError('timeout', url, 'aborted', undefined, { cause: err });
+  if (code === 'ERR_CANCELED') return new FetchError('timeout', url, 'timed out or aborted', undefined, { cause: err });
   return new FetchError('network', url, `${code ? `${code}: ` : ''}${message}`, undefined, { cause: err });
 }

@@ -34,3 +34,12 @@ export function uniqueId(base: string, taken: (id: string) => boolean): string {
     if (!taken(candidate)) return candidate;
   }
 }
+
+/** decodeURIComponent that answers undefined for malformed escapes (`%E0`, `100%`) instead of throwing. */
+export function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -85,6 +85,8 @@ export type TransitionResult = { readonly talk: Talk; readonly events: readonly 
 export function attachRecording(talk: Talk, input: NewRecording, now: Date): TransitionResult {
   const key = input.key ?? recordingKeyOf(input.url);
   const nowIso = now.toISOString();
+  // A person unlinked this recording from this talk: nothing automatic links it back.
+  if (input.match.method !== 'manual' && talk.rejectedRecordingKeys?.includes(key)) return { talk, events: [], changed: false };
   const existing = talk.recordings.find((r) => r.key === key);
   let recordings: Recording[];
   let recording: Recording;
@@ -138,10 +140,11 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
 }
 
 /**
- * Remove a recording (a person unlinking a wrong match, or a provider withdrawal). When the last
- * recording goes, the talk becomes `withdrawn` (keeping the last URL) and `recording.withdrawn` is emitted.
+ * Remove a recording. `withdrawn` (a provider took it down): when the last recording goes, the talk
+ * becomes `withdrawn` (keeping the last URL) and `recording.withdrawn` is emitted. `unlinked` (a
+ * person took back a wrong match): the talk returns to `pending` and nothing is emitted.
  */
-export function detachRecording(talk: Talk, recordingId: string, reason: string, now: Date): TransitionResult {
+export function detachRecording(talk: Talk, recordingId: string, reason: string, now: Date, mode: 'withdrawn' | 'unlinked' = 'withdrawn'): TransitionResult {
   const target = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
   if (!target) throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, { talkId: talk.id, recordingId });
   const nowIso = now.toISOString();
@@ -156,6 +159,11 @@ export function detachRecording(talk: Talk, recordingId: string, reason: string,
       events: [],
       changed: true,
     };
+  }
+  if (mode === 'unlinked') {
+    // A wrong match taken back by a person: the talk was never really published, so it is pending
+    // again and nothing is announced.
+    return { talk: { ...talk, recordings: [], recording: { status: 'pending' }, updatedAt: nowIso }, events: [], changed: true };
   }
   const recording: RecordingState = { status: 'withdrawn', withdrawnAt: nowIso, reason, lastUrl: target.url };
   return {

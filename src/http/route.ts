@@ -22,6 +22,10 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   /** Content types the body may come in. @default ['application/json'] when `body` is set */
   readonly consumes?: readonly string[];
   readonly responses: Readonly<Record<number, string>>;
+  /** Custom authorization, run before any validation (so an unauthenticated caller learns nothing). */
+  readonly authorize?: (ctx: Context) => void;
+  /** Refuse unknown query parameters with 400. Permanent pages set false: links get `utm_…`/`fbclid` added. @default true */
+  readonly strictQuery?: boolean;
   readonly produces?: readonly string[];
   readonly handler: (ctx: Context, input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> }) => Promise<void> | void;
 };
@@ -68,9 +72,10 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
 
   // Built once: unknown query parameters are refused (strict).
   const paramsSchema = spec.params ?? z.object({});
-  const querySchema = (spec.query ?? z.object({})).strict();
+  const querySchema = spec.strictQuery === false ? (spec.query ?? z.object({})) : (spec.query ?? z.object({})).strict();
   router[spec.method](koaPath, async (ctx) => {
     if (spec.admin) requireAdmin(ctx, deps.adminToken);
+    spec.authorize?.(ctx);
     if (consumes.length > 0 && spec.method !== 'get' && spec.method !== 'delete') {
       if (!ctx.request.is(...consumes)) {
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `expected a body of type ${consumes.join(' or ')}`, {
@@ -108,7 +113,8 @@ function requireAdmin(ctx: Context, token: string | undefined): void {
   }
 }
 
-function timingSafeEqualString(a: string, b: string): boolean {
+/** Constant-time comparison of two secrets. */
+export function timingSafeEqualString(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   let diff = ab.length ^ bb.length;

@@ -4,6 +4,7 @@ import { normalizeText, tokenize, STOPWORDS } from './normalize.ts';
 import type { TalkIndex } from './talk-index.ts';
 import { canonicalUrl } from './recordings.ts';
 import { recordingKeyOf } from '../domain/recording.ts';
+import { safeDecode } from '../domain/ids.ts';
 
 export type SpeakerName = { readonly full: string; readonly first: string; readonly last: string; readonly display: string };
 
@@ -177,7 +178,8 @@ export class MentionIndex {
     const base = `${canonicalUrl(this.publicUrl)}/t/`;
     const c = canonicalUrl(url);
     if (!c.startsWith(base)) return undefined;
-    const ref = decodeURIComponent(c.slice(base.length).split(/[/?#]/)[0] ?? '');
+    const ref = safeDecode(c.slice(base.length).split(/[/?#]/)[0] ?? '');
+    if (ref === undefined) return undefined;
     return this.talks.has(ref) ? ref : this.refs.get(ref);
   }
 }

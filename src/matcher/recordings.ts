@@ -3,6 +3,7 @@ import type { Candidate } from '../domain/source.ts';
 import type { RecordingItem } from '../sources/source.ts';
 import { normalizeText, similarity, tokenize, STOPWORDS, editDistanceAtMost } from './normalize.ts';
 import type { TalkIndex } from './talk-index.ts';
+import { safeDecode } from '../domain/ids.ts';
 
 /**
  * Recording → talk matching. Pure: works on an {@link EventMatchContext} built once per event and
@@ -109,7 +110,7 @@ function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; 
   for (const url of urls) {
     const hit = exact(ctx.byUrl.get(canonicalUrl(url)), 'id-in-url', `link ${url}`);
     if (hit) return hit;
-    const own = ctx.publicUrl && url.startsWith(`${ctx.publicUrl}/t/`) ? decodeURIComponent(url.slice(ctx.publicUrl.length + 3).split(/[/?#]/)[0] ?? '') : undefined;
+    const own = ctx.publicUrl && url.startsWith(`${ctx.publicUrl}/t/`) ? safeDecode(url.slice(ctx.publicUrl.length + 3).split(/[/?#]/)[0] ?? '') : undefined;
     if (own) {
       const t = ctx.talks.get(own) ?? [...ctx.talks.values()].find((x) => x.aliases.includes(own));
       const h = exact(t, 'id-in-url', `Talkreel link ${url}`);

@@ -10,7 +10,7 @@ import { FetchError } from '../http-client.ts';
 import type { Blog, Mention, Post, PostOrigin, Webmention } from '../domain/post.ts';
 import { emptyHealth, type FeedHealth } from '../domain/source.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
-import { randomId } from '../domain/ids.ts';
+import { randomId, safeDecode } from '../domain/ids.ts';
 import type { MentionIndex } from '../matcher/mention-index.ts';
 import { detectMentions } from '../matcher/mentions.ts';
 import { extractHtml, extractText, type PostDocument } from '../matcher/extract.ts';
@@ -48,6 +48,7 @@ const MAX_FEED_ITEMS_PER_RUN = 20;
 /** Recap posts: submission, fetching, blog crawling, Webmention intake, and their mentions. */
 export class PostService {
   private readonly verifyLimit = pLimit(2);
+  private readonly crawlLimit = pLimit(4);
   private readonly inflight = new Set<Promise<unknown>>();
   private crawling: Promise<unknown> = Promise.resolve();
   private crawlRunning = false;
@@ -216,7 +217,7 @@ export class PostService {
         const nextAt = { ...b.health, ...this.liveHealth.get(b.id) }.nextPollAt;
         return !opts.due || !nextAt || Date.parse(nextAt) <= now.getTime();
       });
-      const results = await Promise.all(blogs.map((b) => this.crawlBlog(b)));
+      const results = await Promise.all(blogs.map((b) => this.crawlLimit(() => this.crawlBlog(b))));
       return { status: 'ok' as const, blogs: results };
     } finally {
       this.crawlRunning = false;
@@ -342,17 +343,28 @@ export class PostService {
     const doc = page.html !== undefined ? extractHtml(page.html, wm.source) : extractText(page.text ?? '');
     const linksToTarget = page.html !== undefined ? rawHrefs(page.html, wm.source).has(wm.target) : doc.links.some((l) => l.href === wm.target);
     if (!linksToTarget) return this.unlink(wm, 'source does not link to target', finish);
-    const result = await this.submit({ url: wm.source, ...page, eventId: target?.eventId }, 'webmention', target?.talkId ? { requireTalk: target.talkId } : {});
+    let result: SubmitResult;
+    try {
+      result = await this.submit({ url: wm.source, ...page, eventId: target?.eventId }, 'webmention', target?.talkId ? { requireTalk: target.talkId } : {});
+    } catch (err) {
+      // Too large, unreadable…: a final answer, never a record left pending forever.
+      return finish('rejected', err instanceof Error ? err.message : String(err), wm.postId);
+    }
     await finish('accepted', undefined, result.post.id);
   }
 
-  /** The source no longer links (or is gone): drop the link it made; nothing is stored for a first-time failure. */
+  /**
+   * The source no longer links to the target (or is gone): drop the link this Webmention made.
+   * The post itself goes only when no other accepted Webmention still relies on it.
+   */
   private async unlink(wm: Webmention, reason: string, finish: (s: Webmention['status'], r: string | undefined, p: string | undefined, e?: { deletePost?: string }) => Promise<void>): Promise<void> {
     if (!wm.postId) return finish('rejected', reason, undefined);
     const post = await this.deps.store.get('posts', wm.postId);
+    if (!post) return finish('removed', reason, undefined);
+    const others = (await this.deps.store.list('webmentions')).filter((w) => w.id !== wm.id && w.postId === post.id && w.status === 'accepted');
+    if (post.origin === 'webmention' && others.length === 0) return finish('removed', reason, undefined, { deletePost: post.id });
     const target = this.targetOf(wm.target);
-    if (post && post.origin === 'webmention') return finish('removed', reason, undefined, { deletePost: post.id });
-    if (post && target?.talkId) {
+    if (target?.talkId) {
       const mentions = post.mentions.filter((m) => !(m.talkId === target.talkId && m.evidence.includes('link') && m.start < 0));
       await this.deps.store.commit({ put: { posts: [{ ...post, mentions }] } });
     }
@@ -366,7 +378,7 @@ export class PostService {
     const base = `${canonicalUrl(this.deps.publicUrl)}/e/`;
     const c = canonicalUrl(target);
     if (c.startsWith(base)) {
-      const eventId = decodeURIComponent(c.slice(base.length).split(/[/?#]/)[0] ?? '');
+      const eventId = safeDecode(c.slice(base.length).split(/[/?#]/)[0] ?? '') ?? '';
       if (this.deps.index.events.has(eventId)) return { eventId };
     }
     return undefined;

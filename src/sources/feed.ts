@@ -199,15 +199,43 @@ export function stripBom(body: string): string {
   return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
 }
 
-/** The body without its XML prolog (declaration, processing instructions, comments, doctype). */
+/**
+ * The body without its XML prolog (declaration, processing instructions, comments, doctype).
+ * A linear scan with indexOf: no backtracking regular expression ever sees untrusted input.
+ */
 export function withoutProlog(body: string): string {
   let rest = stripBom(body);
   for (;;) {
     rest = rest.trimStart();
-    const match = /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)/i.exec(rest);
-    if (!match) return rest;
-    rest = rest.slice(match[0].length);
+    let end = -1;
+    if (rest.startsWith('<?')) {
+      end = rest.indexOf('?>', 2);
+      if (end >= 0) end += 2;
+    } else if (rest.startsWith('<!--')) {
+      end = rest.indexOf('-->', 4);
+      if (end >= 0) end += 3;
+    } else if (/^<!doctype/i.test(rest)) {
+      end = doctypeEnd(rest);
+    }
+    if (end < 0) return rest;
+    rest = rest.slice(end);
   }
+}
+
+/** Index just after a `<!DOCTYPE …>` that may hold an internal subset `[ … ]`, or -1. */
+function doctypeEnd(s: string): number {
+  let inSubset = false;
+  for (let i = 9; i < s.length; i += 1) {
+    const c = s[i];
+    if (inSubset) {
+      if (c === ']') inSubset = false;
+    } else if (c === '[') {
+      inSubset = true;
+    } else if (c === '>') {
+      return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** Qualified name of the root element of an XML/HTML document (`rss`, `feed`, `rdf:RDF`, `html`). */
@@ -216,6 +244,17 @@ export function rootElementOf(body: string): string | undefined {
 }
 
 const localName = (qname: string): string => (qname.split(':').pop() ?? qname).toLowerCase();
+
+/** The body with declarations and comments (but not the doctype) skipped, scanned linearly. */
+function withoutPrologUpToDoctype(body: string): string {
+  let rest = body;
+  for (;;) {
+    rest = rest.trimStart();
+    const close = rest.startsWith('<?') ? rest.indexOf('?>', 2) : rest.startsWith('<!--') ? rest.indexOf('-->', 4) : -1;
+    if (close < 0) return rest;
+    rest = rest.slice(close + (rest.startsWith('<?') ? 2 : 3));
+  }
+}
 
 /** A short, single-line excerpt of a body for error messages. */
 export function snippet(body: string, max = 60): string {
@@ -228,7 +267,7 @@ export function describeBody(body: string): string {
   const s = stripBom(body).trim();
   if (!s) return 'an empty body';
   const root = s.startsWith('<') ? rootElementOf(s) : undefined;
-  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<!doctype\s+html/i.test(s) || (root && localName(root) === 'html')) return `HTML (${snippet(s)})`;
+  if (/^<!doctype\s+html/i.test(withoutPrologUpToDoctype(s)) || (root && localName(root) === 'html')) return `HTML (${snippet(s)})`;
   if (s.startsWith('{') || s.startsWith('[')) return `JSON (${snippet(s)})`;
   if (root) {
     const name = localName(root);

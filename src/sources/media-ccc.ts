@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { embedUrlOf } from '../domain/recording.ts';
+import { safeDecode } from '../domain/ids.ts';
 import { describeBody, descriptionOf, httpUrl, mapItems, singleLine, snippet, stripBom, toIsoDate, uniq } from './feed.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
@@ -54,7 +55,7 @@ function slugOfFrontendLink(url: string | undefined): string | undefined {
     const u = new URL(url);
     if (!/(^|\.)media\.ccc\.de$/i.test(u.hostname) || !u.pathname.startsWith('/v/')) return undefined;
     const slug = u.pathname.split('/')[2];
-    return slug ? decodeURIComponent(slug) : undefined;
+    return slug ? safeDecode(slug) : undefined;
   } catch {
     return undefined;
   }

@@ -132,13 +132,20 @@ export class RecordingPoller {
         return !nextAt || Date.parse(nextAt) <= now.getTime();
       });
       if (chosen.length === 0) return { status: 'ok', results: [], storeCommits: 0 };
-      const fetched = await Promise.all(chosen.map((s) => this.limit(() => this.hostLimit(s.url)(() => this.fetchSource(s, signal)))));
+      // Wait for a host slot first, then take a global one: a busy host never holds global slots idle.
+      const fetched = await Promise.all(chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => this.fetchSource(s, signal)))));
       const work = await this.workset(chosen);
       const sourcePuts = new Map<string, Source>();
       const results: SourceRunResult[] = [];
       for (const [i, source] of chosen.entries()) {
         const outcome = fetched[i]!;
-        results.push(this.applyOutcome(source, outcome, work, sourcePuts));
+        try {
+          results.push(this.applyOutcome(source, outcome, work, sourcePuts));
+        } catch (err) {
+          // One bad item must not sink the run: this source fails, the others are applied.
+          this.deps.logger.error({ err, sourceId: source.id }, 'applying a source failed');
+          results.push(this.applyOutcome(source, { kind: 'failed', error: `could not apply items: ${(err as Error).message}` }, work, sourcePuts));
+        }
       }
       const commits = await this.commit(work, sourcePuts);
       return { status: 'ok', results, storeCommits: commits };
@@ -256,6 +263,11 @@ export class RecordingPoller {
         const existing = talk.recordings.find((r) => r.key === item.key)!;
         const res = attachRecording(talk, { ...recordingInput(item, source.id), match: existing.match }, now);
         if (res.changed) this.updateTalk(work, res.talk, res.events);
+        if (queued) {
+          work.unmatched.delete(queueId);
+          work.unmatchedDeletes.add(queueId);
+          work.unmatchedPuts.delete(queueId);
+        }
         matched += 1;
         continue;
       }

@@ -100,7 +100,7 @@ export class SourceService {
       if (other.id === talk.id) continue;
       const rec = other.recordings.find((r) => r.key === key);
       if (rec) {
-        const res = detachRecording(other, rec.id, `moved by hand to ${talk.id}`, now);
+        const res = detachRecording(other, rec.id, `moved by hand to ${talk.id}`, now, 'unlinked');
         puts.push({ ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, key) });
         events.push(...res.events);
       }
@@ -122,7 +122,7 @@ export class SourceService {
     const talk = await this.talk(talkRef);
     const rec = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
     if (!rec) throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, { talkId: talk.id, recordingId });
-    const res = detachRecording(talk, rec.id, 'unlinked by hand', this.deps.clock.now());
+    const res = detachRecording(talk, rec.id, 'unlinked by hand', this.deps.clock.now(), 'unlinked');
     const next = { ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, rec.key) };
     await this.deps.store.commit({ put: { talks: [next], domainEvents: [...res.events] } });
     return next;
@@ -139,6 +139,8 @@ export class SourceService {
     if (release.youtube && release.youtube.enabled !== false && (release.youtube.privacy ?? 'public') === 'public') {
       for (const url of release.youtube.urls ?? []) urls.push({ url, provider: 'youtube' });
     }
+    // These become watch redirects: only http(s) URLs.
+    for (const u of urls) if (!/^https?:\/\//i.test(u.url) || !URL.canParse(u.url)) throw new DomainError('VALIDATION_FAILED', `not an http(s) URL: ${u.url}`, { field: 'url' });
     if (talk && urls.length > 0) {
       const now = this.deps.clock.now();
       let current = talk;
@@ -148,7 +150,8 @@ export class SourceService {
         current = res.talk;
         events.push(...res.events);
       }
-      if (current !== talk) await this.deps.store.commit({ put: { talks: [current], domainEvents: events } });
+      const queued = urls.map((u) => `${talk.eventId}|${recordingKeyOf(u.url)}`);
+      if (current !== talk) await this.deps.store.commit({ put: { talks: [current], domainEvents: events }, delete: { unmatched: queued } });
     }
     const eventId = talk?.eventId;
     const sourceIds = eventId ? (await this.deps.store.list('sources')).filter((s) => s.eventId === eventId).map((s) => s.id) : [];

@@ -106,7 +106,7 @@ export class LowdbStore implements Store {
   }
 
   async get<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined> {
-    return this.table(collection)[id];
+    return own(this.table(collection), id);
   }
 
   async list<K extends CollectionName>(collection: K): Promise<readonly Collections[K][]> {
@@ -117,15 +117,15 @@ export class LowdbStore implements Store {
     const ids = this.talksByEvent.get(eventId);
     if (!ids) return [];
     const talks = this.low.data.talks;
-    return [...ids].map((id) => talks[id]).filter((t): t is Talk => t !== undefined);
+    return [...ids].map((id) => own(talks, id)).filter((t): t is Talk => t !== undefined);
   }
 
   async resolveTalk(ref: string): Promise<Talk | undefined> {
     const talks = this.low.data.talks;
-    const direct = talks[ref];
+    const direct = own(talks, ref);
     if (direct) return direct;
     const id = this.talkRefs.get(ref) ?? this.talkRefs.get(ref.toLowerCase());
-    return id ? talks[id] : undefined;
+    return id ? own(talks, id) : undefined;
   }
 
   commit(changes: ChangeSet): Promise<void> {
@@ -137,7 +137,7 @@ export class LowdbStore implements Store {
       const table = doc[name] as Record<string, Collections[typeof name]>;
       const prev: Collections[typeof name][] = [];
       for (const id of changes.delete?.[name] ?? []) {
-        const old = table[id];
+        const old = own(table, id);
         if (old) {
           prev.push(old);
           delete table[id];
@@ -145,7 +145,7 @@ export class LowdbStore implements Store {
         }
       }
       for (const record of (changes.put?.[name] ?? []) as Collections[typeof name][]) {
-        const old = table[record.id];
+        const old = own(table, record.id);
         if (old) {
           prev.push(old);
           if (name === 'talks') this.unindexTalk(old as Talk);
@@ -236,6 +236,11 @@ export class LowdbStore implements Store {
     }
     this.lockFile = undefined;
   }
+}
+
+/** A record by id, only if the table holds it itself (`constructor`, `toString` are not records). */
+function own<T>(table: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(table, id) ? table[id] : undefined;
 }
 
 /** References other than the id that resolve to a talk. Aliases that look like ids (no spaces) only. */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { startFakeServer } from '../helpers/fake-server.ts';
@@ -18,7 +19,7 @@ describe('push intake: voctopublish and WebSub', function () {
       res.setHeader('content-type', 'application/atom+xml');
       res.end(youtubeFeed([]));
     });
-    app = await startApp({ env: { TALKREEL_WEBHOOK_TOKEN: 'hook-secret' } });
+    app = await startApp({ env: { TALKREEL_WEBHOOK_TOKEN: 'hook-secret', TALKREEL_WEBSUB_SECRET: 'hub-secret' } });
     await seedIfEmpty(app.services);
     const res = await app.request(`/api/events/${DEMO}/sources`, { method: 'POST', admin: true, json: { kind: 'youtube', url: `${feed.url}/feeds/videos.xml?channel_id=UCx` } });
     source = (await res.json()) as Source;
@@ -74,14 +75,29 @@ describe('push intake: voctopublish and WebSub', function () {
     expect(other.status).to.equal(404);
   });
 
-  it('WebSub: a pushed entry is matched now; an edit of an old video is not a new recording', async () => {
+  const sign = (body: string, secret = 'hub-secret') => `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
+
+  it('WebSub: an unsigned (or wrongly signed) push links nothing; it only makes the source poll', async () => {
+    const push = youtubeFeed([{ id: 'forgedVideo1', title: 'Havana to Icehouse | OpenStack in Action 4', description: 'Thierry Carrez' }]);
+    const variants: Record<string, string>[] = [{}, { 'x-hub-signature': sign(push, 'wrong') }];
+    for (const headers of variants) {
+      const res = await app.request(`/api/websub/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/atom+xml', ...headers }, body: push });
+      expect(res.status).to.equal(202);
+      expect(((await res.json()) as { ingested: boolean }).ingested).to.equal(false);
+    }
+    await app.services.poller.idle();
+    expect((await havana()).recording.status).to.equal('pending');
+    expect(feed.requests.length).to.be.greaterThan(0);
+  });
+
+  it('WebSub: a signed pushed entry is matched now; an edit of an old video is not a new recording', async () => {
     const push = youtubeFeed([{ id: 'pushHavana01', title: 'Havana to Icehouse | OpenStack in Action 4', description: 'Thierry Carrez' }]);
-    const res = await app.request(`/api/websub/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/atom+xml' }, body: push });
+    const res = await app.request(`/api/websub/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': sign(push) }, body: push });
     expect(res.status).to.equal(202);
     const t = await havana();
     expect(t.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=pushHavana01' });
     const edited = push.replace('Thierry Carrez', 'Thierry Carrez, OpenStack release manager (slides in the description)');
-    await app.request(`/api/websub/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/atom+xml' }, body: edited });
+    await app.request(`/api/websub/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': sign(edited) }, body: edited });
     const again = await havana();
     expect(again.recordings).to.have.length(1);
     expect((await app.services.store.list('domainEvents')).filter((e) => e.type === 'recording.published')).to.have.length(1);

@@ -115,6 +115,12 @@ describe('jobs: poll recording sources', function () {
       ['malformed XML', (_q, res) => { res.setHeader('content-type', 'application/atom+xml'); res.end('<feed><entry><title>x</entry>'); }, /./],
       ['an HTML error page served as a feed', (_q, res) => { res.setHeader('content-type', 'text/html'); res.end('<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>'); }, /HTML|html/],
       ['a response over the size limit', (_q, res) => { res.setHeader('content-type', 'application/atom+xml'); res.end(youtubeFeed(DEMO_VIDEOS) + ' '.repeat(300_000)); }, /size limit/],
+      ['a response that trickles past the timeout', (_q, res) => {
+        res.setHeader('content-type', 'application/atom+xml');
+        res.write('<');
+        const timer = setInterval(() => res.write(' '), 100);
+        res.on('close', () => clearInterval(timer));
+      }, /timed out/],
       ['a redirect loop', (q, res) => { res.statusCode = 302; res.setHeader('location', q.url); res.end(); }, /redirect/],
     ];
     for (const [name, handler, message] of faults) {

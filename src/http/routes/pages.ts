@@ -22,7 +22,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 
   defineRoute(router, deps, {
     method: 'get', path: '/t/{id}', summary: "A talk's permanent page (HTML, or JSON when asked for)", tags: ['pages'],
-    params: IdParams, query: FormatQuery, produces: ['text/html', 'application/json'],
+    params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
     responses: { 200: 'The talk page', 404: 'Unknown talk' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
@@ -40,7 +40,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 
   defineRoute(router, deps, {
     method: 'get', path: '/t/{id}/watch', summary: 'Permanent watch link: 302 to the recording once published, 404 while pending',
-    tags: ['pages'], params: IdParams, query: FormatQuery, produces: ['text/html', 'application/json'],
+    tags: ['pages'], params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
     responses: { 302: 'Redirect to the recording', 404: 'Unknown talk, or recording not (yet) available' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
@@ -74,7 +74,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 
   defineRoute(router, deps, {
     method: 'get', path: '/e/{id}', summary: "An event's page (HTML, or JSON when asked for)", tags: ['pages'],
-    params: IdParams, query: FormatQuery, produces: ['text/html', 'application/json'],
+    params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
     responses: { 200: 'The event page', 404: 'Unknown event' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');

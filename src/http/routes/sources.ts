@@ -1,8 +1,9 @@
 import type Router from '@koa/router';
+import { createHmac } from 'node:crypto';
 import coBody from 'co-body';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
-import { defineRoute, type RouteDeps } from '../route.ts';
+import { defineRoute, timingSafeEqualString, type RouteDeps } from '../route.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import { talkDto } from '../dto.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -117,10 +118,14 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     method: 'post', path: '/api/webhooks/voctopublish', summary: 'Release notification from the c3voc publishing pipeline (Bearer TALKREEL_WEBHOOK_TOKEN)', tags: ['push'],
     body: Release,
     responses: { 202: 'Recorded; the event sources are polled now', 400: 'Invalid body', 401: 'Missing or wrong token', 415: 'Not JSON' },
-    handler: async (ctx, { body }) => {
+    authorize: (ctx) => {
       const token = services.config.webhookToken ?? services.config.adminToken;
       const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
-      if (!token || given !== token) throw new DomainError('UNAUTHORIZED', token ? 'missing or wrong webhook token' : 'webhooks are disabled: set TALKREEL_WEBHOOK_TOKEN');
+      if (!token || !given || !timingSafeEqualString(given, token)) {
+        throw new DomainError('UNAUTHORIZED', token ? 'missing or wrong webhook token' : 'webhooks are disabled: set TALKREEL_WEBHOOK_TOKEN');
+      }
+    },
+    handler: async (ctx, { body }) => {
       ctx.status = 202;
       ctx.body = await svc.intakeVoctopublish(body);
     },
@@ -144,7 +149,7 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/websub/{id}', summary: 'WebSub content notification (Atom) for a YouTube source: matched now, then the source is polled', tags: ['push'],
+    method: 'post', path: '/api/websub/{id}', summary: 'WebSub content notification (Atom) for a YouTube source: signed pushes (TALKREEL_WEBSUB_SECRET) are matched now; every push triggers a poll', tags: ['push'],
     params: IdParams, consumes: ['application/atom+xml', 'application/xml', 'text/xml'],
     responses: { 202: 'Accepted', 404: 'Unknown source', 413: 'Too large', 415: 'Not Atom', 422: 'Not a feed' },
     handler: async (ctx, { params }) => {
@@ -157,10 +162,22 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
         if (err instanceof SourceParseError) throw new DomainError('UNPROCESSABLE', err.message);
         throw err;
       }
-      const result = await services.poller.ingest(source.id, items);
+      // Content is trusted only when signed with our hub.secret (WebSub §8); otherwise the push is
+      // just a hint to poll the source, whose feed is the authority.
+      const signed = verifyHubSignature(services.config.websubSecret, ctx.get('x-hub-signature'), text);
+      const result = signed ? await services.poller.ingest(source.id, items) : null;
       services.poller.run({ kind: 'ids', ids: [source.id] }).catch(() => undefined);
       ctx.status = 202;
-      ctx.body = result;
+      ctx.body = { ingested: signed, result };
     },
   });
+}
+
+/** Check `X-Hub-Signature: sha1=<hex>` (or sha256/384/512) over the body with the shared secret. */
+export function verifyHubSignature(secret: string | undefined, header: string, body: string): boolean {
+  if (!secret || !header) return false;
+  const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header.trim());
+  if (!m) return false;
+  const expected = createHmac(m[1]!.toLowerCase(), secret).update(body, 'utf8').digest('hex');
+  return timingSafeEqualString(expected, m[2]!.toLowerCase());
 }
