@@ -60,7 +60,14 @@ export type LookupResult = {
 
 /** Use-cases over events and talks. Returns plain data, throws DomainError. */
 export class Catalogue {
-  constructor(private readonly deps: CatalogueDeps) {}
+  /** All talks in listing order, rebuilt lazily after a commit touches talks. */
+  private sorted: { items: Talk[]; keys: string[] } | undefined;
+
+  constructor(private readonly deps: CatalogueDeps) {
+    deps.store.onCommit(({ changes }) => {
+      if (changes.put?.talks?.length || changes.delete?.talks?.length) this.sorted = undefined;
+    });
+  }
 
   // ---- events -------------------------------------------------------------------------------
 
@@ -121,7 +128,8 @@ export class Catalogue {
 
   async listTalks(filter: TalkFilter, cursor: string | undefined, limit: number): Promise<Page<Talk>> {
     if (filter.eventId) await this.getEvent(filter.eventId);
-    const all = filter.eventId ? await this.deps.store.listTalksByEvent(filter.eventId) : await this.deps.store.list('talks');
+    if (!filter.eventId && !filter.speaker && !filter.status && !filter.text) return this.pageOfAll(cursor, limit);
+    const all = filter.eventId ? await this.deps.store.listTalksByEvent(filter.eventId) : (await this.sortedTalks()).items;
     const speaker = filter.speaker ? normalizeLoose(filter.speaker) : undefined;
     const words = filter.text ? normalizeLoose(filter.text).split(' ').filter(Boolean) : [];
     const matches = all.filter((t) => {
@@ -134,6 +142,33 @@ export class Catalogue {
       return true;
     });
     return paginate(matches, talkSortKey, cursor, limit);
+  }
+
+  /** The unfiltered listing: a binary search in the cached order, O(log n + limit) per page. */
+  private async pageOfAll(cursor: string | undefined, limit: number): Promise<Page<Talk>> {
+    const { items, keys } = await this.sortedTalks();
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    let lo = 0;
+    if (after !== undefined) {
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid]! <= after) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const page = items.slice(lo, lo + limit);
+    const more = lo + limit < items.length;
+    const lastKey = keys[lo + page.length - 1];
+    return { items: page, nextCursor: more && lastKey !== undefined ? Buffer.from(lastKey, 'utf8').toString('base64url') : null };
+  }
+
+  private async sortedTalks(): Promise<{ items: Talk[]; keys: string[] }> {
+    if (!this.sorted) {
+      const keyed = (await this.deps.store.list('talks')).map((t) => ({ t, k: talkSortKey(t) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      this.sorted = { items: keyed.map((x) => x.t), keys: keyed.map((x) => x.k) };
+    }
+    return this.sorted;
   }
 
   async createTalk(eventId: string, input: TalkInput): Promise<Talk> {
@@ -288,19 +323,17 @@ const talkSortKey = (t: Talk): string => `${t.start ? new Date(t.start).toISOStr
 
 /** Keyset pagination: the cursor is the opaque sort key of the last item returned. */
 export function paginate<T>(items: readonly T[], key: (item: T) => string, cursor: string | undefined, limit: number): Page<T> {
-  let after: string | undefined;
-  if (cursor !== undefined) {
-    try {
-      after = Buffer.from(cursor, 'base64url').toString('utf8');
-    } catch {
-      after = undefined;
-    }
-    if (!after) throw new DomainError('VALIDATION_FAILED', 'invalid cursor', { field: 'cursor' });
-  }
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const keyed = items.map((item) => ({ item, k: key(item) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const start = after === undefined ? 0 : keyed.findIndex((x) => x.k > after);
   const slice = start < 0 ? [] : keyed.slice(start, start + limit);
   const last = slice[slice.length - 1];
   const more = start >= 0 && start + limit < keyed.length;
   return { items: slice.map((x) => x.item), nextCursor: more && last ? Buffer.from(last.k, 'utf8').toString('base64url') : null };
+}
+
+function decodeCursor(cursor: string): string {
+  const after = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!after) throw new DomainError('VALIDATION_FAILED', 'invalid cursor', { field: 'cursor' });
+  return after;
 }

@@ -244,6 +244,28 @@ describe('HTTP: catalogue, lookup, pages', () => {
     });
   });
 
+  describe('pagination', () => {
+    it('walks every talk exactly once with cursors, with and without filters; a bad cursor is 400', async () => {
+      const total = (await app.services.store.list('talks')).length;
+      for (const filter of ['', `&event=${DEMO}`, '&status=pending']) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await app.request(`/api/talks?limit=2${filter}${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(res.status).to.equal(200);
+          const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+          expect(page.items.length).to.be.at.most(2);
+          seen.push(...page.items.map((t) => t.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(new Set(seen).size, filter).to.equal(seen.length);
+        if (filter === '') expect(seen.length).to.equal(total);
+        if (filter.includes('event')) expect(seen.length).to.equal((await app.services.store.listTalksByEvent(DEMO)).length);
+      }
+      expect((await app.request('/api/talks?cursor=%%%')).status).to.equal(400);
+    });
+  });
+
   describe('ops', () => {
     it('GET /health reports ok and store counts', async () => {
       const res = await app.request('/health');
