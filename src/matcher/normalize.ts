@@ -71,6 +71,14 @@ export const STOPWORDS: ReadonlySet<string> = new Set([
   'how', 'what', 'why', 'when', 'where', 'who', 'which',
   'we', 'our', 'us', 'your', 'you', 'i', 'me', 'my', 'it', 'its', 'this', 'that', 'these', 'those',
   'they', 'their', 'he', 'she', 'his', 'her',
+  // Function words of the other languages conference titles are commonly written in (after
+  // normalisation: accents dropped). Only words that are not also meaningful English title words.
+  // French
+  'le', 'la', 'les', 'des', 'du', 'et', 'pour', 'une', 'un', 'aux', 'au', 'sur', 'par', 'dans', 'avec', 'ou', 'est',
+  // German
+  'der', 'das', 'den', 'dem', 'und', 'fur', 'mit', 'von', 'vom', 'zum', 'zur', 'im', 'ein', 'eine', 'einen', 'ist', 'wie', 'auf', 'aus', 'bei',
+  // Spanish / Italian / Portuguese
+  'el', 'los', 'las', 'y', 'del', 'para', 'con', 'por', 'il', 'di', 'e', 'da', 'em', 'do', 'dos',
 ]);
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transposition), no bound. */

@@ -248,7 +248,9 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
     const names = talk.speakers.map((s) => s.name);
     const { variants, foreign } = titleVariants(item.title, ctx, [...names, ...talk.speakers.map((s) => s.affiliation ?? '')], [talk.title, talk.subtitle ?? '', ...talk.aliases].join(' '));
     if (item.subtitle) variants.push(`${item.title} ${item.subtitle}`);
-    const targets = [talk.title, talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined, ...talk.aliases.filter((a) => a.includes(' '))].filter((x): x is string => Boolean(x));
+    // Schedules decorate titles with the event too ("Ouverture des Journées"): compare without it as well.
+    const bare = tokenize(talk.title).filter((t) => !ctx.eventWords.has(t)).join(' ');
+    const targets = [talk.title, bare && bare !== normalizeText(talk.title) ? bare : undefined, talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined, ...talk.aliases.filter((a) => a.includes(' '))].filter((x): x is string => Boolean(x));
     let titleSim = 0;
     for (const v of variants) for (const t of targets) titleSim = Math.max(titleSim, similarity(v, t));
     const speaker = names.find((n) => speakersFound.has(`${talk.id}|${normalizeText(n)}`));
