@@ -20,8 +20,8 @@ export function startJobs(services: Services): RunningJobs {
     sync: () => scheduler.sync(),
     async stop() {
       await scheduler.stop();
-      await services.poller.idle();
-      await services.posts.idle();
+      await services.poller.stop();
+      await services.posts.stop();
     },
   };
 }

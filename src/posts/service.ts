@@ -53,6 +53,8 @@ export class PostService {
   private crawling: Promise<unknown> = Promise.resolve();
   private crawlRunning = false;
   private readonly liveHealth = new Map<string, Partial<FeedHealth>>();
+  /** Aborted by `stop()` so crawls and verifications end their fetches on shutdown. */
+  private readonly shutdown = new AbortController();
 
   constructor(private readonly deps: PostServiceDeps) {}
 
@@ -228,7 +230,7 @@ export class PostService {
     const now = this.deps.clock.now();
     const nowIso = now.toISOString();
     try {
-      const res = await this.deps.http.get({ url: blog.feedUrl, accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5', etag: blog.cache.etag, lastModified: blog.cache.lastModified });
+      const res = await this.deps.http.get({ url: blog.feedUrl, accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5', etag: blog.cache.etag, lastModified: blog.cache.lastModified, signal: this.shutdown.signal });
       if (res.status === 'not-modified') {
         this.liveHealth.set(blog.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
         if (blog.health.consecutiveFailures > 0) await this.deps.store.commit({ put: { blogs: [{ ...blog, health: { ...blog.health, consecutiveFailures: 0, lastError: undefined } }] } });
@@ -259,6 +261,7 @@ export class PostService {
       await this.commitBlog({ ...blog, cache: { etag: res.etag, lastModified: res.lastModified }, health });
       return { blogId: blog.id, status: 'ok', items: items.length, ingested };
     } catch (err) {
+      if (this.shutdown.signal.aborted) return { blogId: blog.id, status: 'skipped', items: 0, ingested: 0, error: 'aborted by shutdown' };
       const message = err instanceof FetchError || err instanceof SourceParseError || err instanceof DomainError ? err.message : `unexpected: ${(err as Error).message}`;
       const failures = blog.health.consecutiveFailures + 1;
       const health: FeedHealth = { ...blog.health, lastPollAt: nowIso, lastError: { at: nowIso, message }, consecutiveFailures: failures, nextPollAt: new Date(now.getTime() + backoffDelayMs(failures)).toISOString() };
@@ -310,6 +313,12 @@ export class PostService {
     return pending.length;
   }
 
+  /** Shutdown: abort in-flight fetches, then wait for what is running to record its outcome. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.idle();
+  }
+
   /** Wait for queued verifications (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
@@ -337,6 +346,7 @@ export class PostService {
     try {
       page = await this.fetchPage(wm.source);
     } catch (err) {
+      if (this.shutdown.signal.aborted) return; // stays pending; resumePending picks it up at the next start
       if (err instanceof FetchError && err.kind === 'gone') return this.unlink(wm, 'source answered 410 Gone', finish);
       return finish(wm.postId ? 'accepted' : 'rejected', `source could not be fetched: ${(err as Error).message}`, wm.postId);
     }
@@ -387,7 +397,7 @@ export class PostService {
   private async fetchPage(url: string): Promise<{ html?: string; text?: string }> {
     let res;
     try {
-      res = await this.deps.http.get({ url, accept: 'text/html, application/xhtml+xml, text/plain;q=0.8, text/markdown;q=0.8' });
+      res = await this.deps.http.get({ url, accept: 'text/html, application/xhtml+xml, text/plain;q=0.8, text/markdown;q=0.8', signal: this.shutdown.signal });
     } catch (err) {
       if (err instanceof FetchError) {
         if (err.kind === 'too-large') throw new DomainError('PAYLOAD_TOO_LARGE', err.message, { url });

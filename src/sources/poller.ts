@@ -65,6 +65,8 @@ export class RecordingPoller {
   private readonly live = new Map<string, Partial<FeedHealth>>();
   private readonly limit: LimitFunction;
   private readonly hostLimits = new Map<string, LimitFunction>();
+  /** Aborted by `stop()`: in-flight fetches end at once on shutdown; applying results still completes. */
+  private readonly shutdown = new AbortController();
 
   constructor(private readonly deps: PollerDeps) {
     this.limit = pLimit(deps.concurrency ?? 8);
@@ -92,7 +94,8 @@ export class RecordingPoller {
    */
   run(selection: PollSelection, opts: { skipIfRunning?: boolean; signal?: AbortSignal } = {}): Promise<PollRun> {
     if (opts.skipIfRunning && this.running) return Promise.resolve({ status: 'skipped', reason: 'the previous run is still going' });
-    const next = this.chain.then(() => this.runNow(selection, opts.signal));
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.shutdown.signal]) : this.shutdown.signal;
+    const next = this.chain.then(() => this.runNow(selection, signal));
     this.chain = next.catch((err: unknown) => this.deps.logger.error({ err }, 'poll run failed'));
     return next;
   }
@@ -100,6 +103,12 @@ export class RecordingPoller {
   /** Wait for the current run (graceful shutdown). */
   async idle(): Promise<void> {
     await this.chain;
+  }
+
+  /** Shutdown: abort in-flight fetches, then wait for the run to record what it has. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.idle();
   }
 
   /**
@@ -174,6 +183,8 @@ export class RecordingPoller {
       const items = kind.parse(res.body, res.contentType);
       return { kind: 'ok', items, cache: { etag: res.etag, lastModified: res.lastModified } };
     } catch (err) {
+      // Shutting down is not the source's fault: no failure, no backoff.
+      if (signal?.aborted) return { kind: 'aborted' };
       if (err instanceof FetchError || err instanceof SourceParseError) return { kind: 'failed', error: err.message };
       return { kind: 'failed', error: `unexpected: ${(err as Error).message}` };
     }
@@ -185,6 +196,8 @@ export class RecordingPoller {
     const log = this.deps.logger.child({ sourceId: source.id });
     const base = { sourceId: source.id, eventId: source.eventId };
     switch (outcome.kind) {
+      case 'aborted':
+        return { ...base, status: 'skipped', items: 0, matched: 0, published: [], unmatched: 0, error: 'aborted by shutdown' };
       case 'not-modified': {
         this.live.set(source.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
         if (source.health.consecutiveFailures > 0) {
@@ -350,6 +363,7 @@ export class RecordingPoller {
 type FetchOutcome =
   | { kind: 'ok'; items: RecordingItem[]; cache: { etag: string | undefined; lastModified: string | undefined } }
   | { kind: 'not-modified' }
+  | { kind: 'aborted' }
   | { kind: 'failed'; error: string };
 
 type Workset = {

@@ -308,3 +308,23 @@ describe('private network guard', () => {
     }
   });
 });
+
+describe('shutdown', () => {
+  it('aborts in-flight fetches at once and records no failure for them', async () => {
+    const app = await startApp();
+    const hang = await startFakeServer(() => undefined); // never answers
+    try {
+      await seedIfEmpty(app.services);
+      const source = await app.services.sources.addSource(DEMO, { kind: 'youtube', url: `${hang.url}/feed` });
+      const run = app.services.poller.run({ kind: 'all' });
+      await new Promise((r) => setTimeout(r, 50)); // let the request reach the server
+      await app.services.poller.stop();
+      const result = await run;
+      expect(result.status === 'ok' && result.results[0]?.status).to.equal('skipped');
+      expect((await app.services.sources.getSource(source.id)).health.consecutiveFailures).to.equal(0);
+    } finally {
+      await hang.close();
+      await app.close();
+    }
+  });
+});
