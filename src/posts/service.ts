@@ -56,7 +56,17 @@ export class PostService {
   /** Aborted by `stop()` so crawls and verifications end their fetches on shutdown. */
   private readonly shutdown = new AbortController();
 
-  constructor(private readonly deps: PostServiceDeps) {}
+  /** Talk id → ids of the posts mentioning it; built on first use, then kept in step with commits. */
+  private byTalk: Map<string, Set<string>> | undefined;
+
+  constructor(private readonly deps: PostServiceDeps) {
+    deps.store.onCommit(({ changes, previous }) => {
+      const byTalk = this.byTalk;
+      if (!byTalk) return;
+      for (const old of previous.posts ?? []) for (const m of old.mentions) byTalk.get(m.talkId)?.delete(old.id);
+      for (const post of changes.put?.posts ?? []) for (const m of post.mentions) addTo(byTalk, m.talkId, post.id);
+    });
+  }
 
   // ---- detection ----------------------------------------------------------------------------
 
@@ -169,10 +179,16 @@ export class PostService {
   async postsForTalk(talkRef: string): Promise<{ post: Post; mention: Mention }[]> {
     const talk = await this.deps.store.resolveTalk(talkRef);
     if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', talkRef);
+    if (!this.byTalk) {
+      const byTalk = new Map<string, Set<string>>();
+      for (const post of await this.deps.store.list('posts')) for (const m of post.mentions) addTo(byTalk, m.talkId, post.id);
+      this.byTalk = byTalk;
+    }
     const out: { post: Post; mention: Mention }[] = [];
-    for (const post of await this.deps.store.list('posts')) {
-      const mention = post.mentions.find((m) => m.talkId === talk.id);
-      if (mention) out.push({ post, mention });
+    for (const id of this.byTalk.get(talk.id) ?? []) {
+      const post = await this.deps.store.get('posts', id);
+      const mention = post?.mentions.find((m) => m.talkId === talk.id);
+      if (post && mention) out.push({ post, mention });
     }
     return out.sort((a, b) => b.mention.confidence - a.mention.confidence || a.post.id.localeCompare(b.post.id));
   }
@@ -422,6 +438,12 @@ export class PostService {
       throw err;
     }
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
 }
 
 /** Stable post id from its URL, so a re-submission or a repeated Webmention updates the same post. */
