@@ -5,6 +5,7 @@ import type { TalkIndex } from './talk-index.ts';
 import { canonicalUrl } from './recordings.ts';
 import { recordingKeyOf } from '../domain/recording.ts';
 import { safeDecode } from '../domain/ids.ts';
+import { addToSetMap, removeFromSetMap } from '../domain/set-map.ts';
 
 export type SpeakerName = { readonly full: string; readonly first: string; readonly last: string; readonly display: string };
 
@@ -98,11 +99,11 @@ export class MentionIndex {
     const entry: EventEntry = { id: e.id, phrases, city: e.city ? normalizeText(e.city) : undefined, days: daysOf(e.startDate, e.endDate), url: e.url ? canonicalUrl(e.url) : undefined };
     this.events.set(e.id, entry);
     for (const p of phrases) {
-      add(this.eventPhrases, p, e.id);
+      addToSetMap(this.eventPhrases, p, e.id);
       this.maxPhraseTokens = Math.max(this.maxPhraseTokens, p.split(' ').length);
     }
-    if (entry.city) add(this.eventCities, entry.city, e.id);
-    for (const d of entry.days) add(this.eventDays, d, e.id);
+    if (entry.city) addToSetMap(this.eventCities, entry.city, e.id);
+    for (const d of entry.days) addToSetMap(this.eventDays, d, e.id);
     if (entry.url) this.eventUrls.set(entry.url, e.id);
     this.eventUrls.set(canonicalUrl(`${this.publicUrl}/e/${e.id}`), e.id);
   }
@@ -110,9 +111,9 @@ export class MentionIndex {
   removeEvent(id: string): void {
     const old = this.events.get(id);
     if (!old) return;
-    for (const p of old.phrases) remove(this.eventPhrases, p, id);
-    if (old.city) remove(this.eventCities, old.city, id);
-    for (const d of old.days) remove(this.eventDays, d, id);
+    for (const p of old.phrases) removeFromSetMap(this.eventPhrases, p, id);
+    if (old.city) removeFromSetMap(this.eventCities, old.city, id);
+    for (const d of old.days) removeFromSetMap(this.eventDays, d, id);
     if (old.url) this.eventUrls.delete(old.url);
     this.eventUrls.delete(canonicalUrl(`${this.publicUrl}/e/${id}`));
     this.events.delete(id);
@@ -135,18 +136,18 @@ export class MentionIndex {
     const refs = [...t.aliases.filter((a) => !a.includes(' ')), ...(t.externalIds.guid ? [t.externalIds.guid.toLowerCase()] : [])];
     const entry: TalkEntry = { id: t.id, eventId: t.eventId, title: t.title, titleSeqs, titleTerms: [...new Set(content(t.title))], speakers, urls, refs };
     this.talks.set(t.id, entry);
-    add(this.talksByEvent, t.eventId, t.id);
+    addToSetMap(this.talksByEvent, t.eventId, t.id);
     for (const seq of titleSeqs) {
-      for (const w of new Set(seq)) add(this.titleTerms, w, t.id);
-      for (let i = 0; i + 1 < seq.length; i += 1) add(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, t.id);
+      for (const w of new Set(seq)) addToSetMap(this.titleTerms, w, t.id);
+      for (let i = 0; i + 1 < seq.length; i += 1) addToSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, t.id);
     }
     for (const s of speakers) {
-      add(this.fullNames, s.full, t.id);
-      add(this.eventFullNames, `${t.eventId}|${s.full}`, t.id);
-      add(this.eventLastNames, `${t.eventId}|${s.last}`, t.id);
+      addToSetMap(this.fullNames, s.full, t.id);
+      addToSetMap(this.eventFullNames, `${t.eventId}|${s.full}`, t.id);
+      addToSetMap(this.eventLastNames, `${t.eventId}|${s.last}`, t.id);
       if (s.full.includes(' ')) {
-        add(this.firstNames, s.first, t.id);
-        add(this.lastNames, s.last, t.id);
+        addToSetMap(this.firstNames, s.first, t.id);
+        addToSetMap(this.lastNames, s.last, t.id);
       }
     }
     for (const u of urls) this.urls.set(u, t.id);
@@ -156,17 +157,17 @@ export class MentionIndex {
   removeTalk(id: string): void {
     const old = this.talks.get(id);
     if (!old) return;
-    remove(this.talksByEvent, old.eventId, id);
+    removeFromSetMap(this.talksByEvent, old.eventId, id);
     for (const seq of old.titleSeqs) {
-      for (const w of seq) remove(this.titleTerms, w, id);
-      for (let i = 0; i + 1 < seq.length; i += 1) remove(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, id);
+      for (const w of seq) removeFromSetMap(this.titleTerms, w, id);
+      for (let i = 0; i + 1 < seq.length; i += 1) removeFromSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, id);
     }
     for (const s of old.speakers) {
-      remove(this.fullNames, s.full, id);
-      remove(this.eventFullNames, `${old.eventId}|${s.full}`, id);
-      remove(this.eventLastNames, `${old.eventId}|${s.last}`, id);
-      remove(this.firstNames, s.first, id);
-      remove(this.lastNames, s.last, id);
+      removeFromSetMap(this.fullNames, s.full, id);
+      removeFromSetMap(this.eventFullNames, `${old.eventId}|${s.full}`, id);
+      removeFromSetMap(this.eventLastNames, `${old.eventId}|${s.last}`, id);
+      removeFromSetMap(this.firstNames, s.first, id);
+      removeFromSetMap(this.lastNames, s.last, id);
     }
     for (const u of old.urls) if (this.urls.get(u) === id) this.urls.delete(u);
     for (const r of old.refs) if (this.refs.get(r) === id) this.refs.delete(r);
@@ -193,18 +194,6 @@ export function urlKey(url: string): string {
   return key.startsWith('url:') ? canonicalUrl(url) : key;
 }
 
-function add(map: Map<string, Set<string>>, key: string, id: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(id);
-}
-
-function remove(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (set.size === 0) map.delete(key);
-}
 
 /** Every day from start to end (at most 14), `YYYY-MM-DD`. */
 function daysOf(start: string | undefined, end: string | undefined): string[] {

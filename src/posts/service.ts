@@ -11,6 +11,7 @@ import type { Blog, Mention, Post, PostOrigin, Webmention } from '../domain/post
 import { emptyHealth, type FeedHealth } from '../domain/source.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { randomId, safeDecode } from '../domain/ids.ts';
+import { addToSetMap } from '../domain/set-map.ts';
 import type { MentionIndex } from '../matcher/mention-index.ts';
 import { detectMentions } from '../matcher/mentions.ts';
 import { extractHtml, extractText, type PostDocument } from '../matcher/extract.ts';
@@ -64,7 +65,7 @@ export class PostService {
       const byTalk = this.byTalk;
       if (!byTalk) return;
       for (const old of previous.posts ?? []) for (const m of old.mentions) byTalk.get(m.talkId)?.delete(old.id);
-      for (const post of changes.put?.posts ?? []) for (const m of post.mentions) addTo(byTalk, m.talkId, post.id);
+      for (const post of changes.put?.posts ?? []) for (const m of post.mentions) addToSetMap(byTalk, m.talkId, post.id);
     });
   }
 
@@ -181,7 +182,7 @@ export class PostService {
     if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', talkRef);
     if (!this.byTalk) {
       const byTalk = new Map<string, Set<string>>();
-      for (const post of await this.deps.store.list('posts')) for (const m of post.mentions) addTo(byTalk, m.talkId, post.id);
+      for (const post of await this.deps.store.list('posts')) for (const m of post.mentions) addToSetMap(byTalk, m.talkId, post.id);
       this.byTalk = byTalk;
     }
     const out: { post: Post; mention: Mention }[] = [];
@@ -438,12 +439,6 @@ export class PostService {
       throw err;
     }
   }
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(id);
 }
 
 /** Stable post id from its URL, so a re-submission or a repeated Webmention updates the same post. */
