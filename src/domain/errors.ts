@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'UNPROCESSABLE'
   | 'FETCH_FAILED'
   | 'URL_NOT_ALLOWED'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'RATE_LIMITED';
 
 /** A failure the caller can act on. Never carries HTTP types; `details` is JSON-safe. */
 export class DomainError extends Error {

@@ -25,6 +25,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   FETCH_FAILED: 502,
   URL_NOT_ALLOWED: 400,
   STORE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
 };
 
 export type ErrorBody = { error: { code: string; message: string; details: unknown } };

@@ -45,6 +45,8 @@ export type SubmitResult = { readonly post: Post; readonly status: 'created' | '
 /** Stored post text is capped: enough to recompute mentions, never a whole site. */
 const STORED_TEXT_CHARS = 200_000;
 const MAX_FEED_ITEMS_PER_RUN = 20;
+/** Webmentions queued for verification before new ones are refused with 429. */
+const MAX_PENDING_VERIFICATIONS = 500;
 
 /** Recap posts: submission, fetching, blog crawling, Webmention intake, and their mentions. */
 export class PostService {
@@ -309,6 +311,10 @@ export class PostService {
     if (canonicalUrl(source) === canonicalUrl(target)) throw bad('source and target are the same URL', 'source');
     if (!this.targetOf(target)) throw bad('target is not a Talkreel talk or event page', 'target');
     this.checkUrl(source);
+    // The endpoint is public: bound the verification backlog instead of queueing without end.
+    if (this.verifyLimit.pendingCount >= MAX_PENDING_VERIFICATIONS) {
+      throw new DomainError('RATE_LIMITED', 'too many Webmentions are waiting for verification; try again later', { pending: this.verifyLimit.pendingCount });
+    }
     const id = `wm_${createHash('sha256').update(`${source}\n${target}`).digest('hex').slice(0, 20)}`;
     const existing = await this.deps.store.get('webmentions', id);
     const wm: Webmention = { id, source, target, status: 'pending', postId: existing?.postId, receivedAt: this.deps.clock.now().toISOString() };

@@ -118,7 +118,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
   defineRoute(router, deps, {
     method: 'post', path: '/webmention', summary: 'W3C Webmention endpoint: form fields source and target (a Talkreel talk or event page); verified asynchronously',
     tags: ['webmention'], consumes: ['application/x-www-form-urlencoded'],
-    responses: { 202: 'Accepted; Location is the status URL', 400: 'Missing/invalid URLs, source equals target, or unknown target', 415: 'Not a form' },
+    responses: { 202: 'Accepted; Location is the status URL', 400: 'Missing/invalid URLs, source equals target, or unknown target', 415: 'Not a form', 429: 'Verification backlog full' },
     handler: async (ctx) => {
       const form = WebmentionForm.safeParse(ctx.request.body);
       const source = form.success ? form.data.source?.trim() : undefined;
