@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { syntheticCatalogue, type SyntheticEvent, type SyntheticTalk } from './synthetic.ts';
 import { decoratedTitle, unrelatedTitle, videoId } from './recording-titles.ts';
 import { childGuards, prng } from './util.ts';
+import { youtubeFeed } from '../test/helpers/feeds.ts';
 
 export type SourceMode = 'etag' | 'changing' | 'static';
 export const modeOf = (i: number): SourceMode => (i % 4 < 2 ? 'etag' : i % 4 === 2 ? 'changing' : 'static');
@@ -33,48 +34,7 @@ export const TALK_ENTRIES = 13;
 export const UNRELATED_ENTRIES = 2;
 const TALKS_PER_EVENT = 50;
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 type Entry = { id: string; title: string; description: string; published: string };
-
-function atom(channel: string, entries: readonly Entry[], updated: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
- <link rel="self" href="http://www.youtube.com/feeds/videos.xml?channel_id=${channel}"/>
- <id>yt:channel:${channel}</id>
- <yt:channelId>${channel}</yt:channelId>
- <title>Conference Videos ${channel}</title>
- <link rel="alternate" href="https://www.youtube.com/channel/${channel}"/>
- <author><name>Conference Videos</name><uri>https://www.youtube.com/channel/${channel}</uri></author>
- <published>2005-01-01T00:00:00+00:00</published>
- <updated>${updated}</updated>
-${entries
-  .map(
-    (e) => ` <entry>
-  <id>yt:video:${e.id}</id>
-  <yt:videoId>${e.id}</yt:videoId>
-  <yt:channelId>${channel}</yt:channelId>
-  <title>${esc(e.title)}</title>
-  <link rel="alternate" href="https://www.youtube.com/watch?v=${e.id}"/>
-  <author><name>Conference Videos</name><uri>https://www.youtube.com/channel/${channel}</uri></author>
-  <published>${e.published}</published>
-  <updated>${e.published}</updated>
-  <media:group>
-   <media:title>${esc(e.title)}</media:title>
-   <media:content url="https://www.youtube.com/v/${e.id}?version=3" type="application/x-shockwave-flash" width="640" height="390"/>
-   <media:thumbnail url="https://i1.ytimg.com/vi/${e.id}/hqdefault.jpg" width="480" height="360"/>
-   <media:description>${esc(e.description)}</media:description>
-   <media:community>
-    <media:starRating count="12" average="5.00" min="1" max="5"/>
-    <media:statistics views="345"/>
-   </media:community>
-  </media:group>
- </entry>`,
-  )
-  .join('\n')}
-</feed>
-`;
-}
 
 const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T10:00:00Z`) + days * 86_400_000).toISOString().replace('.000Z', '+00:00');
 
@@ -125,7 +85,7 @@ export function feedFactory(talkCount: number, sourceCount: number, seed: number
     return out;
   };
   const body = (i: number, version: number): string =>
-    atom(`UCbench${String(i).padStart(17, '0')}`, entries(i, version), modeOf(i) === 'changing' ? plusDays('2030-01-01', version) : '2025-01-01T00:00:00+00:00');
+    youtubeFeed(entries(i, version), `UCbench${String(i).padStart(17, '0')}`);
   return { cat, eventOf, entries, body, perEvent };
 }
 
