@@ -44,7 +44,9 @@ function toIndexedTalk(t: Talk) {
     subtitle: t.subtitle,
     aliases: t.aliases,
     speakers: t.speakers,
-    track: t.track,
+    // Track, kind ("keynote") and the speakers' affiliations and roles ("Red Hat", "Neutron PTL") are
+    // metadata people search by; they share the track field's weight.
+    track: [t.track, t.kind, ...t.speakers.flatMap((s) => [s.affiliation, s.role])].filter(Boolean).join(' · ') || undefined,
     abstract: t.abstract,
   };
 }

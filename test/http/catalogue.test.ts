@@ -35,6 +35,8 @@ describe('HTTP: catalogue, lookup, pages', () => {
       ['havana to ice house', 'Havana to Icehouse'],
       ['segmants to servises', 'From Segments to Services, a Dive into OpenStack Networking'],
       ['cormier', 'The Open Cloud: Why Openness Wins'],
+      ['red hat keynote', 'The Open Cloud: Why Openness Wins'],
+      ['neutron ptl', 'From Segments to Services, a Dive into OpenStack Networking'],
     ] as const) {
       it(`GET /api/lookup?q=${q} ranks "${expected}" first, with score, status and links`, async () => {
         const res = await app.request(`/api/lookup?q=${encodeURIComponent(q)}`);
