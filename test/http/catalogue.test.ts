@@ -217,6 +217,15 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(talks.length).to.equal(r1.created.length + r3.created.length);
     });
 
+    it('imports the same schedule as c3voc/pretalx JSON, matching the XML import by guid', async () => {
+      const res = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/json' }, body: fixture('oia-paris-2013.json') });
+      expect(res.status).to.equal(200);
+      const report = (await res.json()) as { format: string; created: string[]; talks: number };
+      expect(report.format).to.equal('schedule-json');
+      expect(report.talks).to.be.greaterThan(3);
+      expect(report.created, 'same guids as the XML: nothing duplicated').to.have.length(0);
+    });
+
     it('malformed XML → 422 naming the line, store unchanged', async () => {
       const before = fs.readFileSync(path.join(app.dataDir, 'db.json'), 'utf8');
       const res = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: fixture('malformed.xml') });
