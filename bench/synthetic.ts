@@ -24,7 +24,7 @@ export type SyntheticTalk = IndexedTalk & { track: string; abstract: string; sta
 export type SyntheticCatalogue = { events: SyntheticEvent[]; talks: SyntheticTalk[] };
 
 /** mulberry32: small, fast, good enough for test data. Returns floats in [0, 1). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

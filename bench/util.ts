@@ -59,17 +59,7 @@ export const mean = (values: readonly number[]): number =>
 /** Milliseconds elapsed since `start` (a `performance.now()` reading). */
 export const since = (start: number): number => performance.now() - start;
 
-/** mulberry32: deterministic floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './synthetic.ts';
 
 export function heapUsedMb(): number {
   return round(process.memoryUsage().heapUsed / 2 ** 20, 1);

@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Services } from './services.ts';
 import { pollRecordings } from '../jobs/poll-recordings.ts';
+import { mentionDtos } from './http/dto.ts';
 
 export type CliContext = {
   readonly services: Services;
@@ -123,9 +124,7 @@ cliVerbs.push(
       const body = await readInput(file);
       const isHtml = /\.x?html?$/i.test(file) || /^\s*(<!doctype html|<html|<article|<body|<div|<p[\s>])/i.test(body);
       const mentions = await services.posts.detect({ ...(isHtml ? { html: body } : { text: body }), eventId: str(values.event) });
-      const rows = await Promise.all(
-        mentions.map(async (m) => ({ ...m, title: (await services.store.get('talks', m.talkId))?.title ?? null })),
-      );
+      const rows = await mentionDtos(mentions, services.store, services.config.publicUrl);
       print(rows, () =>
         rows.length === 0
           ? 'no mentions'

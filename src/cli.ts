@@ -4,7 +4,7 @@ import { createLogger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
 import { DomainError } from './domain/errors.ts';
 import { StoreCorruptError, StoreLockedError } from './store/store.ts';
-import { recordingUrlOf } from './http/dto.ts';
+import { lookupResultDto, recordingUrlOf } from './http/dto.ts';
 import { cliVerbs, UsageError, type CliContext, type CliVerb } from './cli-verbs.ts';
 import { readInput } from './cli-input.ts';
 
@@ -92,16 +92,7 @@ const coreVerbs: CliVerb[] = [
       const limit = values.limit === undefined ? 5 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be an integer from 1 to 50');
       const results = await services.catalogue.lookup(query, { eventId: values.event as string | undefined, limit });
-      const rows = results.map((r) => ({
-        id: r.talk.id,
-        score: Math.round(r.score * 1000) / 1000,
-        title: r.talk.title,
-        speakers: r.talk.speakers.map((s) => s.name),
-        event: r.talk.eventId,
-        status: r.talk.recording.status,
-        recordingUrl: recordingUrlOf(r.talk),
-        url: `${services.config.publicUrl}/t/${encodeURIComponent(r.talk.id)}`,
-      }));
+      const rows = results.map((r) => lookupResultDto(r, services.config.publicUrl));
       print(rows, () =>
         rows.length === 0
           ? 'no match'

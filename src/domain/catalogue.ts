@@ -1,9 +1,9 @@
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import type { DomainEvent, Event, Speaker, Talk } from './types.ts';
+import type { Event, Speaker, Talk } from './types.ts';
 import { DomainError, notFound } from './errors.ts';
-import { ID_PATTERN, slugify, uniqueId } from './ids.ts';
+import { ID_PATTERN, slugify } from './ids.ts';
 import type { CatalogueIndex } from '../matcher/catalogue-index.ts';
 
 export type CatalogueDeps = {
@@ -218,12 +218,6 @@ export class Catalogue {
   async deleteTalk(ref: string): Promise<void> {
     const talk = await this.getTalk(ref);
     await this.deps.store.commit({ delete: { talks: [talk.id] } });
-  }
-
-  /** Recent domain events (newest first), e.g. `recording.published`. */
-  async listDomainEvents(limit = 100): Promise<readonly DomainEvent[]> {
-    const all = await this.deps.store.list('domainEvents');
-    return [...all].sort((a, b) => b.timestamp.localeCompare(a.timestamp) || b.id.localeCompare(a.id)).slice(0, limit);
   }
 
   // ---- lookup -------------------------------------------------------------------------------

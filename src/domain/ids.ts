@@ -26,14 +26,6 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-/** Pick `base`, or `base-2`, `base-3`, … — the first that `taken` rejects not. */
-export function uniqueId(base: string, taken: (id: string) => boolean): string {
-  if (!taken(base)) return base;
-  for (let n = 2; ; n += 1) {
-    const candidate = `${base}-${n}`;
-    if (!taken(candidate)) return candidate;
-  }
-}
 
 /** decodeURIComponent that answers undefined for malformed escapes (`%E0`, `100%`) instead of throwing. */
 export function safeDecode(value: string): string | undefined {

@@ -1,4 +1,7 @@
 import type { Event, Talk } from '../domain/types.ts';
+import type { Mention } from '../domain/post.ts';
+import type { LookupResult } from '../domain/catalogue.ts';
+import type { Store } from '../store/store.ts';
 
 /** API shape of a talk: the stored record plus its permanent links. */
 export function talkDto(talk: Talk, publicUrl: string) {
@@ -44,6 +47,28 @@ export function eventDto(event: Event, publicUrl: string) {
 }
 
 export const talkPageUrl = (publicUrl: string, id: string): string => `${publicUrl}/t/${encodeURIComponent(id)}`;
+
+/** API shape of a lookup candidate (HTTP and CLI). */
+export function lookupResultDto(r: LookupResult, publicUrl: string) {
+  return {
+    id: r.talk.id,
+    score: Math.round(r.score * 1000) / 1000,
+    title: r.talk.title,
+    speakers: r.talk.speakers.map((s) => s.name),
+    event: r.event ? { id: r.event.id, name: r.event.name } : { id: r.talk.eventId, name: null },
+    start: r.talk.start ?? null,
+    status: r.talk.recording.status,
+    recordingUrl: recordingUrlOf(r.talk),
+    url: talkPageUrl(publicUrl, r.talk.id),
+    watchUrl: `${talkPageUrl(publicUrl, r.talk.id)}/watch`,
+    matched: r.matched,
+  };
+}
+
+/** A mention with the talk's title and page, for people reading detection results (HTTP and CLI). */
+export async function mentionDtos(mentions: readonly Mention[], store: Store, publicUrl: string) {
+  return Promise.all(mentions.map(async (m) => ({ ...m, title: (await store.get('talks', m.talkId))?.title ?? null, url: talkPageUrl(publicUrl, m.talkId) })));
+}
 
 /** The URL a reader should follow for a talk, or null while nothing is published. */
 export const recordingUrlOf = (talk: Talk): string | null => (talk.recording.status === 'published' ? talk.recording.url : null);

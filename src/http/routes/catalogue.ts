@@ -14,7 +14,7 @@ import {
   TalkCreateSchema,
   TalkUpdateSchema,
 } from '../schemas.ts';
-import { eventDto, recordingUrlOf, talkDto } from '../dto.ts';
+import { eventDto, lookupResultDto, talkDto } from '../dto.ts';
 import { paginate } from '../../domain/catalogue.ts';
 import { DomainError } from '../../domain/errors.ts';
 
@@ -130,19 +130,7 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       const results = await catalogue.lookup(query.q, { eventId: query.event, limit: query.limit });
       ctx.body = {
         query: query.q,
-        results: results.map((r) => ({
-          id: r.talk.id,
-          score: Math.round(r.score * 1000) / 1000,
-          title: r.talk.title,
-          speakers: r.talk.speakers.map((s) => s.name),
-          event: r.event ? { id: r.event.id, name: r.event.name } : { id: r.talk.eventId, name: null },
-          start: r.talk.start ?? null,
-          status: r.talk.recording.status,
-          recordingUrl: recordingUrlOf(r.talk),
-          url: `${base}/t/${encodeURIComponent(r.talk.id)}`,
-          watchUrl: `${base}/t/${encodeURIComponent(r.talk.id)}/watch`,
-          matched: r.matched,
-        })),
+        results: results.map((r) => lookupResultDto(r, base)),
       };
     },
   });

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
 import { FormatQuery, IdParams } from '../schemas.ts';
-import { eventDto, talkDto } from '../dto.ts';
+import { eventDto, talkDto, talkPageUrl } from '../dto.ts';
 import { escapeHtml, page, safeHref } from '../html.ts';
 import type { Event, Talk } from '../../domain/types.ts';
 import { toErrorResponse } from '../errors.ts';
@@ -128,7 +128,7 @@ export function renderTalkPage(talk: Talk, event: Event | undefined, base: strin
         : `<p>Recording: ${escapeHtml(state.url)}</p>`
       : `<p>Recording: <span class="status">${escapeHtml(state.status)}</span></p>`;
   const when = [talk.start ? talk.start.replace('T', ' ').slice(0, 16) : undefined, talk.room].filter(Boolean).join(' · ');
-  const self = `${base}/t/${encodeURIComponent(talk.id)}`;
+  const self = talkPageUrl(base, talk.id);
   return page(
     `${talk.title}${event ? ` — ${event.name}` : ''}`,
     `<article>

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
+import { mentionDtos } from '../dto.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import type { Post } from '../../domain/post.ts';
 
@@ -86,7 +87,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     responses: { 200: 'Mentions', 400: 'Invalid body', 404: 'Unknown event', 413: 'Post too large', 415: 'Not JSON' },
     handler: async (ctx, { body }) => {
       const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
-      ctx.body = { mentions: await Promise.all(mentions.map(async (m) => ({ ...m, title: (await services.store.get('talks', m.talkId))?.title ?? null, url: `${base}/t/${encodeURIComponent(m.talkId)}` }))) };
+      ctx.body = { mentions: await mentionDtos(mentions, services.store, base) };
     },
   });
 
