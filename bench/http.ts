@@ -58,7 +58,10 @@ type RoundResult = {
   loadAvg1m: number;
 };
 
-async function startServer(mode: Mode, dataDir: string): Promise<{ url: string; talks: number; stop: () => Promise<void> }> {
+async function startServer(
+  mode: Mode,
+  dataDir: string,
+): Promise<{ url: string; talks: number; stop: () => Promise<void> }> {
   const child = forkChild('http-server.ts', [mode, dataDir]);
   try {
     const ready = await nextMessage(child, isReady, 60_000);
@@ -114,7 +117,10 @@ export async function benchHttpTalkById(opts: BenchOptions): Promise<object> {
 
     // Every other talk, spread over the whole catalogue, in a shuffled-but-deterministic order.
     const step = Math.max(1, Math.floor(talks.length / distinctIds));
-    const ids = talks.filter((_, i) => i % step === 0).slice(0, distinctIds).map((t) => t.id);
+    const ids = talks
+      .filter((_, i) => i % step === 0)
+      .slice(0, distinctIds)
+      .map((t) => t.id);
     const paths = ids.map((id, i) => `/api/talks/${encodeURIComponent(ids[(i * 7919) % ids.length] ?? id)}`);
 
     const perMode: Record<Mode, RoundResult[]> = { bare: [], app: [] };
@@ -126,10 +132,15 @@ export async function benchHttpTalkById(opts: BenchOptions): Promise<object> {
         const server = await startServer(mode, tmp.dir);
         try {
           if (r === 0) sample[mode] = await fetchJson(server.url + probe);
-          progress(`httpTalkById: round ${r + 1}/${rounds} ${mode} (${server.talks} talks) — ${warmupSec}s warm-up + ${durationSec}s, ${connections} connections`);
+          progress(
+            `httpTalkById: round ${r + 1}/${rounds} ${mode} (${server.talks} talks) — ${warmupSec}s warm-up + ${durationSec}s, ${connections} connections`,
+          );
           const result = summarise(await load({ url: server.url, paths, connections, durationSec, warmupSec }));
-          progress(`httpTalkById:   ${mode}: ${result.reqPerSec} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`);
-          if (result.non2xx > 0 || result.errors > 0) progress(`httpTalkById:   WARNING ${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+          progress(
+            `httpTalkById:   ${mode}: ${result.reqPerSec} req/s, p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`,
+          );
+          if (result.non2xx > 0 || result.errors > 0)
+            progress(`httpTalkById:   WARNING ${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
           perMode[mode].push(result);
         } finally {
           await server.stop();
@@ -137,7 +148,8 @@ export async function benchHttpTalkById(opts: BenchOptions): Promise<object> {
       }
     }
 
-    if (!isDeepStrictEqual(sample.app, sample.bare)) throw new Error(`app and bare servers return different JSON for ${probe}`);
+    if (!isDeepStrictEqual(sample.app, sample.bare))
+      throw new Error(`app and bare servers return different JSON for ${probe}`);
 
     const combine = (rs: RoundResult[]) => ({
       reqPerSec: round(mean(rs.map((x) => x.reqPerSec)), 0),

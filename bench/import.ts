@@ -36,7 +36,11 @@ export type ScheduleShape = { days: number; rooms: number; perRoom: number };
  * A frab schedule.xml with `days × rooms × perRoom` events. Talks whose index `i` satisfies
  * `editedTitle(i)` get " (Revised)" appended to their title.
  */
-export function frabScheduleXml(talks: readonly SyntheticTalk[], shape: ScheduleShape, editedTitle: (i: number) => boolean = () => false): string {
+export function frabScheduleXml(
+  talks: readonly SyntheticTalk[],
+  shape: ScheduleShape,
+  editedTitle: (i: number) => boolean = () => false,
+): string {
   const acronym = 'benchconf2024';
   const base = 'https://schedule.benchconf.example/2024/';
   const personIds = new Map<string, number>();
@@ -76,8 +80,14 @@ export function frabScheduleXml(talks: readonly SyntheticTalk[], shape: Schedule
         const title = editedTitle(i) ? `${t.title} (Revised)` : t.title;
         const slug = `${acronym}-${5000 + n}-${slugify(t.title, 50)}`;
         const links: string[] = [];
-        if (n % 3 === 0) links.push(`          <link href="https://slides.benchconf.example/2024/${5000 + n}.pdf">Slides (PDF)</link>`);
-        if (n % 10 === 0) links.push(`          <link href="https://video.benchconf.example/2024/${slug}.webm">Video recording (WebM)</link>`);
+        if (n % 3 === 0)
+          links.push(
+            `          <link href="https://slides.benchconf.example/2024/${5000 + n}.pdf">Slides (PDF)</link>`,
+          );
+        if (n % 10 === 0)
+          links.push(
+            `          <link href="https://video.benchconf.example/2024/${slug}.webm">Video recording (WebM)</link>`,
+          );
         out.push(
           `      <event guid="${guidFor(n, 1)}" id="${5000 + n}">`,
           `        <date>${date}T${clock}:00+01:00</date>`,
@@ -160,7 +170,9 @@ export async function benchImport(opts: BenchOptions): Promise<object> {
   for (let r = 0; r < rounds; r++) {
     const res = await oneRound(xml, edited);
     const [a, b, c] = res.steps;
-    progress(`import: round ${r + 1}/${rounds}: first ${ms(a.ms)} ms, unchanged ${ms(b.ms)} ms (${b.writes} writes), 10% edited ${ms(c.ms)} ms`);
+    progress(
+      `import: round ${r + 1}/${rounds}: first ${ms(a.ms)} ms, unchanged ${ms(b.ms)} ms (${b.writes} writes), 10% edited ${ms(c.ms)} ms`,
+    );
     all.push(res);
   }
   const last = all[all.length - 1];

@@ -127,7 +127,13 @@ function build(cat: SyntheticCatalogue): { index: TalkIndex; buildMs: number; fi
 const COUNTERS = ['candidates', 'candidatesScored', 'postingsVisited'] as const;
 type Counter = (typeof COUNTERS)[number];
 
-type Sample = { kind: QueryKind; ms: number; counters: Partial<Record<Counter, number>>; fallback: boolean; rank: number };
+type Sample = {
+  kind: QueryKind;
+  ms: number;
+  counters: Partial<Record<Counter, number>>;
+  fallback: boolean;
+  rank: number;
+};
 
 /** The numeric counters of the last search (read defensively: the stats shape may evolve). */
 function countersOf(index: TalkIndex): Partial<Record<Counter, number>> {
@@ -160,7 +166,9 @@ function run(index: TalkIndex, queries: readonly LookupQuery[]): Sample[] {
 }
 
 /** Median / p99 / max per exposed counter. */
-function counterSummary(samples: readonly Sample[]): Partial<Record<Counter, { median: number; p99: number; max: number }>> {
+function counterSummary(
+  samples: readonly Sample[],
+): Partial<Record<Counter, { median: number; p99: number; max: number }>> {
   const out: Partial<Record<Counter, { median: number; p99: number; max: number }>> = {};
   for (const key of COUNTERS) {
     const values = samples.map((s) => s.counters[key]).filter((v): v is number => v !== undefined);
@@ -205,14 +213,21 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
     const sub = prefixOf(cat, n);
     progress(`lookup: building index of ${n} talks / ${sub.events.length} events`);
     const { index, buildMs, firstSearchMs } = build(sub);
-    progress(`lookup:   built in ${ms(buildMs)} ms (${index.vocabularySize} terms); running ${scaleQueries.length} shared queries`);
+    progress(
+      `lookup:   built in ${ms(buildMs)} ms (${index.vocabularySize} terms); running ${scaleQueries.length} shared queries`,
+    );
     const s = summary(run(index, scaleQueries));
     scaling.push({
       talks: n,
       buildMs: ms(buildMs),
       medianMs: s.medianMs,
       p99Ms: s.p99Ms,
-      ...Object.fromEntries(Object.entries(s.searchStats).flatMap(([k, v]) => [[`${k}Median`, v.median], [`${k}P99`, v.p99]])),
+      ...Object.fromEntries(
+        Object.entries(s.searchStats).flatMap(([k, v]) => [
+          [`${k}Median`, v.median],
+          [`${k}P99`, v.p99],
+        ]),
+      ),
       top1: s.top1,
       top5: s.top5,
     });
@@ -224,8 +239,13 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
       const byKind = Object.fromEntries(
         QUERY_KINDS.map((kind) => {
           const k = summary(samples.filter((x) => x.kind === kind));
-          const counters = Object.fromEntries(Object.entries(k.searchStats).map(([key, v]) => [`${key}Median`, v.median]));
-          return [kind, { queries: k.queries, medianMs: k.medianMs, p99Ms: k.p99Ms, top1: k.top1, top5: k.top5, ...counters }];
+          const counters = Object.fromEntries(
+            Object.entries(k.searchStats).map(([key, v]) => [`${key}Median`, v.median]),
+          );
+          return [
+            kind,
+            { queries: k.queries, medianMs: k.medianMs, p99Ms: k.p99Ms, top1: k.top1, top5: k.top5, ...counters },
+          ];
         }),
       );
       main = {
@@ -237,14 +257,15 @@ export async function benchLookup(opts: BenchOptions): Promise<object> {
         firstSearchMs: ms(firstSearchMs),
         ...summary(samples),
         byKind,
-        examples: Object.fromEntries(QUERY_KINDS.map((kind) => [kind, queries.find((q) => q.kind === kind)?.text ?? null])),
+        examples: Object.fromEntries(
+          QUERY_KINDS.map((kind) => [kind, queries.find((q) => q.kind === kind)?.text ?? null]),
+        ),
       };
     }
   }
   const first = scaling[0];
   const last = scaling[scaling.length - 1];
-  const ratio = (key: string): number =>
-    round(Number(last?.[key]) / Math.max(Number(first?.[key]), Number.EPSILON), 2);
+  const ratio = (key: string): number => round(Number(last?.[key]) / Math.max(Number(first?.[key]), Number.EPSILON), 2);
   return {
     ...main,
     scaling: {

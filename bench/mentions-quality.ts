@@ -49,7 +49,12 @@ type PostLabel = { event?: string; url?: string; traps?: string[]; expected: Lab
 type TalkInfo = { id: string; title: string; eventId: string; speakers: string };
 
 /** Build services over a temp dir and import the labelled catalogue. */
-export async function loadLabelledCatalogue(): Promise<{ services: Services; talks: Map<string, TalkInfo>; remove: () => void; events: number }> {
+export async function loadLabelledCatalogue(): Promise<{
+  services: Services;
+  talks: Map<string, TalkInfo>;
+  remove: () => void;
+  events: number;
+}> {
   const tmp = makeTempDir('talkreel-bench-mentions-');
   const config = loadConfig({
     TALKREEL_DATA_DIR: tmp.dir,
@@ -80,7 +85,12 @@ export async function loadLabelledCatalogue(): Promise<{ services: Services; tal
   }
   const talks = new Map<string, TalkInfo>();
   for (const t of await services.store.list('talks')) {
-    talks.set(t.id, { id: t.id, title: t.title, eventId: t.eventId, speakers: t.speakers.map((s) => s.name).join(', ') });
+    talks.set(t.id, {
+      id: t.id,
+      title: t.title,
+      eventId: t.eventId,
+      speakers: t.speakers.map((s) => s.name).join(', '),
+    });
   }
   return {
     services,
@@ -98,7 +108,14 @@ const prf = (c: Counts): { precision: number; recall: number; f1: number } => {
   return { precision: round(precision, 3), recall: round(recall, 3), f1: round(f1, 3) };
 };
 
-type PostRun = { file: string; label: PostLabel; expected: Map<string, LabelTalk>; acceptable: Map<string, LabelTalk>; mentions: readonly Mention[]; ms: number };
+type PostRun = {
+  file: string;
+  label: PostLabel;
+  expected: Map<string, LabelTalk>;
+  acceptable: Map<string, LabelTalk>;
+  mentions: readonly Mention[];
+  ms: number;
+};
 
 function score(runs: readonly PostRun[], minConfidence = 0): Counts & { acceptableFound: number } {
   const c = { tp: 0, fp: 0, fn: 0, acceptableFound: 0 };
@@ -155,7 +172,13 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
     }
     for (const m of r.mentions) {
       if (r.expected.has(m.talkId)) continue;
-      const entry = { post: r.file, talk: talkLabel(m.talkId), confidence: round(m.confidence, 3), evidence: m.evidence, snippet: m.snippet };
+      const entry = {
+        post: r.file,
+        talk: talkLabel(m.talkId),
+        confidence: round(m.confidence, 3),
+        evidence: m.evidence,
+        snippet: m.snippet,
+      };
       if (r.acceptable.has(m.talkId)) acceptableReported.push({ ...entry, why: r.acceptable.get(m.talkId)?.why });
       else {
         fp += 1;
@@ -172,10 +195,14 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
     perPost[r.file] = { expected: r.expected.size, reported: r.mentions.length, tp, fp, fn, ms: ms(r.ms) };
   }
   const byTrap = Object.fromEntries(
-    [...trapStats.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, { expected: v.expected, found: v.found, recall: round(v.found / v.expected, 3) }]),
+    [...trapStats.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([k, v]) => [k, { expected: v.expected, found: v.found, recall: round(v.found / v.expected, 3) }]),
   );
   const byPostTrap = Object.fromEntries(
-    [...postTrapStats.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([k, v]) => [k, { posts: v.posts, reported: v.reported, falsePositives: v.fp }]),
+    [...postTrapStats.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([k, v]) => [k, { posts: v.posts, reported: v.reported, falsePositives: v.fp }]),
   );
   const evidenceOf = (kind: 'tp' | 'fp'): Record<string, number> => {
     const counts: Record<string, number> = {};
@@ -214,7 +241,10 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
   try {
     const importMs = since(t0);
     progress(`mentionQuality: catalogue of ${talks.size} talks in ${events} events imported in ${ms(importMs)} ms`);
-    const labels = JSON.parse(fs.readFileSync(path.join(POSTS_DIR, 'labels.json'), 'utf8')) as Record<string, PostLabel | string>;
+    const labels = JSON.parse(fs.readFileSync(path.join(POSTS_DIR, 'labels.json'), 'utf8')) as Record<
+      string,
+      PostLabel | string
+    >;
 
     // Resolve every labelled guid; an unresolved guid is a broken label, not a detector miss.
     const resolve = async (lt: LabelTalk, file: string): Promise<string> => {
@@ -222,11 +252,20 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
       if (!talk) throw new Error(`labels.json: ${file}: guid ${lt.guid} (${lt.talk ?? '?'}) is not in the catalogue`);
       return talk.id;
     };
-    const files = fs.readdirSync(POSTS_DIR).filter((f) => /\.(html|md|txt)$/.test(f)).sort();
+    const files = fs
+      .readdirSync(POSTS_DIR)
+      .filter((f) => /\.(html|md|txt)$/.test(f))
+      .sort();
     const unlabelled = files.filter((f) => !(f in labels));
     if (unlabelled.length > 0) throw new Error(`labels.json has no entry for ${unlabelled.join(', ')}`);
 
-    const prepared: { file: string; body: string; label: PostLabel; expected: Map<string, LabelTalk>; acceptable: Map<string, LabelTalk> }[] = [];
+    const prepared: {
+      file: string;
+      body: string;
+      label: PostLabel;
+      expected: Map<string, LabelTalk>;
+      acceptable: Map<string, LabelTalk>;
+    }[] = [];
     const brokenTalkreelLinks: string[] = [];
     for (const file of files) {
       const label = labels[file] as PostLabel;
@@ -234,7 +273,8 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
       for (const lt of label.expected) expected.set(await resolve(lt, file), lt);
       const acceptable = new Map<string, LabelTalk>();
       for (const lt of label.acceptable ?? []) acceptable.set(await resolve(lt, file), lt);
-      if (label.event && !(await services.store.get('events', label.event))) throw new Error(`labels.json: ${file}: unknown event ${label.event}`);
+      if (label.event && !(await services.store.get('events', label.event)))
+        throw new Error(`labels.json: ${file}: unknown event ${label.event}`);
       const body = fs.readFileSync(path.join(POSTS_DIR, file), 'utf8');
       // Talkreel links carry ids assigned at import: check they still resolve, or the label is stale.
       for (const m of body.matchAll(/talkreel\.example\/t\/([a-z0-9_-]+)/g)) {
@@ -244,7 +284,10 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
       }
       prepared.push({ file, body, label, expected, acceptable });
     }
-    if (brokenTalkreelLinks.length > 0) progress(`mentionQuality: WARNING Talkreel links not resolving to a labelled talk: ${brokenTalkreelLinks.join('; ')}`);
+    if (brokenTalkreelLinks.length > 0)
+      progress(
+        `mentionQuality: WARNING Talkreel links not resolving to a labelled talk: ${brokenTalkreelLinks.join('; ')}`,
+      );
 
     const run = async (withHint: boolean): Promise<PostRun[]> => {
       const runs: PostRun[] = [];
@@ -256,7 +299,14 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
         };
         const start = performance.now();
         const mentions = await services.posts.detect(input);
-        runs.push({ file: p.file, label: p.label, expected: p.expected, acceptable: p.acceptable, mentions, ms: since(start) });
+        runs.push({
+          file: p.file,
+          label: p.label,
+          expected: p.expected,
+          acceptable: p.acceptable,
+          mentions,
+          ms: since(start),
+        });
       }
       return runs;
     };
@@ -267,7 +317,13 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
 
     const expectedCount = prepared.reduce((s, p) => s + p.expected.size, 0);
     const acceptableCount = prepared.reduce((s, p) => s + p.acceptable.size, 0);
-    const words = prepared.map((p) => p.body.replace(/<[^>]*>/g, ' ').split(/\s+/).filter(Boolean).length);
+    const words = prepared.map(
+      (p) =>
+        p.body
+          .replace(/<[^>]*>/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean).length,
+    );
     return {
       catalogue: { events, talks: talks.size, importMs: ms(importMs) },
       posts: prepared.length,

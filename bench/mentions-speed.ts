@@ -31,7 +31,19 @@ import { createServices } from '../src/services.ts';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
 import { detectMentions } from '../src/matcher/mentions.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticTalk } from './synthetic.ts';
-import { heapUsedMb, makeTempDir, median, ms, percentile, progress, round, since, toDomain, tryGc, type BenchOptions } from './util.ts';
+import {
+  heapUsedMb,
+  makeTempDir,
+  median,
+  ms,
+  percentile,
+  progress,
+  round,
+  since,
+  toDomain,
+  tryGc,
+  type BenchOptions,
+} from './util.ts';
 
 const PUBLIC_URL = 'https://talkreel.example';
 const WARMUP_RUNS = 10;
@@ -44,7 +56,8 @@ function prefixOf(cat: SyntheticCatalogue, n: number): SyntheticCatalogue {
   return { events: cat.events.filter((e) => eventIds.has(e.id)), talks };
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Generic conference prose: words every recap uses, none of them a mention by itself. */
 const FILLER = [
@@ -67,11 +80,19 @@ export function speedPost(cat: SyntheticCatalogue): { html: string; named: Synth
   // One event among the first 1,000 talks (so present at every size), and nine of its talks.
   const event = cat.events[2];
   const pool = cat.talks.slice(0, 1000).filter((t) => t.eventId === event?.id);
-  const named = [1, 5, 9, 14, 20, 27, 33, 41, 46].map((i) => pool[i]).filter((t): t is SyntheticTalk => t !== undefined);
-  const scheduleUrl = (t: SyntheticTalk): string => `https://${t.eventId}.conf.example/talk/${cat.talks.indexOf(t) + 1}/`;
+  const named = [1, 5, 9, 14, 20, 27, 33, 41, 46]
+    .map((i) => pool[i])
+    .filter((t): t is SyntheticTalk => t !== undefined);
+  const scheduleUrl = (t: SyntheticTalk): string =>
+    `https://${t.eventId}.conf.example/talk/${cat.talks.indexOf(t) + 1}/`;
   const surname = (name: string): string => name.split(' ').at(-1) ?? name;
   const firstName = (name: string): string => name.split(' ')[0] ?? name;
-  const partOf = (title: string): string => title.split(' ').slice(0, Math.max(2, Math.ceil(title.split(' ').length / 2))).join(' ').toLowerCase();
+  const partOf = (title: string): string =>
+    title
+      .split(' ')
+      .slice(0, Math.max(2, Math.ceil(title.split(' ').length / 2)))
+      .join(' ')
+      .toLowerCase();
   const paragraphs: string[] = [];
   let f = 0;
   const filler = (): string => FILLER[f++ % FILLER.length] ?? '';
@@ -98,7 +119,9 @@ export function speedPost(cat: SyntheticCatalogue): { html: string; named: Synth
   });
   paragraphs.push(`${filler()} ${filler()} ${filler()}`);
   paragraphs.push(`${filler()} ${filler()} ${filler()} ${filler()}`);
-  paragraphs.push(`${filler()} ${filler()} All in all, a good edition of ${esc(event?.name ?? 'the conference')}. ${filler()}`);
+  paragraphs.push(
+    `${filler()} ${filler()} All in all, a good edition of ${esc(event?.name ?? 'the conference')}. ${filler()}`,
+  );
   const body = paragraphs.map((p) => `<p>${p}</p>`).join('\n');
   const html = `<!DOCTYPE html><html><head><title>Notes from ${esc(event?.name ?? 'a conference')}</title></head><body>
 <header class="site-header"><nav class="main-navigation"><a href="/">Home</a> <a href="/archive">Archive</a> <a href="/about">About</a></nav></header>
@@ -136,7 +159,9 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
   const full = syntheticCatalogue(Math.max(...sizes), 1);
   const post = speedPost(full);
   const namedIds = new Set(post.named.map((t) => t.id));
-  progress(`mentionSpeed: post of ${post.html.length} bytes HTML, ${post.textBytes} bytes of text, naming ${namedIds.size} talks`);
+  progress(
+    `mentionSpeed: post of ${post.html.length} bytes HTML, ${post.textBytes} bytes of text, naming ${namedIds.size} talks`,
+  );
   const results: Record<string, object> = {};
   const medians = new Map<number, { service: number; pure: number; naive: number }>();
 
@@ -148,9 +173,18 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
     await store.commit({ put: { events, talks } });
     tryGc();
     const t0 = performance.now();
-    const services = await createServices(loadConfig({ TALKREEL_DATA_DIR: tmp.dir, TALKREEL_JOBS: 'off', TALKREEL_PUBLIC_URL: PUBLIC_URL, LOG_LEVEL: 'silent' }), createLogger('silent'), {
-      store,
-    });
+    const services = await createServices(
+      loadConfig({
+        TALKREEL_DATA_DIR: tmp.dir,
+        TALKREEL_JOBS: 'off',
+        TALKREEL_PUBLIC_URL: PUBLIC_URL,
+        LOG_LEVEL: 'silent',
+      }),
+      createLogger('silent'),
+      {
+        store,
+      },
+    );
     const buildMs = since(t0);
     try {
       const doc = services.posts.document({ html: post.html });
@@ -175,7 +209,9 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
       }
       const found = mentions.filter((m) => namedIds.has(m.talkId)).length;
       // Control: the same prose without any name, title or link (what the catalogue size costs by itself).
-      const control = services.posts.document({ html: `<article><h1>Notes</h1>${FILLER.map((p) => `<p>${p} ${p} ${p}</p>`).join('')}</article>` });
+      const control = services.posts.document({
+        html: `<article><h1>Notes</h1>${FILLER.map((p) => `<p>${p} ${p} ${p}</p>`).join('')}</article>`,
+      });
       for (let i = 0; i < WARMUP_RUNS; i++) detectMentions(control, services.mentions);
       const controlSamples: number[] = [];
       for (let i = 0; i < runs; i++) {
@@ -208,7 +244,11 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
         postTextBytes: textBytes,
         service: { runs: serviceSamples.length, medianMs: ms(m.service), p99Ms: ms(percentile(serviceSamples, 99)) },
         pure: { runs: pureSamples.length, medianMs: ms(m.pure), p99Ms: ms(percentile(pureSamples, 99)) },
-        controlNoNames: { textBytes: Buffer.byteLength(control.text, 'utf8'), medianMs: ms(median(controlSamples)), p99Ms: ms(percentile(controlSamples, 99)) },
+        controlNoNames: {
+          textBytes: Buffer.byteLength(control.text, 'utf8'),
+          medianMs: ms(median(controlSamples)),
+          p99Ms: ms(percentile(controlSamples, 99)),
+        },
         mentionsReported: mentions.length,
         namedTalksFound: `${found}/${namedIds.size}`,
         naive: {
@@ -221,7 +261,9 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
         },
         speedup: { service: round(m.naive / m.service, 1), pure: round(m.naive / m.pure, 1) },
       };
-      progress(`mentionSpeed: ${size} talks: service ${ms(m.service)} ms, pure ${ms(m.pure)} ms, naive ${ms(m.naive)} ms (${naiveSamples.length} runs)`);
+      progress(
+        `mentionSpeed: ${size} talks: service ${ms(m.service)} ms, pure ${ms(m.pure)} ms, naive ${ms(m.naive)} ms (${naiveSamples.length} runs)`,
+      );
     } finally {
       await services.close();
       tmp.remove();
@@ -232,9 +274,17 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
   const large = medians.get(sizes.at(-1) ?? 100_000);
   const key = `ratio${(sizes.at(-1) ?? 0) / 1000}kTo1k`;
   return {
-    method: 'median/p99 of services.posts.detect({html}) and of detectMentions(doc) on one ~5 KB post; naive = one case-insensitive RegExp per talk (title | speakers)',
+    method:
+      'median/p99 of services.posts.detect({html}) and of detectMentions(doc) on one ~5 KB post; naive = one case-insensitive RegExp per talk (title | speakers)',
     post: { htmlBytes: post.html.length, textBytes: post.textBytes, namedTalks: namedIds.size },
     sizes: results,
-    [key]: small && large ? { service: round(large.service / small.service, 2), pure: round(large.pure / small.pure, 2), naive: round(large.naive / small.naive, 1) } : null,
+    [key]:
+      small && large
+        ? {
+            service: round(large.service / small.service, 2),
+            pure: round(large.pure / small.pure, 2),
+            naive: round(large.naive / small.naive, 1),
+          }
+        : null,
   };
 }

@@ -36,7 +36,8 @@ const TALKS_PER_EVENT = 50;
 
 type Entry = { id: string; title: string; description: string; published: string };
 
-const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T10:00:00Z`) + days * 86_400_000).toISOString().replace('.000Z', '+00:00');
+const plusDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T10:00:00Z`) + days * 86_400_000).toISOString().replace('.000Z', '+00:00');
 
 /** Feed generator shared by every source; deterministic for (talks, sources, seed). */
 export function feedFactory(talkCount: number, sourceCount: number, seed: number) {
@@ -67,7 +68,10 @@ export function feedFactory(talkCount: number, sourceCount: number, seed: number
     const out: Entry[] = [];
     if (modeOf(i) === 'changing') {
       const k = (i * 3 + version * 7) % talks.length;
-      out.push({ ...talkEntry(event, e, k, videoId('n', i * 10_000 + version)), published: plusDays(event.startDate, 60 + version) });
+      out.push({
+        ...talkEntry(event, e, k, videoId('n', i * 10_000 + version)),
+        published: plusDays(event.startDate, 60 + version),
+      });
     }
     const talkEntries = modeOf(i) === 'changing' ? TALK_ENTRIES - 1 : TALK_ENTRIES;
     for (let j = 0; j < talkEntries; j++) {
@@ -78,9 +82,15 @@ export function feedFactory(talkCount: number, sourceCount: number, seed: number
       const random = prng(seed * 104_729 + i * 10 + j);
       // Another event's talk (an upload of another conference): never one of this event's talks.
       let other = cat.talks[Math.floor(random() * cat.talks.length)]!;
-      if (other.eventId === event.id) other = cat.talks[(cat.talks.indexOf(other) + TALKS_PER_EVENT) % cat.talks.length]!;
+      if (other.eventId === event.id)
+        other = cat.talks[(cat.talks.indexOf(other) + TALKS_PER_EVENT) % cat.talks.length]!;
       const u = unrelatedTitle(event, other, eventById.get(other.eventId)!, wordPool, random);
-      out.push({ id: videoId('u', i * 10 + j), title: u.title, description: 'Not a talk of this event.', published: plusDays(event.startDate, 25) });
+      out.push({
+        id: videoId('u', i * 10 + j),
+        title: u.title,
+        description: 'Not a talk of this event.',
+        published: plusDays(event.startDate, 25),
+      });
     }
     return out;
   };
@@ -95,7 +105,8 @@ async function main(): Promise<void> {
   const talkCount = Number(talksArg);
   const sourceCount = Number(sourcesArg);
   const seed = Number(seedArg);
-  if (!(talkCount > 0 && sourceCount > 0 && Number.isInteger(seed))) throw new Error('usage: poll-feed-server.ts <talks> <sources> <seed>');
+  if (!(talkCount > 0 && sourceCount > 0 && Number.isInteger(seed)))
+    throw new Error('usage: poll-feed-server.ts <talks> <sources> <seed>');
   const factory = feedFactory(talkCount, sourceCount, seed);
   const fixed = new Map<number, string>();
   const fixedBody = (i: number): string => {
@@ -104,7 +115,10 @@ async function main(): Promise<void> {
     return b;
   };
   const versions = new Map<string, number>();
-  const stats = new Map<string, { requests: number; ok: number; notModified: number; conditional: number; notFound: number }>();
+  const stats = new Map<
+    string,
+    { requests: number; ok: number; notModified: number; conditional: number; notFound: number }
+  >();
 
   const respond = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');

@@ -41,13 +41,28 @@ import { emptyHealth, type Source } from '../src/domain/source.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import { feedFactory, modeOf, type SourceMode } from './poll-feed-server.ts';
 import { parseYoutubeFeed } from '../src/sources/youtube.ts';
-import { forkChild, makeTempDir, median, ms, nextMessage, progress, round, since, stopChild, toDomain, type BenchOptions } from './util.ts';
+import {
+  forkChild,
+  makeTempDir,
+  median,
+  ms,
+  nextMessage,
+  progress,
+  round,
+  since,
+  stopChild,
+  toDomain,
+  type BenchOptions,
+} from './util.ts';
 
 const SEED = 5;
 const TALKS_PER_EVENT = 50;
 
 type Ready = { ready: true; port: number };
-type ServerStats = Record<string, { requests: number; ok: number; notModified: number; conditional: number; notFound: number }>;
+type ServerStats = Record<
+  string,
+  { requests: number; ok: number; notModified: number; conditional: number; notFound: number }
+>;
 const isReady = (m: unknown): m is Ready => typeof m === 'object' && m !== null && 'ready' in m && 'port' in m;
 const isStats = (m: unknown): m is { stats: ServerStats } => typeof m === 'object' && m !== null && 'stats' in m;
 
@@ -80,7 +95,13 @@ function instrumentHttp(services: Services): FetchTimes {
   return times;
 }
 
-async function measuredRun(services: Services, poller: RecordingPoller, child: ChildProcess, prefix: string, times: FetchTimes) {
+async function measuredRun(
+  services: Services,
+  poller: RecordingPoller,
+  child: ChildProcess,
+  prefix: string,
+  times: FetchTimes,
+) {
   await services.store.flush();
   const before = services.store.stats();
   const server0 = await serverStats(child, prefix);
@@ -153,7 +174,12 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
       const group = `serverLatency${cfg.latencyMs}ms`;
       const label = `${cfg.name} (+${cfg.latencyMs} ms)`;
       const tmp = makeTempDir('talkreel-bench-poll-');
-      const config = loadConfig({ TALKREEL_DATA_DIR: tmp.dir, TALKREEL_ALLOW_PRIVATE_NETWORK: 'on', LOG_LEVEL: 'silent', TALKREEL_JOBS: 'off' });
+      const config = loadConfig({
+        TALKREEL_DATA_DIR: tmp.dir,
+        TALKREEL_ALLOW_PRIVATE_NETWORK: 'on',
+        LOG_LEVEL: 'silent',
+        TALKREEL_JOBS: 'off',
+      });
       const services = await createServices(config, createLogger('silent'));
       try {
         const now = new Date().toISOString();
@@ -187,18 +213,25 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
               });
         progress(`pollRun: ${label}: warm-up run`);
         const warmUp = await measuredRun(services, poller, child, prefix, times);
-        progress(`pollRun: ${label}:   warm-up ${warmUp.wallMs} ms (${warmUp.ok} ok, ${warmUp.failed} failed, ${warmUp.storeFileWrites} writes)`);
+        progress(
+          `pollRun: ${label}:   warm-up ${warmUp.wallMs} ms (${warmUp.ok} ok, ${warmUp.failed} failed, ${warmUp.storeFileWrites} writes)`,
+        );
         const measured = [];
         for (let r = 0; r < cfg.runs; r++) {
           const m = await measuredRun(services, poller, child, prefix, times);
-          progress(`pollRun: ${label}:   run ${r + 2}: ${m.wallMs} ms (fetch ${m.fetchPhaseMs} ms + apply/commit ${m.applyAndCommitMs} ms): ${m.ok} ok / ${m.notModified} not-modified / ${m.failed} failed, ${m.storeCommits} commits, ${m.storeFileWrites} file writes`);
+          progress(
+            `pollRun: ${label}:   run ${r + 2}: ${m.wallMs} ms (fetch ${m.fetchPhaseMs} ms + apply/commit ${m.applyAndCommitMs} ms): ${m.ok} ok / ${m.notModified} not-modified / ${m.failed} failed, ${m.storeCommits} commits, ${m.storeFileWrites} file writes`,
+          );
           measured.push(m);
         }
         const first = measured[0]!;
         (out[group] ??= {})[cfg.name] = {
           concurrency: cfg.concurrency ?? 8,
           perHost: cfg.perHost ?? 2,
-          poller: cfg.concurrency === undefined ? 'services.poller (createServices defaults)' : 'new RecordingPoller(services deps + concurrency/perHost)',
+          poller:
+            cfg.concurrency === undefined
+              ? 'services.poller (createServices defaults)'
+              : 'new RecordingPoller(services deps + concurrency/perHost)',
           secondRun: first,
           ...(measured.length > 1
             ? {
@@ -222,14 +255,23 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
     const modes = new Map<SourceMode, number>();
     for (let i = 0; i < sourceCount; i++) modes.set(modeOf(i), (modes.get(modeOf(i)) ?? 0) + 1);
     const wall = (group: string, name: string): number => {
-      const r = out[group]?.[name] as { secondRun: { wallMs: number }; repeatedRuns?: { medianWallMs: number } } | undefined;
+      const r = out[group]?.[name] as
+        { secondRun: { wallMs: number }; repeatedRuns?: { medianWallMs: number } } | undefined;
       return r?.repeatedRuns?.medianWallMs ?? r?.secondRun.wallMs ?? NaN;
     };
     const speedups = (group: string) => ({
       perHost8VsDefault: round(wall(group, 'defaultConcurrency8PerHost2') / wall(group, 'concurrency8PerHost8'), 2),
-      ...(out[group]?.['concurrency32PerHost32'] ? { perHost32VsDefault: round(wall(group, 'defaultConcurrency8PerHost2') / wall(group, 'concurrency32PerHost32'), 2) } : {}),
+      ...(out[group]?.['concurrency32PerHost32']
+        ? {
+            perHost32VsDefault: round(
+              wall(group, 'defaultConcurrency8PerHost2') / wall(group, 'concurrency32PerHost32'),
+              2,
+            ),
+          }
+        : {}),
     });
-    for (const group of Object.keys(out)) out[group]!['speedup'] = { note: 'default wall / raised wall (median of the measured runs)', ...speedups(group) };
+    for (const group of Object.keys(out))
+      out[group]!['speedup'] = { note: 'default wall / raised wall (median of the measured runs)', ...speedups(group) };
     // CPU cost of parsing every feed once, in this process, for scale (no network, no matching).
     const factory = feedFactory(talkCount, sourceCount, SEED);
     const bodies = Array.from({ length: sourceCount }, (_, i) => factory.body(i, 1));
@@ -240,7 +282,8 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
     const parseAllMs = since(tp);
     return {
       note: `secondRun = the poll run after a warm-up run stored ETags and linked recordings; one local host serves every source, answering at once (serverLatency0ms) or after ${LATENCY_MS} ms (serverLatency${LATENCY_MS}ms, like a remote host)`,
-      counters: 'itemsMatched counts every item linked to a talk, including ones already linked (refreshed, not re-matched); itemsUnmatched are re-matched on every run that gets a 200',
+      counters:
+        'itemsMatched counts every item linked to a talk, including ones already linked (refreshed, not re-matched); itemsUnmatched are re-matched on every run that gets a 200',
       sources: sourceCount,
       events,
       talks: talkCount,
@@ -251,7 +294,12 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
         staticWithoutValidators: modes.get('static') ?? 0,
       },
       feedKb: Math.round(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / sourceCount / 102.4) / 10,
-      parseOnly: { feeds: sourceCount, items: parsedItems, totalMs: ms(parseAllMs), perFeedMs: ms(parseAllMs / sourceCount) },
+      parseOnly: {
+        feeds: sourceCount,
+        items: parsedItems,
+        totalMs: ms(parseAllMs),
+        perFeedMs: ms(parseAllMs / sourceCount),
+      },
       ...out,
     };
   } finally {

@@ -31,8 +31,28 @@ import { TalkIndex } from '../src/matcher/talk-index.ts';
 import { buildEventContext, matchRecording, type EventMatchContext } from '../src/matcher/recordings.ts';
 import type { RecordingItem } from '../src/sources/source.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticEvent, type SyntheticTalk } from './synthetic.ts';
-import { decoratedTitle, unrelatedTitle, videoId, type DecorationKind, type UnrelatedKind } from './recording-titles.ts';
-import { mean, median, ms, percentile, progress, prng, round, since, toDomainEvent, toDomainTalk, tryGc, heapUsedMb, type BenchOptions } from './util.ts';
+import {
+  decoratedTitle,
+  unrelatedTitle,
+  videoId,
+  type DecorationKind,
+  type UnrelatedKind,
+} from './recording-titles.ts';
+import {
+  mean,
+  median,
+  ms,
+  percentile,
+  progress,
+  prng,
+  round,
+  since,
+  toDomainEvent,
+  toDomainTalk,
+  tryGc,
+  heapUsedMb,
+  type BenchOptions,
+} from './util.ts';
 
 type LabelledRecording = {
   item: RecordingItem;
@@ -50,7 +70,12 @@ function addDays(date: string, days: number): string {
 }
 
 /** Recordings for events drawn from `events` (all of which are in `cat`). */
-export function makeRecordings(cat: SyntheticCatalogue, events: readonly SyntheticEvent[], count: number, seed: number): LabelledRecording[] {
+export function makeRecordings(
+  cat: SyntheticCatalogue,
+  events: readonly SyntheticEvent[],
+  count: number,
+  seed: number,
+): LabelledRecording[] {
   const random = prng(seed);
   const talksByEvent = new Map<string, SyntheticTalk[]>();
   for (const t of cat.talks) {
@@ -65,16 +90,31 @@ export function makeRecordings(cat: SyntheticCatalogue, events: readonly Synthet
     const event = events[Math.floor(random() * events.length)]!;
     const talks = talksByEvent.get(event.id) ?? [];
     const key = `youtube:${videoId('r', i)}`;
-    const base = { key, url: `https://www.youtube.com/watch?v=${videoId('r', i)}`, provider: 'youtube', publishedAt: addDays(event.startDate, 30) };
+    const base = {
+      key,
+      url: `https://www.youtube.com/watch?v=${videoId('r', i)}`,
+      provider: 'youtube',
+      publishedAt: addDays(event.startDate, 30),
+    };
     if (random() < 0.8) {
       const talk = talks[Math.floor(random() * talks.length)]!;
       const d = decoratedTitle(talk, event, random);
-      const description = random() < 0.5 ? `${talk.speakers.map((s) => s.name).join(', ')} at ${event.name}.` : undefined;
-      out.push({ item: { ...base, title: d.title, description }, eventId: event.id, talkId: talk.id, kind: d.kind, typo: d.typo });
+      const description =
+        random() < 0.5 ? `${talk.speakers.map((s) => s.name).join(', ')} at ${event.name}.` : undefined;
+      out.push({
+        item: { ...base, title: d.title, description },
+        eventId: event.id,
+        talkId: talk.id,
+        kind: d.kind,
+        typo: d.typo,
+      });
     } else {
       const other = cat.talks[Math.floor(random() * cat.talks.length)]!;
       const otherEvent = eventById.get(other.eventId)!;
-      const u = other.eventId === event.id ? { title: `Highlights Reel | ${event.name}`, kind: 'generic' as const } : unrelatedTitle(event, other, otherEvent, wordPool, random);
+      const u =
+        other.eventId === event.id
+          ? { title: `Highlights Reel | ${event.name}`, kind: 'generic' as const }
+          : unrelatedTitle(event, other, otherEvent, wordPool, random);
       out.push({ item: { ...base, title: u.title }, eventId: event.id, talkId: undefined, kind: u.kind, typo: false });
     }
   }
@@ -91,7 +131,11 @@ type Pass = {
   byKind: Record<string, { n: number; correct: number; wrong: number; unmatched: number }>;
 };
 
-function runPass(recordings: readonly LabelledRecording[], contexts: ReadonlyMap<string, EventMatchContext>, index: TalkIndex): Pass {
+function runPass(
+  recordings: readonly LabelledRecording[],
+  contexts: ReadonlyMap<string, EventMatchContext>,
+  index: TalkIndex,
+): Pass {
   const pass: Pass = { timesUs: [], correct: 0, wrong: 0, unmatched: 0, unrelatedLinked: 0, byKind: {} };
   for (const r of recordings) {
     const ctx = contexts.get(r.eventId)!;
@@ -183,13 +227,19 @@ export async function benchRecordingMatch(opts: BenchOptions): Promise<object> {
   const contexts = new Map<string, EventMatchContext>();
   const domainEvents = new Map(prefix.events.map((e) => [e.id, toDomainEvent(e)]));
   const domainTalks = new Map<string, ReturnType<typeof toDomainTalk>[]>();
-  for (const [eventId, talks] of byEvent) domainTalks.set(eventId, talks.map((t) => toDomainTalk(t, talkNumber.get(t.id) ?? 0)));
+  for (const [eventId, talks] of byEvent)
+    domainTalks.set(
+      eventId,
+      talks.map((t) => toDomainTalk(t, talkNumber.get(t.id) ?? 0)),
+    );
   const t1 = performance.now();
   for (const eventId of new Set(recordings.map((r) => r.eventId))) {
     contexts.set(eventId, buildEventContext(domainEvents.get(eventId)!, domainTalks.get(eventId) ?? [], PUBLIC_URL));
   }
   const contextMs = since(t1);
-  progress(`recordingMatch: ${recordings.length} recordings over ${contexts.size} events; contexts built in ${ms(contextMs)} ms (setup ${ms(since(t0))} ms)`);
+  progress(
+    `recordingMatch: ${recordings.length} recordings over ${contexts.size} events; contexts built in ${ms(contextMs)} ms (setup ${ms(since(t0))} ms)`,
+  );
 
   const smallB = build(`${small} talks`, prefix);
   const largeB = build(`${large} talks`, full);
@@ -200,7 +250,9 @@ export async function benchRecordingMatch(opts: BenchOptions): Promise<object> {
       tryGc();
       const pass = runPass(recordings, contexts, b.index);
       b.passes.push(pass);
-      progress(`recordingMatch:   round ${r + 1}/${rounds} ${b.label}: mean ${round(mean(pass.timesUs), 1)} µs, median ${round(median(pass.timesUs), 1)} µs, p99 ${round(percentile(pass.timesUs, 99), 1)} µs`);
+      progress(
+        `recordingMatch:   round ${r + 1}/${rounds} ${b.label}: mean ${round(mean(pass.timesUs), 1)} µs, median ${round(median(pass.timesUs), 1)} µs, p99 ${round(percentile(pass.timesUs, 99), 1)} µs`,
+      );
     }
   }
   const atSmall = summarise(smallB, recordings);
@@ -211,7 +263,11 @@ export async function benchRecordingMatch(opts: BenchOptions): Promise<object> {
     recordings: recordings.length,
     events: contexts.size,
     unrelatedFraction: round(recordings.filter((r) => !r.talkId).length / recordings.length, 3),
-    eventContexts: { count: contexts.size, totalMs: ms(contextMs), perEventUs: round((contextMs * 1000) / Math.max(1, contexts.size), 1) },
+    eventContexts: {
+      count: contexts.size,
+      totalMs: ms(contextMs),
+      perEventUs: round((contextMs * 1000) / Math.max(1, contexts.size), 1),
+    },
     [`at${large}`]: atLarge,
     [`at${small}`]: atSmall,
     [`meanRatio${large}To${small}`]: ratio(atLarge.meanUs, atSmall.meanUs),

@@ -48,7 +48,16 @@ const SOURCE_FILES = [
 ] as const;
 
 type ConferenceSpec = {
-  conference: { acronym: string; title: string; city: string; start: string; end: string; timeZone: string; baseUrl: string; guidPrefix: string };
+  conference: {
+    acronym: string;
+    title: string;
+    city: string;
+    start: string;
+    end: string;
+    timeZone: string;
+    baseUrl: string;
+    guidPrefix: string;
+  };
   talks: {
     id: number;
     title: string;
@@ -71,7 +80,8 @@ type Labels = { events: Record<string, Record<string, Label>> };
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, file), 'utf8')) as T;
 
 /** Schedule guid of talk `id` (the media.ccc.de fixtures carry some of them). */
-export const scheduleGuid = (prefix: string, id: number): string => `${prefix}-0000-4000-8000-${String(id).padStart(12, '0')}`;
+export const scheduleGuid = (prefix: string, id: number): string =>
+  `${prefix}-0000-4000-8000-${String(id).padStart(12, '0')}`;
 
 /**
  * A c3voc schedule.json for the conference. `firstImport`: renamed talks carry their
@@ -109,7 +119,13 @@ export function scheduleJson(spec: ConferenceSpec, firstImport: boolean): string
       description: null,
       recording_license: 'CC BY 4.0',
       do_not_record: false,
-      persons: t.speakers.map((s) => ({ id: personId(s.name), name: s.name, public_name: s.name, biography: null, ...(s.affiliation ? { affiliation: s.affiliation } : {}) })),
+      persons: t.speakers.map((s) => ({
+        id: personId(s.name),
+        name: s.name,
+        public_name: s.name,
+        biography: null,
+        ...(s.affiliation ? { affiliation: s.affiliation } : {}),
+      })),
       links: [],
       attachments: [],
     };
@@ -138,7 +154,12 @@ export function scheduleJson(spec: ConferenceSpec, firstImport: boolean): string
             date,
             day_start: `${date}T08:00:00${offset}`,
             day_end: `${date}T20:00:00${offset}`,
-            rooms: Object.fromEntries(rooms.map((room) => [room, spec.talks.filter((t) => t.room === room && t.date.startsWith(date)).map(event)])),
+            rooms: Object.fromEntries(
+              rooms.map((room) => [
+                room,
+                spec.talks.filter((t) => t.room === room && t.date.startsWith(date)).map(event),
+              ]),
+            ),
           })),
         },
       },
@@ -189,7 +210,8 @@ type Outcome = {
   unmatched: UnmatchedRecording | undefined;
 };
 
-const talkRef = (t: Talk | null | undefined): { id: string; title: string } | null => (t ? { id: t.id, title: t.title } : null);
+const talkRef = (t: Talk | null | undefined): { id: string; title: string } | null =>
+  t ? { id: t.id, title: t.title } : null;
 const showTitle = (t: string | null): string => (t === null || t === '' ? '(no title)' : t);
 
 async function evaluate(services: Services, labels: Labels, sourceKinds: ReadonlyMap<string, string>) {
@@ -209,12 +231,23 @@ async function evaluate(services: Services, labels: Labels, sourceKinds: Readonl
   for (const [event, items] of Object.entries(labels.events)) {
     for (const [key, label] of Object.entries(items)) {
       labelled.add(`${event}|${key}`);
-      const expected = label.expect === null ? null : ((await services.store.resolveTalk(`${event}:${label.expect}`)) ?? null);
-      if (label.expect !== null && !expected) throw new Error(`labels.json: ${event} ${key} expects talk ${label.expect}, which the schedule does not have`);
+      const expected =
+        label.expect === null ? null : ((await services.store.resolveTalk(`${event}:${label.expect}`)) ?? null);
+      if (label.expect !== null && !expected)
+        throw new Error(`labels.json: ${event} ${key} expects talk ${label.expect}, which the schedule does not have`);
       const got = links.get(`${event}|${key}`) ?? [];
       if (got.length > 1) throw new Error(`${event} ${key} is linked to ${got.length} talks`);
       const u = unmatched.get(`${event}|${key}`);
-      outcomes.push({ event, source: sourceKinds.get(u?.sourceId ?? got[0]?.recording.sourceId ?? '') ?? kindOfKey(key), key, title: showTitle(label.title), note: label.note, expected, got: got[0], unmatched: u });
+      outcomes.push({
+        event,
+        source: sourceKinds.get(u?.sourceId ?? got[0]?.recording.sourceId ?? '') ?? kindOfKey(key),
+        key,
+        title: showTitle(label.title),
+        note: label.note,
+        expected,
+        got: got[0],
+        unmatched: u,
+      });
     }
   }
   // Items the poll saw that the labels do not mention (a fixture/label mismatch).
@@ -254,7 +287,12 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
   const labels = readJson<Labels>('labels.json');
   const tmp = makeTempDir('talkreel-bench-quality-');
   const server = await startFixtureServer();
-  const config = loadConfig({ TALKREEL_DATA_DIR: tmp.dir, TALKREEL_ALLOW_PRIVATE_NETWORK: 'on', LOG_LEVEL: 'silent', TALKREEL_JOBS: 'off' });
+  const config = loadConfig({
+    TALKREEL_DATA_DIR: tmp.dir,
+    TALKREEL_ALLOW_PRIVATE_NETWORK: 'on',
+    LOG_LEVEL: 'silent',
+    TALKREEL_JOBS: 'off',
+  });
   const services = await createServices(config, createLogger('silent'));
   try {
     const t0 = performance.now();
@@ -280,12 +318,17 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
     const pollMs = since(t1);
     if (run.status !== 'ok') throw new Error(`poll run skipped: ${run.reason}`);
     const failed = run.results.filter((r) => r.status !== 'ok');
-    if (failed.length > 0) throw new Error(`sources failed: ${failed.map((r) => `${r.sourceId}: ${r.error}`).join('; ')}`);
-    progress(`recordingQuality: imported ${EVENTS.length} schedules, polled ${run.results.length} sources (${run.results.reduce((n, r) => n + r.items, 0)} items)`);
+    if (failed.length > 0)
+      throw new Error(`sources failed: ${failed.map((r) => `${r.sourceId}: ${r.error}`).join('; ')}`);
+    progress(
+      `recordingQuality: imported ${EVENTS.length} schedules, polled ${run.results.length} sources (${run.results.reduce((n, r) => n + r.items, 0)} items)`,
+    );
 
     const { outcomes, unlabelled } = await evaluate(services, labels, sourceKinds);
     const overall = scores(outcomes);
-    progress(`recordingQuality: precision ${overall.precision}, recall ${overall.recall} (${overall.correctLinks}/${overall.matchable} correct, ${overall.wrongLinks} wrong links)`);
+    progress(
+      `recordingQuality: precision ${overall.precision}, recall ${overall.recall} (${overall.correctLinks}/${overall.matchable} correct, ${overall.wrongLinks} wrong links)`,
+    );
 
     const wrong = outcomes
       .filter((o) => o.got && o.got.talk.id !== o.expected?.id)
@@ -294,7 +337,12 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
         source: o.source,
         key: o.key,
         item: o.title,
-        got: { ...talkRef(o.got!.talk), method: o.got!.recording.match.method, confidence: o.got!.recording.match.confidence, evidence: o.got!.recording.match.evidence },
+        got: {
+          ...talkRef(o.got!.talk),
+          method: o.got!.recording.match.method,
+          confidence: o.got!.recording.match.confidence,
+          evidence: o.got!.recording.match.evidence,
+        },
         expected: talkRef(o.expected),
         note: o.note,
       }));
@@ -307,7 +355,9 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
         item: o.title,
         expected: talkRef(o.expected),
         reason: o.unmatched?.reason ?? 'never reported by the source parser',
-        candidates: (o.unmatched?.candidates ?? []).slice(0, 3).map((c) => ({ talkId: c.talkId, score: c.score, evidence: c.evidence.join('; ') })),
+        candidates: (o.unmatched?.candidates ?? [])
+          .slice(0, 3)
+          .map((c) => ({ talkId: c.talkId, score: c.score, evidence: c.evidence.join('; ') })),
         note: o.note,
       }));
     // Near misses, for inspection: the least confident correct evidence links, and what the
@@ -316,12 +366,23 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
       .filter((o) => o.got && o.got.talk.id === o.expected?.id && o.got.recording.match.method === 'evidence')
       .sort((a, b) => a.got!.recording.match.confidence - b.got!.recording.match.confidence)
       .slice(0, 5)
-      .map((o) => ({ event: o.event, item: o.title, talk: o.got!.talk.title, confidence: o.got!.recording.match.confidence, evidence: o.got!.recording.match.evidence.join('; ') }));
+      .map((o) => ({
+        event: o.event,
+        item: o.title,
+        talk: o.got!.talk.title,
+        confidence: o.got!.recording.match.confidence,
+        evidence: o.got!.recording.match.evidence.join('; '),
+      }));
     const rightlyUnmatched = outcomes
       .filter((o) => !o.expected && !o.got)
       .map((o) => {
         const top = o.unmatched?.candidates[0];
-        return { event: o.event, item: o.title, reason: o.unmatched?.reason ?? 'never reported by the source parser', closest: top ? `${top.talkId} ${top.score}` : null };
+        return {
+          event: o.event,
+          item: o.title,
+          reason: o.unmatched?.reason ?? 'never reported by the source parser',
+          closest: top ? `${top.talkId} ${top.score}` : null,
+        };
       });
     const by = <K extends string>(keyOf: (o: Outcome) => K) => {
       const groups = new Map<K, Outcome[]>();

@@ -117,7 +117,16 @@ export function decoratedTitle(
   return { title, kind, typo: withTypo && base !== talk.title };
 }
 
-const GENERIC = ['Official Trailer', 'Highlights Reel', 'Q&A session', 'Opening', 'Sponsor Message', 'Closing Ceremony', 'Day 2 Livestream', 'Behind the Scenes'];
+const GENERIC = [
+  'Official Trailer',
+  'Highlights Reel',
+  'Q&A session',
+  'Opening',
+  'Sponsor Message',
+  'Closing Ceremony',
+  'Day 2 Livestream',
+  'Behind the Scenes',
+];
 
 /**
  * A title of a video that is no talk of `event`: a generic one ("Highlights Reel | Event"), the

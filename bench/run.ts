@@ -44,7 +44,9 @@ function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } 
         .filter(Boolean);
       const unknown = only.filter((n) => !(n in BENCHMARKS));
       if (unknown.length > 0 || only.length === 0) {
-        throw new Error(`--only: unknown benchmark(s) ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+        throw new Error(
+          `--only: unknown benchmark(s) ${unknown.join(', ') || '(none given)'}; known: ${Object.keys(BENCHMARKS).join(', ')}`,
+        );
       }
     } else if (arg === '--help' || arg === '-h') {
       process.stderr.write(`usage: npm run bench -- [--quick] [--only=${Object.keys(BENCHMARKS).join(',')}]\n`);

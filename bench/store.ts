@@ -113,7 +113,9 @@ async function coldStart(n: number, runs: number): Promise<object> {
       try {
         const timings = await nextMessage(child, isTimings, 300_000);
         if (timings.talks !== n) throw new Error(`cold start child saw ${timings.talks} talks, expected ${n}`);
-        progress(`store:   cold start run ${r + 1}/${runs}: open ${ms(timings.openMs)} ms, index ${ms(timings.indexMs)} ms`);
+        progress(
+          `store:   cold start run ${r + 1}/${runs}: open ${ms(timings.openMs)} ms, index ${ms(timings.indexMs)} ms`,
+        );
         results.push(timings);
       } finally {
         await stopChild(child);

@@ -122,7 +122,13 @@ function zipf(n: number, s: number, q: number, random: () => number): () => numb
 }
 
 /** Distinct syllable-built words until `into` holds `size` entries. */
-function fillWithSyllableWords(into: Set<string>, size: number, minSyl: number, maxSyl: number, random: () => number): void {
+function fillWithSyllableWords(
+  into: Set<string>,
+  size: number,
+  minSyl: number,
+  maxSyl: number,
+  random: () => number,
+): void {
   while (into.size < size) {
     const count = minSyl + Math.floor(random() * (maxSyl - minSyl + 1));
     let w = '';

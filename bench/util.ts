@@ -105,7 +105,11 @@ const TSX_LOADER = import.meta.resolve('tsx');
  * Fork `bench/<script>` (TypeScript, through the tsx loader) with an IPC channel. The child is
  * registered for cleanup and is expected to exit when the channel closes (parent gone).
  */
-export function forkChild(script: string, args: readonly string[] = [], execArgv: readonly string[] = []): ChildProcess {
+export function forkChild(
+  script: string,
+  args: readonly string[] = [],
+  execArgv: readonly string[] = [],
+): ChildProcess {
   const child = fork(path.join(BENCH_DIR, script), [...args], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', TSX_LOADER, ...execArgv],
@@ -120,9 +124,13 @@ export function forkChild(script: string, args: readonly string[] = [], execArgv
 /** Resolve with the first IPC message satisfying `accept`; reject if the child exits first or on timeout. */
 export function nextMessage<T>(child: ChildProcess, accept: (m: unknown) => m is T, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`child ${child.pid} sent no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`child ${child.pid} sent no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (m: unknown): void => {
-      if (typeof m === 'object' && m !== null && 'error' in m) finish(new Error(`child ${child.pid}: ${String((m as { error: unknown }).error)}`));
+      if (typeof m === 'object' && m !== null && 'error' in m)
+        finish(new Error(`child ${child.pid}: ${String((m as { error: unknown }).error)}`));
       else if (accept(m)) finish(undefined, m);
     };
     const onExit = (code: number | null, signal: string | null): void =>

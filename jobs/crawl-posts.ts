@@ -5,6 +5,9 @@ import type { Services } from '../src/services.ts';
  * new and changed posts. Called by the cron schedule (due blogs of one expression), the CLI
  * (`crawl --once`: every blog) and the tests.
  */
-export function crawlPosts(services: Pick<Services, 'posts'>, opts: { due?: boolean; schedule?: string; skipIfRunning?: boolean } = {}) {
+export function crawlPosts(
+  services: Pick<Services, 'posts'>,
+  opts: { due?: boolean; schedule?: string; skipIfRunning?: boolean } = {},
+) {
   return services.posts.crawl(opts);
 }

@@ -1,9 +1,20 @@
 import type { Services } from '../src/services.ts';
 import type { PollSelection, SourceRunResult } from '../src/sources/poller.ts';
 
-export type JobResult<C> = { readonly status: 'ok'; readonly counts: C; readonly results?: readonly SourceRunResult[] } | { readonly status: 'skipped'; readonly reason: string };
+export type JobResult<C> =
+  | { readonly status: 'ok'; readonly counts: C; readonly results?: readonly SourceRunResult[] }
+  | { readonly status: 'skipped'; readonly reason: string };
 
-export type PollCounts = { sources: number; ok: number; notModified: number; failed: number; matched: number; published: number; unmatched: number; storeCommits: number };
+export type PollCounts = {
+  sources: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  matched: number;
+  published: number;
+  unmatched: number;
+  storeCommits: number;
+};
 
 /**
  * The poll-recordings job: polls the selected sources once and applies what they report.
@@ -14,9 +25,21 @@ export async function pollRecordings(
   services: Pick<Services, 'poller'>,
   opts: { selection?: PollSelection; skipIfRunning?: boolean; signal?: AbortSignal } = {},
 ): Promise<JobResult<PollCounts>> {
-  const run = await services.poller.run(opts.selection ?? { kind: 'all' }, { skipIfRunning: opts.skipIfRunning, signal: opts.signal });
+  const run = await services.poller.run(opts.selection ?? { kind: 'all' }, {
+    skipIfRunning: opts.skipIfRunning,
+    signal: opts.signal,
+  });
   if (run.status === 'skipped') return run;
-  const counts: PollCounts = { sources: run.results.length, ok: 0, notModified: 0, failed: 0, matched: 0, published: 0, unmatched: 0, storeCommits: run.storeCommits };
+  const counts: PollCounts = {
+    sources: run.results.length,
+    ok: 0,
+    notModified: 0,
+    failed: 0,
+    matched: 0,
+    published: 0,
+    unmatched: 0,
+    storeCommits: run.storeCommits,
+  };
   for (const r of run.results) {
     if (r.status === 'ok') counts.ok += 1;
     else if (r.status === 'not-modified') counts.notModified += 1;

@@ -34,7 +34,8 @@ export function startScheduler(services: Services, jobs: readonly JobDefinition[
 
   const syncNow = async (): Promise<void> => {
     const wanted = new Map<string, { job: JobDefinition; schedule: string }>();
-    for (const job of jobs) for (const schedule of await job.schedules()) wanted.set(`${job.name}@${schedule}`, { job, schedule });
+    for (const job of jobs)
+      for (const schedule of await job.schedules()) wanted.set(`${job.name}@${schedule}`, { job, schedule });
     for (const [key, task] of tasks) {
       if (!wanted.has(key)) {
         await task.destroy();
@@ -63,8 +64,13 @@ export function startScheduler(services: Services, jobs: readonly JobDefinition[
   };
 
   const unsubscribe = services.store.onCommit(({ changes }) => {
-    const touched = changes.put?.sources?.length || changes.delete?.sources?.length || changes.put?.blogs?.length || changes.delete?.blogs?.length;
-    if (touched) syncing = syncing.then(syncNow).catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
+    const touched =
+      changes.put?.sources?.length ||
+      changes.delete?.sources?.length ||
+      changes.put?.blogs?.length ||
+      changes.delete?.blogs?.length;
+    if (touched)
+      syncing = syncing.then(syncNow).catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
   });
   syncing = syncNow().catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
 
@@ -87,7 +93,8 @@ export function pollRecordingsJob(services: Services): JobDefinition {
     async schedules() {
       return [...new Set((await services.store.list('sources')).map((s) => s.schedule))];
     },
-    run: (schedule, signal) => pollRecordings(services, { selection: { kind: 'due', schedule }, skipIfRunning: true, signal }),
+    run: (schedule, signal) =>
+      pollRecordings(services, { selection: { kind: 'due', schedule }, skipIfRunning: true, signal }),
   };
 }
 

@@ -14,4 +14,3 @@ export async function readInput(file: string): Promise<string> {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
-

@@ -34,16 +34,25 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export const cliVerbs: CliVerb[] = [
   {
     name: 'sources add',
-    usage: 'sources add --event <id> --kind youtube|mediaccc|feed --url <url> [--schedule <cron>]   register a recording source',
+    usage:
+      'sources add --event <id> --kind youtube|mediaccc|feed --url <url> [--schedule <cron>]   register a recording source',
     writes: true,
-    options: { event: { type: 'string' }, kind: { type: 'string' }, url: { type: 'string' }, schedule: { type: 'string' } },
+    options: {
+      event: { type: 'string' },
+      kind: { type: 'string' },
+      url: { type: 'string' },
+      schedule: { type: 'string' },
+    },
     async run({ services, values, print }) {
       const event = str(values.event);
       const kind = str(values.kind);
       const url = str(values.url);
       if (!event || !kind || !url) throw new UsageError('sources add needs --event, --kind and --url');
       const source = await services.sources.addSource(event, { kind, url, schedule: str(values.schedule) });
-      print(source, () => `added ${source.kind} source ${source.id} to ${source.eventId}: ${source.url} (${source.schedule})`);
+      print(
+        source,
+        () => `added ${source.kind} source ${source.id} to ${source.eventId}: ${source.url} (${source.schedule})`,
+      );
     },
   },
   {
@@ -60,7 +69,12 @@ export const cliVerbs: CliVerb[] = [
           : list
               .map((s) => {
                 const h = s.health;
-                const state = h.consecutiveFailures > 0 ? `FAILING x${h.consecutiveFailures}: ${h.lastError?.message ?? ''}` : h.lastSuccessAt ? `ok ${h.lastSuccessAt}` : 'never polled';
+                const state =
+                  h.consecutiveFailures > 0
+                    ? `FAILING x${h.consecutiveFailures}: ${h.lastError?.message ?? ''}`
+                    : h.lastSuccessAt
+                      ? `ok ${h.lastSuccessAt}`
+                      : 'never polled';
                 return `${s.id}\t${s.eventId}\t${s.kind}\t${s.url}\t${h.itemsMatched}/${h.itemsSeen} matched\t${state}`;
               })
               .join('\n'),
@@ -73,7 +87,10 @@ export const cliVerbs: CliVerb[] = [
     writes: true,
     options: { once: { type: 'boolean' } },
     async run({ services, values, print }) {
-      if (values.once !== true) throw new UsageError('poll runs once and exits: use `talkreel poll --once` (the server polls on its cron schedule)');
+      if (values.once !== true)
+        throw new UsageError(
+          'poll runs once and exits: use `talkreel poll --once` (the server polls on its cron schedule)',
+        );
       const result = await pollRecordings(services, { selection: { kind: 'all' } });
       if (result.status === 'skipped') {
         print(result, () => `skipped: ${result.reason}`);
@@ -82,7 +99,8 @@ export const cliVerbs: CliVerb[] = [
       print(result, () =>
         [
           ...(result.results ?? []).map(
-            (r) => `${r.sourceId}\t${r.eventId}\t${r.status}${r.error ? ` (${r.error})` : ''}\titems ${r.items}, matched ${r.matched}, newly published ${r.published.length}, unmatched ${r.unmatched}`,
+            (r) =>
+              `${r.sourceId}\t${r.eventId}\t${r.status}${r.error ? ` (${r.error})` : ''}\titems ${r.items}, matched ${r.matched}, newly published ${r.published.length}, unmatched ${r.unmatched}`,
           ),
           `${result.counts.sources} sources: ${result.counts.ok} ok, ${result.counts.notModified} not modified, ${result.counts.failed} failed; ${result.counts.published} talks newly published`,
         ].join('\n'),
@@ -103,7 +121,10 @@ export const cliVerbs: CliVerb[] = [
         items.length === 0
           ? 'no unmatched recordings'
           : items
-              .map((u) => `${u.url}\t"${u.title}"\t${u.reason}${u.candidates.length ? `\n    candidates: ${u.candidates.map((c) => `${c.talkId} (${c.score})`).join(', ')}` : ''}`)
+              .map(
+                (u) =>
+                  `${u.url}\t"${u.title}"\t${u.reason}${u.candidates.length ? `\n    candidates: ${u.candidates.map((c) => `${c.talkId} (${c.score})`).join(', ')}` : ''}`,
+              )
               .join('\n'),
       );
     },
@@ -123,12 +144,20 @@ cliVerbs.push(
       const { readInput } = await import('./cli-input.ts');
       const body = await readInput(file);
       const isHtml = /\.x?html?$/i.test(file) || /^\s*(<!doctype html|<html|<article|<body|<div|<p[\s>])/i.test(body);
-      const mentions = await services.posts.detect({ ...(isHtml ? { html: body } : { text: body }), eventId: str(values.event) });
+      const mentions = await services.posts.detect({
+        ...(isHtml ? { html: body } : { text: body }),
+        eventId: str(values.event),
+      });
       const rows = await mentionDtos(mentions, services.store, services.config.publicUrl);
       print(rows, () =>
         rows.length === 0
           ? 'no mentions'
-          : rows.map((m) => `${m.confidence.toFixed(2)}\t${m.talkId}\t${m.title ?? ''}\t[${m.evidence.join('+')}] "${m.snippet.replace(/\s+/g, ' ').slice(0, 80)}" @${m.start}-${m.end}`).join('\n'),
+          : rows
+              .map(
+                (m) =>
+                  `${m.confidence.toFixed(2)}\t${m.talkId}\t${m.title ?? ''}\t[${m.evidence.join('+')}] "${m.snippet.replace(/\s+/g, ' ').slice(0, 80)}" @${m.start}-${m.end}`,
+              )
+              .join('\n'),
       );
     },
   },
@@ -141,12 +170,17 @@ cliVerbs.push(
       const url = args[0];
       if (!url) throw new UsageError('posts add needs a URL');
       const r = await services.posts.submitUrl(url, 'submitted', { eventId: str(values.event) });
-      print(r, () => `${r.status} ${r.post.id}: ${r.post.title ?? r.post.url ?? ''}\n${r.post.mentions.map((m) => `  ${m.confidence.toFixed(2)}\t${m.talkId}\t[${m.evidence.join('+')}]`).join('\n') || '  no mentions'}`);
+      print(
+        r,
+        () =>
+          `${r.status} ${r.post.id}: ${r.post.title ?? r.post.url ?? ''}\n${r.post.mentions.map((m) => `  ${m.confidence.toFixed(2)}\t${m.talkId}\t[${m.evidence.join('+')}]`).join('\n') || '  no mentions'}`,
+      );
     },
   },
   {
     name: 'posts rescan',
-    usage: 'posts rescan                                      re-detect mentions of every post against the current catalogue',
+    usage:
+      'posts rescan                                      re-detect mentions of every post against the current catalogue',
     writes: true,
     options: {},
     async run({ services, print }) {
@@ -173,7 +207,16 @@ cliVerbs.push(
     options: {},
     async run({ services, print }) {
       const blogs = await services.posts.listBlogs();
-      print(blogs, () => (blogs.length === 0 ? 'no blogs' : blogs.map((b) => `${b.id}\t${b.feedUrl}\t${b.health.consecutiveFailures > 0 ? `FAILING x${b.health.consecutiveFailures}: ${b.health.lastError?.message ?? ''}` : b.health.lastSuccessAt ?? 'never crawled'}`).join('\n')));
+      print(blogs, () =>
+        blogs.length === 0
+          ? 'no blogs'
+          : blogs
+              .map(
+                (b) =>
+                  `${b.id}\t${b.feedUrl}\t${b.health.consecutiveFailures > 0 ? `FAILING x${b.health.consecutiveFailures}: ${b.health.lastError?.message ?? ''}` : (b.health.lastSuccessAt ?? 'never crawled')}`,
+              )
+              .join('\n'),
+      );
     },
   },
   {
@@ -188,7 +231,16 @@ cliVerbs.push(
         print(result, () => `skipped: ${result.reason}`);
         return 1;
       }
-      print(result, () => result.blogs.map((b) => `${b.blogId}\t${b.status}${b.error ? ` (${b.error})` : ''}\titems ${b.items}, ingested ${b.ingested}`).join('\n') || 'no blogs');
+      print(
+        result,
+        () =>
+          result.blogs
+            .map(
+              (b) =>
+                `${b.blogId}\t${b.status}${b.error ? ` (${b.error})` : ''}\titems ${b.items}, ingested ${b.ingested}`,
+            )
+            .join('\n') || 'no blogs',
+      );
       return result.blogs.length > 0 && result.blogs.every((b) => b.status === 'failed') ? 1 : 0;
     },
   },

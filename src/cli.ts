@@ -26,7 +26,6 @@ options
 Environment: TALKREEL_DATA_DIR (default data/) and the other variables in README.md.
 Writing commands need the data directory unlocked: stop a running server first.`;
 
-
 type Output = { out: (s: string) => void; err: (s: string) => void };
 
 const coreVerbs: CliVerb[] = [
@@ -37,9 +36,11 @@ const coreVerbs: CliVerb[] = [
     options: { event: { type: 'string' }, format: { type: 'string' } },
     async run({ services, args, values, print }) {
       const file = args[0];
-      if (!file) throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
+      if (!file)
+        throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
       const format = values.format as string | undefined;
-      if (format !== undefined && format !== 'xml' && format !== 'json') throw new UsageError('--format must be xml or json');
+      if (format !== undefined && format !== 'xml' && format !== 'json')
+        throw new UsageError('--format must be xml or json');
       const text = await readInput(file);
       const report = await services.importSchedule(text, {
         eventId: values.event as string | undefined,
@@ -61,8 +62,14 @@ const coreVerbs: CliVerb[] = [
     options: {},
     async run({ services, print }) {
       const events = await services.catalogue.listEvents();
-      const rows = await Promise.all(events.map(async (e) => ({ ...e, talks: (await services.store.listTalksByEvent(e.id)).length })));
-      print(rows, () => (rows.length === 0 ? 'no events' : rows.map((e) => `${e.id}\t${e.name}\t${e.city ?? ''}\t${e.startDate ?? ''}\t${e.talks} talks`).join('\n')));
+      const rows = await Promise.all(
+        events.map(async (e) => ({ ...e, talks: (await services.store.listTalksByEvent(e.id)).length })),
+      );
+      print(rows, () =>
+        rows.length === 0
+          ? 'no events'
+          : rows.map((e) => `${e.id}\t${e.name}\t${e.city ?? ''}\t${e.startDate ?? ''}\t${e.talks} talks`).join('\n'),
+      );
     },
   },
   {
@@ -71,12 +78,19 @@ const coreVerbs: CliVerb[] = [
     writes: false,
     options: { event: { type: 'string' } },
     async run({ services, values, print }) {
-      const page = await services.catalogue.listTalks({ eventId: values.event as string | undefined }, undefined, 100_000);
+      const page = await services.catalogue.listTalks(
+        { eventId: values.event as string | undefined },
+        undefined,
+        100_000,
+      );
       print(page.items, () =>
         page.items.length === 0
           ? 'no talks'
           : page.items
-              .map((t) => `${t.id}\t${t.recording.status}\t${t.title}\t${t.speakers.map((s) => s.name).join(', ')}${recordingUrlOf(t) ? `\t${recordingUrlOf(t)}` : ''}`)
+              .map(
+                (t) =>
+                  `${t.id}\t${t.recording.status}\t${t.title}\t${t.speakers.map((s) => s.name).join(', ')}${recordingUrlOf(t) ? `\t${recordingUrlOf(t)}` : ''}`,
+              )
               .join('\n'),
       );
     },
@@ -90,20 +104,30 @@ const coreVerbs: CliVerb[] = [
       const query = args.join(' ').trim();
       if (!query) throw new UsageError('lookup needs a query: talkreel lookup "mcclain neutron"');
       const limit = values.limit === undefined ? 5 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be an integer from 1 to 50');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+        throw new UsageError('--limit must be an integer from 1 to 50');
       const results = await services.catalogue.lookup(query, { eventId: values.event as string | undefined, limit });
       const rows = results.map((r) => lookupResultDto(r, services.config.publicUrl));
       print(rows, () =>
         rows.length === 0
           ? 'no match'
-          : rows.map((r) => `${r.score.toFixed(2)}\t${r.id}\t${r.status}\t${r.title} — ${r.speakers.join(', ')}\t${r.recordingUrl ?? r.url}`).join('\n'),
+          : rows
+              .map(
+                (r) =>
+                  `${r.score.toFixed(2)}\t${r.id}\t${r.status}\t${r.title} — ${r.speakers.join(', ')}\t${r.recordingUrl ?? r.url}`,
+              )
+              .join('\n'),
       );
     },
   },
 ];
 
 /** Run the CLI. Returns the exit code; never calls process.exit itself. */
-export async function runCli(argv: readonly string[], io: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Output,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const verbs = [...coreVerbs, ...cliVerbs];
   const [verbName, ...rest] = argv;
   if (!verbName || verbName === '--help' || verbName === '-h' || verbName === 'help') {
@@ -165,6 +189,7 @@ function describe(err: unknown): string {
     const where = d?.line ? ` (line ${d.line})` : d?.path ? ` (at ${d.path})` : '';
     return `${err.message}${where}`.replace(/\n/g, ' ');
   }
-  if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof UsageError) return err.message;
+  if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof UsageError)
+    return err.message;
   return (err instanceof Error ? err.message : String(err)).replace(/\n/g, ' ');
 }

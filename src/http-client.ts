@@ -39,7 +39,8 @@ export type FetchResponse =
       readonly lastModified: string | undefined;
     };
 
-export type FetchErrorKind = 'blocked' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http' | 'network' | 'gone' | 'invalid-url';
+export type FetchErrorKind =
+  'blocked' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http' | 'network' | 'gone' | 'invalid-url';
 
 /** A failed outbound fetch: says what happened to which URL and keeps the cause. */
 export class FetchError extends Error {
@@ -66,7 +67,8 @@ export type HttpClient = {
 export function isPrivateAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() !== 'unicast';
 }
 
@@ -78,10 +80,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const list = addresses as dns.LookupAddress[];
       const bad = list.find((a) => isPrivateAddress(a.address));
       if (bad && !options.allowPrivateNetwork) {
-        const e = Object.assign(new Error(`${hostname} resolves to non-public address ${bad.address}`), { code: 'EBLOCKED' });
+        const e = Object.assign(new Error(`${hostname} resolves to non-public address ${bad.address}`), {
+          code: 'EBLOCKED',
+        });
         return callback(e, '', 0);
       }
-      if ((opts as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      if ((opts as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
       const first = list[0];
       if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
       callback(null, first.address, first.family);
@@ -110,12 +115,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch {
       throw new FetchError('invalid-url', url, 'not a valid URL');
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FetchError('invalid-url', url, `only http(s) URLs can be fetched, not ${u.protocol}`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new FetchError('invalid-url', url, `only http(s) URLs can be fetched, not ${u.protocol}`);
     if (u.username || u.password) throw new FetchError('invalid-url', url, 'URLs with credentials are not fetched');
     const host = u.hostname.replace(/^\[|\]$/g, '');
     if (!options.allowPrivateNetwork) {
-      if (ipaddr.isValid(host) && isPrivateAddress(host)) throw new FetchError('blocked', url, `${host} is a non-public address (set TALKREEL_ALLOW_PRIVATE_NETWORK=on to allow)`);
-      if (host === 'localhost' || host.endsWith('.localhost')) throw new FetchError('blocked', url, 'localhost is not fetched (set TALKREEL_ALLOW_PRIVATE_NETWORK=on to allow)');
+      if (ipaddr.isValid(host) && isPrivateAddress(host))
+        throw new FetchError(
+          'blocked',
+          url,
+          `${host} is a non-public address (set TALKREEL_ALLOW_PRIVATE_NETWORK=on to allow)`,
+        );
+      if (host === 'localhost' || host.endsWith('.localhost'))
+        throw new FetchError(
+          'blocked',
+          url,
+          'localhost is not fetched (set TALKREEL_ALLOW_PRIVATE_NETWORK=on to allow)',
+        );
     }
   };
 
@@ -133,7 +149,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           headers,
           // axios' own timeout stops once headers arrive; this one bounds the whole exchange,
           // so a server trickling bytes cannot hold a request (and the run) open.
-          signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs),
+          signal: req.signal
+            ? AbortSignal.any([req.signal, AbortSignal.timeout(options.timeoutMs)])
+            : AbortSignal.timeout(options.timeoutMs),
           // Redirect targets pass the same literal-address check (DNS names are checked at connect time).
           beforeRedirect: (opts: { href?: string; protocol?: string; hostname?: string }) => {
             const next = opts.href ?? `${opts.protocol ?? 'http:'}//${opts.hostname ?? ''}`;
@@ -146,7 +164,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const finalUrl = (res.request as { res?: { responseUrl?: string } } | undefined)?.res?.responseUrl ?? req.url;
       if (res.status === 304) return { status: 'not-modified', finalUrl };
       if (res.status === 410) throw new FetchError('gone', req.url, 'answered 410 Gone', 410);
-      if (res.status < 200 || res.status >= 300) throw new FetchError('http', req.url, `answered HTTP ${res.status}`, res.status);
+      if (res.status < 200 || res.status >= 300)
+        throw new FetchError('http', req.url, `answered HTTP ${res.status}`, res.status);
       const header = (name: string): string | undefined => {
         const v = res.headers[name] as unknown;
         return typeof v === 'string' ? v : undefined;
@@ -169,11 +188,16 @@ function toFetchError(url: string, err: unknown): FetchError {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   const message = e.message ?? String(err);
-  if (code === 'EBLOCKED' || /non-public address/.test(message)) return new FetchError('blocked', url, message, undefined, { cause: err });
-  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(message)) return new FetchError('timeout', url, `timed out (${message})`, undefined, { cause: err });
-  if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(message)) return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
-  if (/maxContentLength|maxBodyLength/i.test(message)) return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
-  if (code === 'ERR_FR_TOO_MANY_REDIRECTS' || /redirect/i.test(message)) return new FetchError('too-many-redirects', url, 'too many redirects', undefined, { cause: err });
+  if (code === 'EBLOCKED' || /non-public address/.test(message))
+    return new FetchError('blocked', url, message, undefined, { cause: err });
+  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(message))
+    return new FetchError('timeout', url, `timed out (${message})`, undefined, { cause: err });
+  if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(message))
+    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
+  if (/maxContentLength|maxBodyLength/i.test(message))
+    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
+  if (code === 'ERR_FR_TOO_MANY_REDIRECTS' || /redirect/i.test(message))
+    return new FetchError('too-many-redirects', url, 'too many redirects', undefined, { cause: err });
   if (code === 'ERR_CANCELED') return new FetchError('timeout', url, 'timed out or aborted', undefined, { cause: err });
   return new FetchError('network', url, `${code ? `${code}: ` : ''}${message}`, undefined, { cause: err });
 }

@@ -41,7 +41,14 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : config.port, publicUrl: config.publicUrl, jobs: config.jobs }, 'talkreel listening');
+  logger.info(
+    {
+      port: typeof address === 'object' && address ? address.port : config.port,
+      publicUrl: config.publicUrl,
+      jobs: config.jobs,
+    },
+    'talkreel listening',
+  );
 
   const jobs = config.jobs ? startJobs(services) : undefined;
 

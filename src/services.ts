@@ -41,10 +41,15 @@ export type ServiceOverrides = {
 };
 
 /** The composition of store, index and services over one data directory. */
-export async function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
   const store =
-    overrides.store ?? (await LowdbStore.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
+    overrides.store ??
+    (await LowdbStore.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
   const index = await CatalogueIndex.attach(store);
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }), index });
   const http =
@@ -55,7 +60,14 @@ export async function createServices(config: Config, logger: Logger, overrides: 
       maxRedirects: config.fetch.maxRedirects,
       allowPrivateNetwork: config.allowPrivateNetwork,
     });
-  const poller = new RecordingPoller({ store, http, clock, logger: logger.child({ module: 'poller' }), index: index.talks, publicUrl: config.publicUrl });
+  const poller = new RecordingPoller({
+    store,
+    http,
+    clock,
+    logger: logger.child({ module: 'poller' }),
+    index: index.talks,
+    publicUrl: config.publicUrl,
+  });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
   const mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
   const posts = new PostService({

@@ -9,7 +9,11 @@ const BIN = fileURLToPath(new URL('../bin/talkreel.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/schedules/', import.meta.url));
 
 /** Run the real `talkreel` bin in a child process. */
-export function talkreel(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export function talkreel(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
     let stdout = '';
@@ -48,7 +52,12 @@ describe('CLI: talkreel import/events/talks/lookup', function () {
     expect(r.code, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout) as { created: string[]; updated: string[]; removed: string[] };
     expect(report.updated.length).to.be.greaterThan(0);
-    const after = JSON.parse((await talkreel(['talks', '--json'], env)).stdout) as { id: string; title: string; aliases: string[]; removedFromScheduleAt?: string }[];
+    const after = JSON.parse((await talkreel(['talks', '--json'], env)).stdout) as {
+      id: string;
+      title: string;
+      aliases: string[];
+      removedFromScheduleAt?: string;
+    }[];
     expect(after.length).to.equal(before.length + report.created.length);
     const renamed = after.filter((t) => t.aliases.some((a) => before.some((b) => b.id === t.id && b.title === a)));
     expect(renamed.length).to.be.greaterThan(0);
@@ -59,7 +68,9 @@ describe('CLI: talkreel import/events/talks/lookup', function () {
     const human = await talkreel(['lookup', 'mcclain', 'neutron'], env);
     expect(human.code).to.equal(0);
     expect(human.stdout.split('\n')[0]).to.include('From Segments to Services');
-    const json = JSON.parse((await talkreel(['lookup', 'havana ice house', '--json'], env)).stdout) as { title: string }[];
+    const json = JSON.parse((await talkreel(['lookup', 'havana ice house', '--json'], env)).stdout) as {
+      title: string;
+    }[];
     expect(json[0]?.title).to.match(/Havana to Icehouse/);
   });
 
@@ -106,17 +117,34 @@ describe('CLI: sources add + poll --once on the demo event (issue 3 done-when)',
       const seeder = await startApp({ dataDir: tmp.dir });
       await seedIfEmpty(seeder.services);
       await seeder.close();
-      const add = await talkreel(['sources', 'add', '--event', 'openstack-in-action-paris-2013', '--kind', 'youtube', '--url', `${feed.url}/feeds/videos.xml?channel_id=UCdemo`], env);
+      const add = await talkreel(
+        [
+          'sources',
+          'add',
+          '--event',
+          'openstack-in-action-paris-2013',
+          '--kind',
+          'youtube',
+          '--url',
+          `${feed.url}/feeds/videos.xml?channel_id=UCdemo`,
+        ],
+        env,
+      );
       expect(add.code, add.stderr).to.equal(0);
       const poll = await talkreel(['poll', '--once'], env);
       expect(poll.code, poll.stderr).to.equal(0);
       expect(poll.stdout).to.match(/3 talks newly published/);
-      const talks = JSON.parse((await talkreel(['talks', '--event', 'openstack-in-action-paris-2013', '--json'], env)).stdout) as { title: string; recording: { status: string; url?: string } }[];
+      const talks = JSON.parse(
+        (await talkreel(['talks', '--event', 'openstack-in-action-paris-2013', '--json'], env)).stdout,
+      ) as { title: string; recording: { status: string; url?: string } }[];
       const published = talks.filter((t) => t.recording.status === 'published').map((t) => [t.title, t.recording.url]);
       expect(published).to.have.deep.members([
         ['The Open Cloud: Why Openness Wins', 'https://www.youtube.com/watch?v=vidCormier003'],
         ['Havana to Icehouse', 'https://www.youtube.com/watch?v=vidHavana0002'],
-        ['From Segments to Services, a Dive into OpenStack Networking', 'https://www.youtube.com/watch?v=vidSegments01'],
+        [
+          'From Segments to Services, a Dive into OpenStack Networking',
+          'https://www.youtube.com/watch?v=vidSegments01',
+        ],
       ]);
       const unmatched = await talkreel(['unmatched', '--event', 'openstack-in-action-paris-2013'], env);
       expect(unmatched.stdout).to.include('Cooking with cast iron');
@@ -144,7 +172,11 @@ describe('CLI: talkreel mentions (issue 4 done-when)', function () {
       const r = await talkreel(['mentions', file, '--json'], env);
       expect(r.code, r.stderr).to.equal(0);
       const titles = (JSON.parse(r.stdout) as { title: string }[]).map((m) => m.title);
-      expect(titles).to.have.members(['The Open Cloud: Why Openness Wins', 'Havana to Icehouse', 'From Segments to Services, a Dive into OpenStack Networking']);
+      expect(titles).to.have.members([
+        'The Open Cloud: Why Openness Wins',
+        'Havana to Icehouse',
+        'From Segments to Services, a Dive into OpenStack Networking',
+      ]);
       expect(titles).to.have.length(3);
       const human = await talkreel(['mentions', '-'], env, 'Nothing about any talk here, just Neutron and a keynote.');
       expect(human.code).to.equal(0);

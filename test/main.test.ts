@@ -13,7 +13,12 @@ describe('the server process (src/main.ts)', function () {
   it('seeds the demo on first start, answers lookup, and shuts down gracefully on SIGTERM releasing the lock', async () => {
     const tmp = tempDir();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'on' }) } });
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: {
+          PATH: process.env.PATH,
+          ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'on' }),
+        },
+      });
       let out = '';
       const port = await new Promise<number>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => {
@@ -43,7 +48,9 @@ describe('the server process (src/main.ts)', function () {
     try {
       const file = path.join(tmp.dir, 'db.json');
       fs.writeFileSync(file, '{"schemaVersion":1,"talks":{"x":');
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0' }) } });
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0' }) },
+      });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

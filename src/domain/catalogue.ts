@@ -85,8 +85,12 @@ export class Catalogue {
   /** Create an event. Its id is the given one or a slug of its acronym or name; an existing id is a conflict. */
   async createEvent(input: EventInput): Promise<Event> {
     const id = input.id ?? slugify(input.acronym || input.name);
-    if (!ID_PATTERN.test(id)) throw new DomainError('VALIDATION_FAILED', `cannot derive a valid id from "${input.name}"; give one`, { field: 'id' });
-    if (await this.deps.store.get('events', id)) throw new DomainError('CONFLICT', `event "${id}" already exists`, { id });
+    if (!ID_PATTERN.test(id))
+      throw new DomainError('VALIDATION_FAILED', `cannot derive a valid id from "${input.name}"; give one`, {
+        field: 'id',
+      });
+    if (await this.deps.store.get('events', id))
+      throw new DomainError('CONFLICT', `event "${id}" already exists`, { id });
     const now = this.now();
     const event: Event = { ...cleanEvent(input), id, createdAt: now, updatedAt: now };
     await this.deps.store.commit({ put: { events: [event] } });
@@ -106,9 +110,13 @@ export class Catalogue {
     await this.getEvent(id);
     const talks = await this.deps.store.listTalksByEvent(id);
     if (talks.length > 0 && !cascade) {
-      throw new DomainError('CONFLICT', `event "${id}" still has ${talks.length} talks; delete with cascade=true to remove them too`, {
-        talks: talks.length,
-      });
+      throw new DomainError(
+        'CONFLICT',
+        `event "${id}" still has ${talks.length} talks; delete with cascade=true to remove them too`,
+        {
+          talks: talks.length,
+        },
+      );
     }
     const sources = (await this.deps.store.list('sources')).filter((s) => s.eventId === id);
     await this.deps.store.commit({
@@ -129,14 +137,18 @@ export class Catalogue {
   async listTalks(filter: TalkFilter, cursor: string | undefined, limit: number): Promise<Page<Talk>> {
     if (filter.eventId) await this.getEvent(filter.eventId);
     if (!filter.eventId && !filter.speaker && !filter.status && !filter.text) return this.pageOfAll(cursor, limit);
-    const all = filter.eventId ? await this.deps.store.listTalksByEvent(filter.eventId) : (await this.sortedTalks()).items;
+    const all = filter.eventId
+      ? await this.deps.store.listTalksByEvent(filter.eventId)
+      : (await this.sortedTalks()).items;
     const speaker = filter.speaker ? normalizeLoose(filter.speaker) : undefined;
     const words = filter.text ? normalizeLoose(filter.text).split(' ').filter(Boolean) : [];
     const matches = all.filter((t) => {
       if (filter.status && t.recording.status !== filter.status) return false;
       if (speaker && !t.speakers.some((s) => normalizeLoose(s.name).includes(speaker))) return false;
       if (words.length > 0) {
-        const hay = normalizeLoose([t.title, t.subtitle, ...t.aliases, ...t.speakers.map((s) => s.name), t.abstract, t.track].join(' '));
+        const hay = normalizeLoose(
+          [t.title, t.subtitle, ...t.aliases, ...t.speakers.map((s) => s.name), t.abstract, t.track].join(' '),
+        );
         if (!words.every((w) => hay.includes(w))) return false;
       }
       return true;
@@ -160,12 +172,17 @@ export class Catalogue {
     const page = items.slice(lo, lo + limit);
     const more = lo + limit < items.length;
     const lastKey = keys[lo + page.length - 1];
-    return { items: page, nextCursor: more && lastKey !== undefined ? Buffer.from(lastKey, 'utf8').toString('base64url') : null };
+    return {
+      items: page,
+      nextCursor: more && lastKey !== undefined ? Buffer.from(lastKey, 'utf8').toString('base64url') : null,
+    };
   }
 
   private async sortedTalks(): Promise<{ items: Talk[]; keys: string[] }> {
     if (!this.sorted) {
-      const keyed = (await this.deps.store.list('talks')).map((t) => ({ t, k: talkSortKey(t) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      const keyed = (await this.deps.store.list('talks'))
+        .map((t) => ({ t, k: talkSortKey(t) }))
+        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
       this.sorted = { items: keyed.map((x) => x.t), keys: keyed.map((x) => x.k) };
     }
     return this.sorted;
@@ -231,7 +248,14 @@ export class Catalogue {
       const talk = await this.deps.store.get('talks', hit.id);
       if (!talk) continue;
       const event = await this.deps.store.get('events', talk.eventId);
-      results.push({ talk, event, score: hit.score, matched: hit.matched.map((m) => `${m.field}:${m.indexTerm}${m.via === 'exact' ? '' : ` (${m.via} "${m.term}")`}`) });
+      results.push({
+        talk,
+        event,
+        score: hit.score,
+        matched: hit.matched.map(
+          (m) => `${m.field}:${m.indexTerm}${m.via === 'exact' ? '' : ` (${m.via} "${m.term}")`}`,
+        ),
+      });
     }
     return results;
   }
@@ -268,7 +292,9 @@ function cleanEvent(input: EventInput): Omit<Event, 'id' | 'createdAt' | 'update
   };
 }
 
-function cleanTalkFields(input: TalkInput): Pick<
+function cleanTalkFields(
+  input: TalkInput,
+): Pick<
   Talk,
   'title' | 'subtitle' | 'speakers' | 'start' | 'durationMinutes' | 'room' | 'track' | 'kind' | 'language' | 'abstract'
 > {
@@ -316,14 +342,22 @@ function normalizeLoose(s: string | undefined): string {
 const talkSortKey = (t: Talk): string => `${t.start ? new Date(t.start).toISOString() : '9999'}|${t.id}`;
 
 /** Keyset pagination: the cursor is the opaque sort key of the last item returned. */
-export function paginate<T>(items: readonly T[], key: (item: T) => string, cursor: string | undefined, limit: number): Page<T> {
+export function paginate<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  cursor: string | undefined,
+  limit: number,
+): Page<T> {
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const keyed = items.map((item) => ({ item, k: key(item) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const start = after === undefined ? 0 : keyed.findIndex((x) => x.k > after);
   const slice = start < 0 ? [] : keyed.slice(start, start + limit);
   const last = slice[slice.length - 1];
   const more = start >= 0 && start + limit < keyed.length;
-  return { items: slice.map((x) => x.item), nextCursor: more && last ? Buffer.from(last.k, 'utf8').toString('base64url') : null };
+  return {
+    items: slice.map((x) => x.item),
+    nextCursor: more && last ? Buffer.from(last.k, 'utf8').toString('base64url') : null,
+  };
 }
 
 function decodeCursor(cursor: string): string {

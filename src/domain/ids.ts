@@ -26,7 +26,6 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-
 /** decodeURIComponent that answers undefined for malformed escapes (`%E0`, `100%`) instead of throwing. */
 export function safeDecode(value: string): string | undefined {
   try {

@@ -49,7 +49,8 @@ export function recordingKeyOf(url: string): string {
     const host = u.hostname.toLowerCase().replace(/^www\./, '');
     if (host.endsWith('youtube.com') && u.searchParams.get('v')) return `youtube:${u.searchParams.get('v')}`;
     const ytPath = /^\/(?:embed|shorts|live|v)\/([\w-]{6,})/.exec(u.pathname);
-    if ((host.endsWith('youtube.com') || host.endsWith('youtube-nocookie.com')) && ytPath) return `youtube:${ytPath[1]}`;
+    if ((host.endsWith('youtube.com') || host.endsWith('youtube-nocookie.com')) && ytPath)
+      return `youtube:${ytPath[1]}`;
     if (host === 'youtu.be') return `youtube:${u.pathname.slice(1).split('/')[0]}`;
     const vimeo = /^\/(?:video\/)?(\d{5,})(?:$|\/)/.exec(u.pathname);
     if ((host === 'vimeo.com' || host === 'player.vimeo.com') && vimeo) return `vimeo:${vimeo[1]}`;
@@ -75,7 +76,11 @@ export type NewRecording = {
   readonly primary?: boolean | undefined;
 };
 
-export type TransitionResult = { readonly talk: Talk; readonly events: readonly DomainEvent[]; readonly changed: boolean };
+export type TransitionResult = {
+  readonly talk: Talk;
+  readonly events: readonly DomainEvent[];
+  readonly changed: boolean;
+};
 
 /**
  * Attach a recording to a talk. Idempotent on the recording key: the same recording again only
@@ -86,13 +91,15 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
   const key = input.key ?? recordingKeyOf(input.url);
   const nowIso = now.toISOString();
   // A person unlinked this recording from this talk: nothing automatic links it back.
-  if (input.match.method !== 'manual' && talk.rejectedRecordingKeys?.includes(key)) return { talk, events: [], changed: false };
+  if (input.match.method !== 'manual' && talk.rejectedRecordingKeys?.includes(key))
+    return { talk, events: [], changed: false };
   const existing = talk.recordings.find((r) => r.key === key);
   let recordings: Recording[];
   let recording: Recording;
   if (existing) {
     // A manual decision is never overwritten by automatic matching.
-    if (existing.match.method === 'manual' && input.match.method !== 'manual') return { talk, events: [], changed: false };
+    if (existing.match.method === 'manual' && input.match.method !== 'manual')
+      return { talk, events: [], changed: false };
     recording = {
       ...existing,
       url: input.url,
@@ -135,7 +142,14 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
   const events: DomainEvent[] =
     talk.recording.status === 'published'
       ? []
-      : [{ id: randomId('evt'), type: 'recording.published', timestamp: nowIso, data: { talkId: talk.id, eventId: talk.eventId, recording: primary } }];
+      : [
+          {
+            id: randomId('evt'),
+            type: 'recording.published',
+            timestamp: nowIso,
+            data: { talkId: talk.id, eventId: talk.eventId, recording: primary },
+          },
+        ];
   return { talk: { ...next, updatedAt: nowIso }, events, changed: true };
 }
 
@@ -144,9 +158,19 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
  * becomes `withdrawn` (keeping the last URL) and `recording.withdrawn` is emitted. `unlinked` (a
  * person took back a wrong match): the talk returns to `pending` and nothing is emitted.
  */
-export function detachRecording(talk: Talk, recordingId: string, reason: string, now: Date, mode: 'withdrawn' | 'unlinked' = 'withdrawn'): TransitionResult {
+export function detachRecording(
+  talk: Talk,
+  recordingId: string,
+  reason: string,
+  now: Date,
+  mode: 'withdrawn' | 'unlinked' = 'withdrawn',
+): TransitionResult {
   const target = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
-  if (!target) throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, { talkId: talk.id, recordingId });
+  if (!target)
+    throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, {
+      talkId: talk.id,
+      recordingId,
+    });
   const nowIso = now.toISOString();
   const rest = talk.recordings.filter((r) => r !== target);
   if (rest.length > 0) {
@@ -155,7 +179,12 @@ export function detachRecording(talk: Talk, recordingId: string, reason: string,
     const p = recordings.find((r) => r.primary)!;
     const publishedAt = talk.recording.status === 'published' ? talk.recording.publishedAt : nowIso;
     return {
-      talk: { ...talk, recordings, recording: { status: 'published', url: p.url, recordingId: p.id, publishedAt }, updatedAt: nowIso },
+      talk: {
+        ...talk,
+        recordings,
+        recording: { status: 'published', url: p.url, recordingId: p.id, publishedAt },
+        updatedAt: nowIso,
+      },
       events: [],
       changed: true,
     };
@@ -163,12 +192,23 @@ export function detachRecording(talk: Talk, recordingId: string, reason: string,
   if (mode === 'unlinked') {
     // A wrong match taken back by a person: the talk was never really published, so it is pending
     // again and nothing is announced.
-    return { talk: { ...talk, recordings: [], recording: { status: 'pending' }, updatedAt: nowIso }, events: [], changed: true };
+    return {
+      talk: { ...talk, recordings: [], recording: { status: 'pending' }, updatedAt: nowIso },
+      events: [],
+      changed: true,
+    };
   }
   const recording: RecordingState = { status: 'withdrawn', withdrawnAt: nowIso, reason, lastUrl: target.url };
   return {
     talk: { ...talk, recordings: [], recording, updatedAt: nowIso },
-    events: [{ id: randomId('evt'), type: 'recording.withdrawn', timestamp: nowIso, data: { talkId: talk.id, eventId: talk.eventId, url: target.url, reason } }],
+    events: [
+      {
+        id: randomId('evt'),
+        type: 'recording.withdrawn',
+        timestamp: nowIso,
+        data: { talkId: talk.id, eventId: talk.eventId, url: target.url, reason },
+      },
+    ],
     changed: true,
   };
 }

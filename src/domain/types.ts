@@ -39,14 +39,7 @@ export type ExternalIds = {
   readonly scheduleUrl?: string | undefined;
 };
 
-export type MatchMethod =
-  | 'schedule'
-  | 'guid'
-  | 'id-in-url'
-  | 'slug'
-  | 'evidence'
-  | 'manual'
-  | 'webhook';
+export type MatchMethod = 'schedule' | 'guid' | 'id-in-url' | 'slug' | 'evidence' | 'manual' | 'webhook';
 
 /** How a recording was attached to its talk. */
 export type MatchInfo = {
@@ -96,12 +89,7 @@ export type RecordingState =
     };
 
 export type RecordingStatus = RecordingState['status'];
-export const RECORDING_STATUSES: readonly RecordingStatus[] = [
-  'pending',
-  'not-recorded',
-  'published',
-  'withdrawn',
-];
+export const RECORDING_STATUSES: readonly RecordingStatus[] = ['pending', 'not-recorded', 'published', 'withdrawn'];
 
 export type Talk = {
   /** Slug unique in the catalogue, e.g. `oia-paris-2013-segments-to-services`. */
@@ -145,5 +133,10 @@ export type DomainEvent =
       readonly id: string;
       readonly type: 'recording.withdrawn';
       readonly timestamp: string;
-      readonly data: { readonly talkId: string; readonly eventId: string; readonly url: string; readonly reason: string };
+      readonly data: {
+        readonly talkId: string;
+        readonly eventId: string;
+        readonly url: string;
+        readonly reason: string;
+      };
     };

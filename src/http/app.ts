@@ -24,13 +24,19 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
     const id = ctx.get('x-request-id').slice(0, 100) || randomUUID();
     ctx.set('X-Request-Id', id);
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; frame-ancestors 'none'");
+    ctx.set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; frame-ancestors 'none'",
+    );
     try {
       await next();
     } finally {
       if (logger.isLevelEnabled('debug') || ctx.status >= 500) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger[ctx.status >= 500 ? 'error' : 'debug']({ reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
+        logger[ctx.status >= 500 ? 'error' : 'debug'](
+          { reqId: id, method: ctx.method, path: ctx.path, status: ctx.status, ms },
+          'request',
+        );
       }
     }
   });

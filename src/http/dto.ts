@@ -67,8 +67,15 @@ export function lookupResultDto(r: LookupResult, publicUrl: string) {
 
 /** A mention with the talk's title and page, for people reading detection results (HTTP and CLI). */
 export async function mentionDtos(mentions: readonly Mention[], store: Store, publicUrl: string) {
-  return Promise.all(mentions.map(async (m) => ({ ...m, title: (await store.get('talks', m.talkId))?.title ?? null, url: talkPageUrl(publicUrl, m.talkId) })));
+  return Promise.all(
+    mentions.map(async (m) => ({
+      ...m,
+      title: (await store.get('talks', m.talkId))?.title ?? null,
+      url: talkPageUrl(publicUrl, m.talkId),
+    })),
+  );
 }
 
 /** The URL a reader should follow for a talk, or null while nothing is published. */
-export const recordingUrlOf = (talk: Talk): string | null => (talk.recording.status === 'published' ? talk.recording.url : null);
+export const recordingUrlOf = (talk: Talk): string | null =>
+  talk.recording.status === 'published' ? talk.recording.url : null;

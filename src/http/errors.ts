@@ -33,21 +33,60 @@ export type ErrorBody = { error: { code: string; message: string; details: unkno
 /** Map thrown errors (domain, body parser, unknown) to the `{error:{code,message,details}}` envelope. */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; expose: boolean } {
   if (err instanceof DomainError) {
-    return { status: STATUS_BY_CODE[err.code], body: { error: { code: err.code, message: err.message, details: err.details ?? null } }, expose: true };
+    return {
+      status: STATUS_BY_CODE[err.code],
+      body: { error: { code: err.code, message: err.message, details: err.details ?? null } },
+      expose: true,
+    };
   }
   const e = err as { status?: number; statusCode?: number; type?: string; message?: string; expose?: boolean };
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large' || status === 413) {
-    return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large', details: null } }, expose: true };
+    return {
+      status: 413,
+      body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large', details: null } },
+      expose: true,
+    };
   }
   if (e.type === 'entity.parse.failed') {
-    return { status: 400, body: { error: { code: 'BAD_JSON', message: `request body is not valid JSON: ${e.message ?? ''}`.trim(), details: null } }, expose: true };
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'BAD_JSON',
+          message: `request body is not valid JSON: ${e.message ?? ''}`.trim(),
+          details: null,
+        },
+      },
+      expose: true,
+    };
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-    return { status, body: { error: { code, message: e.expose && e.message ? e.message : code.toLowerCase().replace(/_/g, ' '), details: null } }, expose: true };
+    const code =
+      status === 404
+        ? 'NOT_FOUND'
+        : status === 405
+          ? 'METHOD_NOT_ALLOWED'
+          : status === 415
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : 'BAD_REQUEST';
+    return {
+      status,
+      body: {
+        error: {
+          code,
+          message: e.expose && e.message ? e.message : code.toLowerCase().replace(/_/g, ' '),
+          details: null,
+        },
+      },
+      expose: true,
+    };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: null } }, expose: false };
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'internal error', details: null } },
+    expose: false,
+  };
 }
 
 /** First middleware: renders every error as the JSON envelope, logs unexpected ones with `err`. */

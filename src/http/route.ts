@@ -27,7 +27,10 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   /** Refuse unknown query parameters with 400. Permanent pages set false: links get `utm_…`/`fbclid` added. @default true */
   readonly strictQuery?: boolean;
   readonly produces?: readonly string[];
-  readonly handler: (ctx: Context, input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> }) => Promise<void> | void;
+  readonly handler: (
+    ctx: Context,
+    input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> },
+  ) => Promise<void> | void;
 };
 
 export type RouteDeps = { readonly adminToken: string | undefined; readonly registry: OpenAPIRegistry };
@@ -35,11 +38,11 @@ export type RouteDeps = { readonly adminToken: string | undefined; readonly regi
 const ERROR_SCHEMA = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }) });
 
 /** Register a route on the router and its description in the OpenAPI registry. */
-export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodUnknown>(
-  router: Router,
-  deps: RouteDeps,
-  spec: RouteSpec<P, Q, B>,
-): void {
+export function defineRoute<
+  P extends AnyObject = AnyObject,
+  Q extends AnyObject = AnyObject,
+  B extends z.ZodType = z.ZodUnknown,
+>(router: Router, deps: RouteDeps, spec: RouteSpec<P, Q, B>): void {
   const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
   const consumes = spec.consumes ?? (spec.body ? ['application/json'] : []);
   deps.registry.registerPath({
@@ -52,7 +55,13 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
       ...(consumes.length > 0
-        ? { body: { content: Object.fromEntries(consumes.map((c) => [c, { schema: c === 'application/json' && spec.body ? spec.body : z.string() }])) } }
+        ? {
+            body: {
+              content: Object.fromEntries(
+                consumes.map((c) => [c, { schema: c === 'application/json' && spec.body ? spec.body : z.string() }]),
+              ),
+            },
+          }
         : {}),
     },
     responses: Object.fromEntries(
@@ -64,7 +73,11 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
             ? { content: { 'application/json': { schema: ERROR_SCHEMA } } }
             : Number(status) === 204 || Number(status) === 302
               ? {}
-              : { content: Object.fromEntries((spec.produces ?? ['application/json']).map((c) => [c, { schema: z.unknown() }])) }),
+              : {
+                  content: Object.fromEntries(
+                    (spec.produces ?? ['application/json']).map((c) => [c, { schema: z.unknown() }]),
+                  ),
+                }),
         },
       ]),
     ),
@@ -85,7 +98,10 @@ export function defineRoute<P extends AnyObject = AnyObject, Q extends AnyObject
     }
     const params = parse(paramsSchema, ctx.params ?? {}, 'path');
     const query = parse(querySchema, ctx.query, 'query');
-    const body = spec.body && consumes.includes('application/json') && ctx.request.is('application/json') ? parse(spec.body, ctx.request.body, 'body') : ctx.request.body;
+    const body =
+      spec.body && consumes.includes('application/json') && ctx.request.is('application/json')
+        ? parse(spec.body, ctx.request.body, 'body')
+        : ctx.request.body;
     await spec.handler(ctx, { params, query, body } as { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B> });
   });
 }
@@ -96,17 +112,24 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'pa
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({
     in: where,
-    path: i.path.map(String).join('.') || (i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys?.join(',') ?? '' : ''),
+    path:
+      i.path.map(String).join('.') ||
+      (i.code === 'unrecognized_keys' ? ((i as { keys?: string[] }).keys?.join(',') ?? '') : ''),
     message: i.message,
   }));
   const first = details[0];
-  throw new DomainError('VALIDATION_FAILED', `invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`, details);
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `invalid ${where}${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`,
+    details,
+  );
 }
 
 function requireAdmin(ctx: Context, token: string | undefined): void {
   const header = ctx.get('authorization');
   const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  if (!token) throw new DomainError('UNAUTHORIZED', 'admin writes are disabled: set TALKREEL_ADMIN_TOKEN on the server');
+  if (!token)
+    throw new DomainError('UNAUTHORIZED', 'admin writes are disabled: set TALKREEL_ADMIN_TOKEN on the server');
   if (!given || !timingSafeEqualString(given, token)) {
     ctx.set('WWW-Authenticate', 'Bearer realm="talkreel"');
     throw new DomainError('UNAUTHORIZED', given ? 'wrong admin token' : 'missing Authorization: Bearer <admin token>');
@@ -127,7 +150,11 @@ export function openApiDocument(registry: OpenAPIRegistry, serverUrl: string): u
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
-    info: { title: 'Talkreel API', version: '1', description: 'Catalogue of recorded conference talks, their recordings and the recap posts that mention them.' },
+    info: {
+      title: 'Talkreel API',
+      version: '1',
+      description: 'Catalogue of recorded conference talks, their recordings and the recap posts that mention them.',
+    },
     servers: [{ url: serverUrl }],
   });
 }

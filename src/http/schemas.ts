@@ -5,9 +5,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).optional();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const isoDateTime = z.iso.datetime({ offset: true, local: false });
-const httpUrl = z
-  .url({ protocol: /^https?$/, hostname: z.regexes.hostname })
-  .max(2048);
+const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048);
 export const idParam = z.string().min(1).max(200);
 const slugId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,119}$/, 'lowercase letters, digits, - and _ only');
 
@@ -26,7 +24,12 @@ export const EventCreateSchema = z.strictObject({
 });
 export const EventUpdateSchema = EventCreateSchema.omit({ id: true }).partial();
 
-const externalIds = z.strictObject({ guid: optText(200), scheduleId: optText(100), slug: optText(300), scheduleUrl: httpUrl.optional() });
+const externalIds = z.strictObject({
+  guid: optText(200),
+  scheduleId: optText(100),
+  slug: optText(300),
+  scheduleUrl: httpUrl.optional(),
+});
 
 export const TalkCreateSchema = z.strictObject({
   id: slugId.optional(),

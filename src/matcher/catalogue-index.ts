@@ -46,7 +46,8 @@ function toIndexedTalk(t: Talk) {
     speakers: t.speakers,
     // Track, kind ("keynote") and the speakers' affiliations and roles ("Red Hat", "Neutron PTL") are
     // metadata people search by; they share the track field's weight.
-    track: [t.track, t.kind, ...t.speakers.flatMap((s) => [s.affiliation, s.role])].filter(Boolean).join(' · ') || undefined,
+    track:
+      [t.track, t.kind, ...t.speakers.flatMap((s) => [s.affiliation, s.role])].filter(Boolean).join(' · ') || undefined,
     abstract: t.abstract,
   };
 }

@@ -6,16 +6,71 @@ import { isTag, isText } from 'domhandler';
 export type PostLink = { readonly href: string; readonly start: number; readonly end: number };
 
 /** A post reduced to its main content. */
-export type PostDocument = { readonly title?: string | undefined; readonly text: string; readonly links: readonly PostLink[] };
+export type PostDocument = {
+  readonly title?: string | undefined;
+  readonly text: string;
+  readonly links: readonly PostLink[];
+};
 
 /** Elements that never hold the post's content. */
-const DROP_TAGS = new Set(['script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe', 'svg', 'button', 'select', 'textarea', 'input', 'menu', 'dialog', 'head']);
+const DROP_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  'form',
+  'iframe',
+  'svg',
+  'button',
+  'select',
+  'textarea',
+  'input',
+  'menu',
+  'dialog',
+  'head',
+]);
 /** class/id words of boilerplate blocks: comments, sidebars, share buttons, related posts, navigation. */
-const BOILERPLATE = /(^|[\s_-])(comments?|comment-respond|respond|reply|sidebar|widgets?|footer|nav|navigation|menu|share|sharing|social|sharedaddy|related|jp-relatedposts|breadcrumbs?|cookie|banner|advert|ads|subscribe|newsletter|author-bio|post-navigation|site-header|masthead|skip-link|screen-reader-text)([\s_-]|$)/i;
-const BLOCK_TAGS = new Set(['p', 'div', 'section', 'article', 'main', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'tr', 'td', 'th', 'br', 'hr', 'figure', 'figcaption', 'dd', 'dt', 'dl']);
+const BOILERPLATE =
+  /(^|[\s_-])(comments?|comment-respond|respond|reply|sidebar|widgets?|footer|nav|navigation|menu|share|sharing|social|sharedaddy|related|jp-relatedposts|breadcrumbs?|cookie|banner|advert|ads|subscribe|newsletter|author-bio|post-navigation|site-header|masthead|skip-link|screen-reader-text)([\s_-]|$)/i;
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'br',
+  'hr',
+  'figure',
+  'figcaption',
+  'dd',
+  'dt',
+  'dl',
+]);
 /** Main-content containers, most specific first. */
 const MAIN_SELECTORS: ((el: Element) => boolean)[] = [
-  (el) => /(^|\s)(entry-content|post-content|article-content|post-body|entry-body|e-content)(\s|$)/i.test(el.attribs.class ?? ''),
+  (el) =>
+    /(^|\s)(entry-content|post-content|article-content|post-body|entry-body|e-content)(\s|$)/i.test(
+      el.attribs.class ?? '',
+    ),
   (el) => el.name === 'article',
   (el) => el.name === 'main' || el.attribs.role === 'main',
 ];
@@ -39,7 +94,11 @@ export function extractHtml(html: string, baseUrl?: string): PostDocument {
   // Offsets were taken on the untidied text; recompute them on the final text by searching anchors in order.
   const links = relocate(out, text);
   const cut = cutBoilerplateTail(text).text;
-  return { title: textOf(h1 ?? title)?.trim() || undefined, text: cut, links: links.filter((l) => l.start < cut.length) };
+  return {
+    title: textOf(h1 ?? title)?.trim() || undefined,
+    text: cut,
+    links: links.filter((l) => l.start < cut.length),
+  };
 }
 
 /** Markdown or plain text: links are `[text](url)`, `<url>` and bare URLs. */
@@ -47,7 +106,8 @@ export function extractText(input: string): PostDocument {
   const links: PostLink[] = [];
   let text = '';
   let last = 0;
-  const re = /\[([^\]\n]{0,500})\]\((https?:\/\/[^\s)]+)(?:\s+"[^"]*")?\)|<(https?:\/\/[^\s>]+)>|(https?:\/\/[^\s<>()"'\]]+[^\s<>()"'\].,;:!?])/g;
+  const re =
+    /\[([^\]\n]{0,500})\]\((https?:\/\/[^\s)]+)(?:\s+"[^"]*")?\)|<(https?:\/\/[^\s>]+)>|(https?:\/\/[^\s<>()"'\]]+[^\s<>()"'\].,;:!?])/g;
   for (let m = re.exec(input); m; m = re.exec(input)) {
     text += input.slice(last, m.index);
     const anchor = m[1] ?? m[3] ?? m[4] ?? '';
@@ -60,7 +120,12 @@ export function extractText(input: string): PostDocument {
   text += input.slice(last);
   // Markdown heading and emphasis marks become spaces of the same length, so link offsets stay right.
   const blank = (m: string): string => ' '.repeat(m.length);
-  text = text.replace(/^#{1,6}(?=\s)/gm, blank).replace(/(\*\*|__)(?=\S)([^*_\n]+?)\1/g, (_m, mark: string, inner: string) => `${blank(mark)}${inner}${blank(mark)}`);
+  text = text
+    .replace(/^#{1,6}(?=\s)/gm, blank)
+    .replace(
+      /(\*\*|__)(?=\S)([^*_\n]+?)\1/g,
+      (_m, mark: string, inner: string) => `${blank(mark)}${inner}${blank(mark)}`,
+    );
   const cut = cutBoilerplateTail(text);
   return { text: cut.text, links: links.filter((l) => l.start < cut.text.length) };
 }
@@ -70,21 +135,32 @@ export function extractText(input: string): PostDocument {
  * end the post's content: cut from the first such line in the second half of the text onwards.
  */
 function cutBoilerplateTail(text: string): { text: string } {
-  const re = /^[ \t]*(leave a (reply|comment)|share this:?|like this:?|related( posts| articles)?:?|\d+ (comments|responses)|you are commenting using|post a comment|filed under)\b.*$/gim;
+  const re =
+    /^[ \t]*(leave a (reply|comment)|share this:?|like this:?|related( posts| articles)?:?|\d+ (comments|responses)|you are commenting using|post a comment|filed under)\b.*$/gim;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m.index >= text.length * 0.3) return { text: text.slice(0, m.index).trimEnd() };
   }
   return { text };
 }
 
-function walk(nodes: readonly ChildNode[], out: { text: string; links: PostLink[] }, baseUrl: string | undefined): void {
+function walk(
+  nodes: readonly ChildNode[],
+  out: { text: string; links: PostLink[] },
+  baseUrl: string | undefined,
+): void {
   for (const node of nodes) {
     if (isText(node)) {
       out.text += node.data.replace(/\s+/g, ' ');
       continue;
     }
     if (!isTag(node)) continue;
-    if (DROP_TAGS.has(node.name) || isBoilerplate(node) || node.attribs.hidden !== undefined || node.attribs['aria-hidden'] === 'true') continue;
+    if (
+      DROP_TAGS.has(node.name) ||
+      isBoilerplate(node) ||
+      node.attribs.hidden !== undefined ||
+      node.attribs['aria-hidden'] === 'true'
+    )
+      continue;
     const block = BLOCK_TAGS.has(node.name);
     if (block) out.text += '\n';
     if (node.name === 'a' && node.attribs.href) {
@@ -103,7 +179,13 @@ function walk(nodes: readonly ChildNode[], out: { text: string; links: PostLink[
 
 function isBoilerplate(el: Element): boolean {
   const cls = `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
-  if (el.attribs.role === 'navigation' || el.attribs.role === 'complementary' || el.attribs.role === 'contentinfo' || el.attribs.role === 'banner') return true;
+  if (
+    el.attribs.role === 'navigation' ||
+    el.attribs.role === 'complementary' ||
+    el.attribs.role === 'contentinfo' ||
+    el.attribs.role === 'banner'
+  )
+    return true;
   return BOILERPLATE.test(cls);
 }
 

@@ -7,7 +7,12 @@ import { recordingKeyOf } from '../domain/recording.ts';
 import { safeDecode } from '../domain/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../domain/set-map.ts';
 
-export type SpeakerName = { readonly full: string; readonly first: string; readonly last: string; readonly display: string };
+export type SpeakerName = {
+  readonly full: string;
+  readonly first: string;
+  readonly last: string;
+  readonly display: string;
+};
 
 export type TalkEntry = {
   readonly id: string;
@@ -23,7 +28,13 @@ export type TalkEntry = {
   readonly refs: readonly string[];
 };
 
-type EventEntry = { readonly id: string; readonly phrases: readonly string[]; readonly city?: string | undefined; readonly days: readonly string[]; readonly url?: string | undefined };
+type EventEntry = {
+  readonly id: string;
+  readonly phrases: readonly string[];
+  readonly city?: string | undefined;
+  readonly days: readonly string[];
+  readonly url?: string | undefined;
+};
 
 /**
  * What mention detection looks things up in, built once from the catalogue and kept in step with
@@ -58,7 +69,10 @@ export class MentionIndex {
   maxPhraseTokens = 1;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(readonly vocabulary: TalkIndex, readonly publicUrl: string) {}
+  constructor(
+    readonly vocabulary: TalkIndex,
+    readonly publicUrl: string,
+  ) {}
 
   static async attach(store: Store, vocabulary: TalkIndex, publicUrl: string): Promise<MentionIndex> {
     const index = new MentionIndex(vocabulary, publicUrl);
@@ -95,8 +109,17 @@ export class MentionIndex {
 
   upsertEvent(e: Event): void {
     this.removeEvent(e.id);
-    const phrases = [e.name, e.acronym, ...e.aliases].filter((p): p is string => Boolean(p)).map(normalizeText).filter(Boolean);
-    const entry: EventEntry = { id: e.id, phrases, city: e.city ? normalizeText(e.city) : undefined, days: daysOf(e.startDate, e.endDate), url: e.url ? canonicalUrl(e.url) : undefined };
+    const phrases = [e.name, e.acronym, ...e.aliases]
+      .filter((p): p is string => Boolean(p))
+      .map(normalizeText)
+      .filter(Boolean);
+    const entry: EventEntry = {
+      id: e.id,
+      phrases,
+      city: e.city ? normalizeText(e.city) : undefined,
+      days: daysOf(e.startDate, e.endDate),
+      url: e.url ? canonicalUrl(e.url) : undefined,
+    };
     this.events.set(e.id, entry);
     for (const p of phrases) {
       addToSetMap(this.eventPhrases, p, e.id);
@@ -122,19 +145,41 @@ export class MentionIndex {
   upsertTalk(t: Talk): void {
     this.removeTalk(t.id);
     const content = (s: string): string[] => tokenize(s).filter((w) => !STOPWORDS.has(w));
-    const titleSeqs = [t.title, t.subtitle, ...t.aliases.filter((a) => a.includes(' '))].filter((s): s is string => Boolean(s)).map(content).filter((s) => s.length > 0);
+    const titleSeqs = [t.title, t.subtitle, ...t.aliases.filter((a) => a.includes(' '))]
+      .filter((s): s is string => Boolean(s))
+      .map(content)
+      .filter((s) => s.length > 0);
     const speakers: SpeakerName[] = t.speakers
       .map((s) => {
         const tokens = tokenize(s.name);
-        return { full: tokens.join(' '), first: tokens[0] ?? '', last: tokens[tokens.length - 1] ?? '', display: s.name };
+        return {
+          full: tokens.join(' '),
+          first: tokens[0] ?? '',
+          last: tokens[tokens.length - 1] ?? '',
+          display: s.name,
+        };
       })
       .filter((s) => s.full.length > 0);
     const urls = [
-      ...[t.externalIds.scheduleUrl, ...t.recordings.map((r) => r.url)].filter((u): u is string => Boolean(u)).map(urlKey),
+      ...[t.externalIds.scheduleUrl, ...t.recordings.map((r) => r.url)]
+        .filter((u): u is string => Boolean(u))
+        .map(urlKey),
       ...t.recordings.map((r) => r.key),
     ];
-    const refs = [...t.aliases.filter((a) => !a.includes(' ')), ...(t.externalIds.guid ? [t.externalIds.guid.toLowerCase()] : [])];
-    const entry: TalkEntry = { id: t.id, eventId: t.eventId, title: t.title, titleSeqs, titleTerms: [...new Set(content(t.title))], speakers, urls, refs };
+    const refs = [
+      ...t.aliases.filter((a) => !a.includes(' ')),
+      ...(t.externalIds.guid ? [t.externalIds.guid.toLowerCase()] : []),
+    ];
+    const entry: TalkEntry = {
+      id: t.id,
+      eventId: t.eventId,
+      title: t.title,
+      titleSeqs,
+      titleTerms: [...new Set(content(t.title))],
+      speakers,
+      urls,
+      refs,
+    };
     this.talks.set(t.id, entry);
     addToSetMap(this.talksByEvent, t.eventId, t.id);
     for (const seq of titleSeqs) {
@@ -194,12 +239,12 @@ export function urlKey(url: string): string {
   return key.startsWith('url:') ? canonicalUrl(url) : key;
 }
 
-
 /** Every day from start to end (at most 14), `YYYY-MM-DD`. */
 function daysOf(start: string | undefined, end: string | undefined): string[] {
   if (!start) return [];
   const days: string[] = [];
   const last = Date.parse(`${end ?? start}T00:00:00Z`);
-  for (let t = Date.parse(`${start}T00:00:00Z`), i = 0; t <= last && i < 14; t += 86_400_000, i += 1) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${start}T00:00:00Z`), i = 0; t <= last && i < 14; t += 86_400_000, i += 1)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 }

@@ -53,10 +53,21 @@ export type DetectOptions = {
   readonly limit?: number | undefined;
 };
 
-type Token = { readonly t: string; readonly raw: string; readonly start: number; readonly end: number; readonly capital: boolean };
+type Token = {
+  readonly t: string;
+  readonly raw: string;
+  readonly start: number;
+  readonly end: number;
+  readonly capital: boolean;
+};
 type Span = { start: number; end: number };
 type TitleForm = { readonly form: string; readonly joined: boolean };
-type TalkEvidence = { link?: Span; title?: { score: number; span: Span; phrase: boolean; quoted: boolean; terms: number }; speaker?: { weight: number; span: Span; kind: 'full' | 'surname' }; corefSpans: Span[] };
+type TalkEvidence = {
+  link?: Span;
+  title?: { score: number; span: Span; phrase: boolean; quoted: boolean; terms: number };
+  speaker?: { weight: number; span: Span; kind: 'full' | 'surname' };
+  corefSpans: Span[];
+};
 
 /** Detect the talks a post mentions. Pure; deterministic order (by position in the post). */
 export function detectMentions(doc: PostDocument, index: MentionIndex, opts: DetectOptions = {}): Mention[] {
@@ -88,14 +99,20 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   const exactName = tokens.map((tok) => isName(tok.t));
   // A typo is looked for only next to an exactly spelled name token ("Mark McClian"): a full name
   // allows one fuzzy token anyway, and this keeps the cost per word a hash probe.
-  const expansions = tokens.map((tok, i) => nameForms(tok.t, index, exactName[i - 1] === true || exactName[i + 1] === true));
+  const expansions = tokens.map((tok, i) =>
+    nameForms(tok.t, index, exactName[i - 1] === true || exactName[i + 1] === true),
+  );
   const namedSpeakers = new Set<string>(); // normalised full names named in full
   const consumed = new Set<number>();
   const fullHits: { talkIds: Set<string>; span: Span; name: string }[] = [];
   for (let i = 0; i + 1 < tokens.length; i += 1) {
     const hit = matchFullName(i, tokens, expansions, index);
     if (!hit) continue;
-    fullHits.push({ talkIds: hit.talkIds, span: { start: tokens[i]!.start, end: tokens[i + hit.length - 1]!.end }, name: hit.name });
+    fullHits.push({
+      talkIds: hit.talkIds,
+      span: { start: tokens[i]!.start, end: tokens[i + hit.length - 1]!.end },
+      name: hit.name,
+    });
     namedSpeakers.add(hit.name);
     for (let k = 0; k < hit.length; k += 1) consumed.add(i + k);
     i += hit.length - 1;
@@ -113,13 +130,16 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
     (names ?? []).flatMap((n) => {
       const all = index.fullNames.get(n);
       if (!all) return [];
-      return all.size <= MAX_NAME_TALKS ? [...all] : [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${n}`) ?? [])]);
+      return all.size <= MAX_NAME_TALKS
+        ? [...all]
+        : [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${n}`) ?? [])]);
     });
   tokens.forEach((tok, i) => {
     if (consumed.has(i) || !tok.capital || tok.t.length < 3) return;
     // bare surname: a speaker already named in full, or a speaker of an event the post is about
     const surnameIds = new Set(talksOfNamed(namedByLast.get(tok.t)));
-    for (const eventId of about.keys()) for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
+    for (const eventId of about.keys())
+      for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
     if (surnameIds.size > 0) {
       surnameHits.push({ talkIds: [...surnameIds], span: { start: tok.start, end: tok.end } });
       return;
@@ -133,7 +153,9 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   const content = tokens.map((tok, i) => ({ tok, i })).filter(({ tok }) => !STOPWORDS.has(tok.t));
   const contentTokens = content.map((c) => c.tok);
   const exactTitle = contentTokens.map((tok) => index.titleTerms.has(tok.t));
-  const titleForms = content.map((_, k) => titleFormsAt(k, contentTokens, index, exactTitle[k - 1] === true || exactTitle[k + 1] === true));
+  const titleForms = content.map((_, k) =>
+    titleFormsAt(k, contentTokens, index, exactTitle[k - 1] === true || exactTitle[k + 1] === true),
+  );
   // Candidates: talks sharing title bigrams (or a rare title word) with the post, ranked by the
   // IDF of what they share; only the best MAX_TITLE_CANDIDATES get the window scan, plus every talk
   // of a speaker named in the post. Work per post is thus bounded whatever the catalogue's size.
@@ -144,14 +166,18 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   };
   for (let k = 0; k < content.length; k += 1) {
     for (const { form: a, joined } of titleForms[k]!) {
-      for (const { form: b } of titleForms[k + (joined ? 2 : 1)] ?? []) nominate(index.titleBigrams.get(`${a} ${b}`), index.titleIdf(a) + index.titleIdf(b));
+      for (const { form: b } of titleForms[k + (joined ? 2 : 1)] ?? [])
+        nominate(index.titleBigrams.get(`${a} ${b}`), index.titleIdf(a) + index.titleIdf(b));
       // a rare title word alone nominates its talks (bounded: rare means few postings)
       const df = index.titleDf(a);
       if (df > 0 && df <= RARE_TITLE_DF) nominate(index.titleTerms.get(a), index.titleIdf(a));
     }
   }
   const candidates = new Set(
-    [...nominated].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, MAX_TITLE_CANDIDATES).map(([id]) => id),
+    [...nominated]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, MAX_TITLE_CANDIDATES)
+      .map(([id]) => id),
   );
   for (const h of fullHits) if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of h.talkIds) candidates.add(id);
   for (const h of surnameHits) for (const id of h.talkIds.slice(0, MAX_NAME_TALKS)) candidates.add(id);
@@ -183,15 +209,25 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
         span = { start: q.start, end: q.end };
       }
     }
-    if (span && score > 0) ev(id).title = { score, span, phrase: (best?.phrases ?? 0) > 0, quoted, terms: talk.titleTerms.length };
+    if (span && score > 0)
+      ev(id).title = { score, span, phrase: (best?.phrases ?? 0) > 0, quoted, terms: talk.titleTerms.length };
   }
 
   // --- speakers → talks ----------------------------------------------------------------------
-  const attach = (talkIds: ReadonlySet<string> | readonly string[], span: Span, weight: number, kind: 'full' | 'surname', name?: string): void => {
+  const attach = (
+    talkIds: ReadonlySet<string> | readonly string[],
+    span: Span,
+    weight: number,
+    kind: 'full' | 'surname',
+    name?: string,
+  ): void => {
     // A name shared by very many talks says little unless an event of the post narrows it down:
     // then only that event's talks of the name are looked at (bounded by the event's size).
     const count = 'size' in talkIds ? talkIds.size : talkIds.length;
-    const ids = count > MAX_NAME_TALKS && name ? [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${name}`) ?? [])]) : [...talkIds];
+    const ids =
+      count > MAX_NAME_TALKS && name
+        ? [...about.keys()].flatMap((ev) => [...(index.eventFullNames.get(`${ev}|${name}`) ?? [])])
+        : [...talkIds];
     if (ids.length === 0) return;
     const inAbout = ids.filter((id) => about.has(index.talks.get(id)?.eventId ?? ''));
     const strongly = inAbout.some((id) => about.get(index.talks.get(id)?.eventId ?? '') === 'strong');
@@ -199,7 +235,8 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
     // The context picks among a speaker's talks: a talk with title or link evidence explains the
     // name; failing that, a distinctive word of one talk's title next to the name ("Fabre's DuckDB talk").
     let supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
-    if (supported.length === 0 && scope.length > 1) supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, contentTokens, index));
+    if (supported.length === 0 && scope.length > 1)
+      supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, contentTokens, index));
     const chosen = supported.length > 0 ? supported : scope;
     const share = supported.length > 0 ? 1 : 1 / chosen.length;
     // A name with no event of theirs in sight may be mentioned for other reasons than a talk.
@@ -274,7 +311,12 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
       end: span.start >= shift ? end : span.start >= 0 ? 0 : -1,
     });
   }
-  mentions.sort((a, b) => (a.start < 0 ? 1e12 : a.start) - (b.start < 0 ? 1e12 : b.start) || b.confidence - a.confidence || a.talkId.localeCompare(b.talkId));
+  mentions.sort(
+    (a, b) =>
+      (a.start < 0 ? 1e12 : a.start) - (b.start < 0 ? 1e12 : b.start) ||
+      b.confidence - a.confidence ||
+      a.talkId.localeCompare(b.talkId),
+  );
   return mentions.slice(0, opts.limit ?? 50);
 }
 
@@ -302,21 +344,30 @@ function nameForms(t: string, index: MentionIndex, fuzzy: boolean): { form: stri
   if (isName(t)) forms.push({ form: t, fuzzy: false });
   if (fuzzy && t.length >= 5) {
     for (const e of index.vocabulary.expandTerm(t, { fuzzy: true })) {
-      if (e.via === 'fuzzy' && e.indexTerm !== t && isName(e.indexTerm) && e.indexTerm.length >= 5) forms.push({ form: e.indexTerm, fuzzy: true });
+      if (e.via === 'fuzzy' && e.indexTerm !== t && isName(e.indexTerm) && e.indexTerm.length >= 5)
+        forms.push({ form: e.indexTerm, fuzzy: true });
     }
   }
   return forms;
 }
 
 /** A full speaker name starting at token i (2 or 3 tokens), with at most one fuzzy token. */
-function matchFullName(i: number, tokens: readonly Token[], forms: readonly { form: string; fuzzy: boolean }[][], index: MentionIndex): { talkIds: Set<string>; length: number; name: string } | undefined {
+function matchFullName(
+  i: number,
+  tokens: readonly Token[],
+  forms: readonly { form: string; fuzzy: boolean }[][],
+  index: MentionIndex,
+): { talkIds: Set<string>; length: number; name: string } | undefined {
   for (const length of [3, 2]) {
     if (i + length > tokens.length) continue;
     let combos: { key: string; fuzzy: number }[] = [{ key: '', fuzzy: 0 }];
     for (let k = 0; k < length; k += 1) {
       const f = forms[i + k] ?? [];
       const next: { key: string; fuzzy: number }[] = [];
-      for (const c of combos) for (const x of f) if (c.fuzzy + (x.fuzzy ? 1 : 0) <= 1) next.push({ key: c.key ? `${c.key} ${x.form}` : x.form, fuzzy: c.fuzzy + (x.fuzzy ? 1 : 0) });
+      for (const c of combos)
+        for (const x of f)
+          if (c.fuzzy + (x.fuzzy ? 1 : 0) <= 1)
+            next.push({ key: c.key ? `${c.key} ${x.form}` : x.form, fuzzy: c.fuzzy + (x.fuzzy ? 1 : 0) });
       combos = next;
       if (combos.length === 0) break;
     }
@@ -404,7 +455,13 @@ function quotedSpans(text: string): { text: string; start: number; end: number }
   return out;
 }
 
-function detectEvents(text: string, tokens: readonly Token[], doc: PostDocument, index: MentionIndex, about: Map<string, 'strong' | 'weak'>): void {
+function detectEvents(
+  text: string,
+  tokens: readonly Token[],
+  doc: PostDocument,
+  index: MentionIndex,
+  about: Map<string, 'strong' | 'weak'>,
+): void {
   const mark = (ids: Iterable<string> | undefined, strength: 'strong' | 'weak'): void => {
     for (const id of ids ?? []) if (about.get(id) !== 'strong') about.set(id, strength);
   };
@@ -430,13 +487,28 @@ function detectEvents(text: string, tokens: readonly Token[], doc: PostDocument,
   for (const id of dated) mark([id], cities.has(id) ? 'strong' : 'weak');
 }
 
-const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 
 /** Dates written as 2013-12-05, 5 Dec 2013, 5DEC2013, December 5, 2013 or 05.12.2013. */
 export function datesIn(text: string): string[] {
   const out = new Set<string>();
   const fmt = (y: number, m: number, d: number): void => {
-    if (y > 1900 && y < 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31) out.add(`${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    if (y > 1900 && y < 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+      out.add(`${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
   };
   for (const m of text.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) fmt(+m[1]!, +m[2]!, +m[3]!);
   for (const m of text.matchAll(/\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([A-Za-z]{3,9})\.?,?\s*(\d{4})\b/g)) {
@@ -452,16 +524,22 @@ export function datesIn(text: string): string[] {
 }
 
 /** Does a rare word of the talk's title stand within a few words of `span`? */
-function rareTitleWordNear(talk: TalkEntry | undefined, span: Span, content: readonly Token[], index: MentionIndex): boolean {
+function rareTitleWordNear(
+  talk: TalkEntry | undefined,
+  span: Span,
+  content: readonly Token[],
+  index: MentionIndex,
+): boolean {
   if (!talk) return false;
   const terms = new Set(talk.titleTerms.filter((t) => index.titleDf(t) <= RARE_TITLE_DF));
   if (terms.size === 0) return false;
-  return content.some((tok) => tok.end >= span.start - NEAR_CHARS && tok.start <= span.end + NEAR_CHARS && terms.has(tok.t));
+  return content.some(
+    (tok) => tok.end >= span.start - NEAR_CHARS && tok.start <= span.end + NEAR_CHARS && terms.has(tok.t),
+  );
 }
 
 /** How near (characters) a title word must stand to a name to tell the speaker's talks apart. */
 const NEAR_CHARS = 60;
-
 
 function pickSpan(e: TalkEvidence): Span {
   if (e.title && e.speaker) {

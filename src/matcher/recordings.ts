@@ -21,7 +21,12 @@ export const MIN_DOUBT_RATIO = 1.8;
 const CANDIDATE_MIN_SIMILARITY = 0.3;
 
 export type MatchDecision =
-  | { readonly kind: 'matched'; readonly talkId: string; readonly match: MatchInfo; readonly candidates: readonly Candidate[] }
+  | {
+      readonly kind: 'matched';
+      readonly talkId: string;
+      readonly match: MatchInfo;
+      readonly candidates: readonly Candidate[];
+    }
   | { readonly kind: 'unmatched'; readonly reason: string; readonly candidates: readonly Candidate[] };
 
 /** Per-event lookup tables for the exact steps, plus what the evidence step needs. */
@@ -52,7 +57,8 @@ export function buildEventContext(event: Event, talks: readonly Talk[], publicUr
     if (t.externalIds.guid) byGuid.set(t.externalIds.guid.toLowerCase(), t);
     if (t.externalIds.scheduleId) byScheduleId.set(t.externalIds.scheduleId, t);
     if (t.externalIds.slug) bySlug.set(t.externalIds.slug.toLowerCase(), t);
-    for (const alias of t.aliases) if (/^[a-z0-9-]+$/i.test(alias) && alias.includes('-')) bySlug.set(alias.toLowerCase(), t);
+    for (const alias of t.aliases)
+      if (/^[a-z0-9-]+$/i.test(alias) && alias.includes('-')) bySlug.set(alias.toLowerCase(), t);
     if (t.externalIds.scheduleUrl) byUrl.set(canonicalUrl(t.externalIds.scheduleUrl), t);
     for (const r of t.recordings) byUrl.set(canonicalUrl(r.url), t);
     for (const s of t.speakers) {
@@ -63,14 +69,22 @@ export function buildEventContext(event: Event, talks: readonly Talk[], publicUr
       talksBySpeaker.set(key, list);
     }
   }
-  const phrases = [event.name, event.acronym, event.city, ...event.aliases].filter((p): p is string => Boolean(p)).map(normalizeText).filter(Boolean);
+  const phrases = [event.name, event.acronym, event.city, ...event.aliases]
+    .filter((p): p is string => Boolean(p))
+    .map(normalizeText)
+    .filter(Boolean);
   const eventWords = new Set(phrases.flatMap((p) => p.split(' ')));
   // Acronyms people build from the name: "Journées du Logiciel Libre" → jdll, jll.
   for (const p of phrases) {
     const words = p.split(' ').filter((w) => !/^\d+$/.test(w));
     if (words.length >= 2) {
       eventWords.add(words.map((w) => w[0]).join(''));
-      eventWords.add(words.filter((w) => w.length > 2).map((w) => w[0]).join(''));
+      eventWords.add(
+        words
+          .filter((w) => w.length > 2)
+          .map((w) => w[0])
+          .join(''),
+      );
     }
   }
   const year = event.startDate?.slice(0, 4);
@@ -100,7 +114,11 @@ export function matchRecording(item: RecordingItem, ctx: EventMatchContext, inde
 
 function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; match: MatchInfo } | undefined {
   const exact = (talk: Talk | undefined, method: MatchInfo['method'], evidence: string) =>
-    talk && !talk.removedFromScheduleAt ? { talk, match: { method, confidence: 1, evidence: [evidence] } } : talk ? { talk, match: { method, confidence: 1, evidence: [evidence, 'talk no longer in the schedule'] } } : undefined;
+    talk && !talk.removedFromScheduleAt
+      ? { talk, match: { method, confidence: 1, evidence: [evidence] } }
+      : talk
+        ? { talk, match: { method, confidence: 1, evidence: [evidence, 'talk no longer in the schedule'] } }
+        : undefined;
 
   if (item.guid) {
     const hit = exact(ctx.byGuid.get(item.guid.toLowerCase()), 'guid', `schedule guid ${item.guid}`);
@@ -110,7 +128,10 @@ function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; 
   for (const url of urls) {
     const hit = exact(ctx.byUrl.get(canonicalUrl(url)), 'id-in-url', `link ${url}`);
     if (hit) return hit;
-    const own = ctx.publicUrl && url.startsWith(`${ctx.publicUrl}/t/`) ? safeDecode(url.slice(ctx.publicUrl.length + 3).split(/[/?#]/)[0] ?? '') : undefined;
+    const own =
+      ctx.publicUrl && url.startsWith(`${ctx.publicUrl}/t/`)
+        ? safeDecode(url.slice(ctx.publicUrl.length + 3).split(/[/?#]/)[0] ?? '')
+        : undefined;
     if (own) {
       const t = ctx.talks.get(own) ?? [...ctx.talks.values()].find((x) => x.aliases.includes(own));
       const h = exact(t, 'id-in-url', `Talkreel link ${url}`);
@@ -123,7 +144,11 @@ function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; 
     }
   }
   if (item.slug) {
-    const h = exact(ctx.bySlug.get(item.slug.toLowerCase()) ?? talkBySlugId(item.slug.toLowerCase(), ctx), 'slug', `slug ${item.slug}`);
+    const h = exact(
+      ctx.bySlug.get(item.slug.toLowerCase()) ?? talkBySlugId(item.slug.toLowerCase(), ctx),
+      'slug',
+      `slug ${item.slug}`,
+    );
     if (h) return h;
   }
   return undefined;
@@ -182,9 +207,13 @@ export function titleVariants(
   const variants = new Set<string>();
   const full = title.trim();
   if (full) variants.add(full);
-  const parts = full.split(SEPARATORS).map((p) => p?.trim()).filter((p): p is string => Boolean(p));
+  const parts = full
+    .split(SEPARATORS)
+    .map((p) => p?.trim())
+    .filter((p): p is string => Boolean(p));
   const speakerTokens = new Set(speakerNames.flatMap((n) => tokenize(n)));
-  const explained = (t: string): boolean => ctx.eventWords.has(t) || speakerTokens.has(t) || /^\d{1,3}$/.test(t) || DECORATION_WORDS.has(t);
+  const explained = (t: string): boolean =>
+    ctx.eventWords.has(t) || speakerTokens.has(t) || /^\d{1,3}$/.test(t) || DECORATION_WORDS.has(t);
   const isYear = (t: string): boolean => /^(19|20)\d{2}$/.test(t);
   const isDecoration = (part: string): boolean => {
     const tokens = tokenize(part).filter((t) => !STOPWORDS.has(t));
@@ -216,12 +245,31 @@ export function titleVariants(
 }
 
 /** Words that decorate video titles without naming the talk. */
-const DECORATION_WORDS = new Set(['keynote', 'talk', 'video', 'recording', 'session', 'live', 'full', 'hd', 'conference', 'summit', 'day', 'opening', 'en', 'de', 'fr', 'lecture']);
+const DECORATION_WORDS = new Set([
+  'keynote',
+  'talk',
+  'video',
+  'recording',
+  'session',
+  'live',
+  'full',
+  'hd',
+  'conference',
+  'summit',
+  'day',
+  'opening',
+  'en',
+  'de',
+  'fr',
+  'lecture',
+]);
 
 type Scored = { talk: Talk; confidence: number; titleSim: number; speaker: string | undefined; evidence: string[] };
 
 function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: TalkIndex): MatchDecision {
-  const text = [item.title, item.subtitle, (item.persons ?? []).join(', '), item.description?.slice(0, 2000)].filter(Boolean).join('\n');
+  const text = [item.title, item.subtitle, (item.persons ?? []).join(', '), item.description?.slice(0, 2000)]
+    .filter(Boolean)
+    .join('\n');
   const itemTokens = tokenize(text);
   const titleTokens = tokenize(`${item.title} ${item.subtitle ?? ''}`);
   const personTokens = tokenize((item.persons ?? []).join(' '));
@@ -229,28 +277,49 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
 
   // Candidate talks: index hits for the title (and subtitle), plus every talk of a speaker named in the item.
   const candidateIds = new Set<string>();
-  const queries = [item.title, item.subtitle ? `${item.title} ${item.subtitle}` : undefined].filter((q): q is string => Boolean(q && q.trim()));
-  for (const q of queries) for (const hit of index.search(q.slice(0, 300), { eventId: ctx.event.id, limit: 8 })) candidateIds.add(hit.id);
+  const queries = [item.title, item.subtitle ? `${item.title} ${item.subtitle}` : undefined].filter((q): q is string =>
+    Boolean(q && q.trim()),
+  );
+  for (const q of queries)
+    for (const hit of index.search(q.slice(0, 300), { eventId: ctx.event.id, limit: 8 })) candidateIds.add(hit.id);
   const speakersFound = new Map<string, string>();
   for (const [name, ids] of ctx.talksBySpeaker) {
     const where = findName(name, itemTokens, personTokens, titleTokens);
-    if (where) for (const id of ids) {
-      candidateIds.add(id);
-      speakersFound.set(`${id}|${name}`, where);
-    }
+    if (where)
+      for (const id of ids) {
+        candidateIds.add(id);
+        speakersFound.set(`${id}|${name}`, where);
+      }
   }
-  if (candidateIds.size === 0) return { kind: 'unmatched', reason: 'no talk of the event shares words or speakers with this recording', candidates: [] };
+  if (candidateIds.size === 0)
+    return {
+      kind: 'unmatched',
+      reason: 'no talk of the event shares words or speakers with this recording',
+      candidates: [],
+    };
 
   const scored: Scored[] = [];
   for (const id of candidateIds) {
     const talk = ctx.talks.get(id);
     if (!talk) continue;
     const names = talk.speakers.map((s) => s.name);
-    const { variants, foreign } = titleVariants(item.title, ctx, [...names, ...talk.speakers.map((s) => s.affiliation ?? '')], [talk.title, talk.subtitle ?? '', ...talk.aliases].join(' '));
+    const { variants, foreign } = titleVariants(
+      item.title,
+      ctx,
+      [...names, ...talk.speakers.map((s) => s.affiliation ?? '')],
+      [talk.title, talk.subtitle ?? '', ...talk.aliases].join(' '),
+    );
     if (item.subtitle) variants.push(`${item.title} ${item.subtitle}`);
     // Schedules decorate titles with the event too ("Ouverture des Journées"): compare without it as well.
-    const bare = tokenize(talk.title).filter((t) => !ctx.eventWords.has(t)).join(' ');
-    const targets = [talk.title, bare && bare !== normalizeText(talk.title) ? bare : undefined, talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined, ...talk.aliases.filter((a) => a.includes(' '))].filter((x): x is string => Boolean(x));
+    const bare = tokenize(talk.title)
+      .filter((t) => !ctx.eventWords.has(t))
+      .join(' ');
+    const targets = [
+      talk.title,
+      bare && bare !== normalizeText(talk.title) ? bare : undefined,
+      talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined,
+      ...talk.aliases.filter((a) => a.includes(' ')),
+    ].filter((x): x is string => Boolean(x));
     let titleSim = 0;
     for (const v of variants) for (const t of targets) titleSim = Math.max(titleSim, similarity(v, t));
     const speaker = names.find((n) => speakersFound.has(`${talk.id}|${normalizeText(n)}`));
@@ -262,10 +331,24 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
       confidence = 1 - (1 - confidence) * 0.4;
       // …and a title that is only the speaker's name identifies their talk if it is their only one.
       const speakerTalks = ctx.talksBySpeaker.get(normalizeText(speaker)) ?? [];
-      const onlyDecoration = variants.every((v) => tokenize(v).filter((t) => !STOPWORDS.has(t) && !ctx.eventWords.has(t) && !DECORATION_WORDS.has(t) && !/^\d+$/.test(t) && !tokenize(names.join(' ')).includes(t)).length === 0);
+      const onlyDecoration = variants.every(
+        (v) =>
+          tokenize(v).filter(
+            (t) =>
+              !STOPWORDS.has(t) &&
+              !ctx.eventWords.has(t) &&
+              !DECORATION_WORDS.has(t) &&
+              !/^\d+$/.test(t) &&
+              !tokenize(names.join(' ')).includes(t),
+          ).length === 0,
+      );
       if (onlyDecoration) {
         confidence = speakerTalks.length === 1 ? Math.max(confidence, 0.85) : Math.min(confidence, 0.5);
-        evidence.push(speakerTalks.length === 1 ? 'title names only the speaker, who gave one talk' : `title names only the speaker, who gave ${speakerTalks.length} talks`);
+        evidence.push(
+          speakerTalks.length === 1
+            ? 'title names only the speaker, who gave one talk'
+            : `title names only the speaker, who gave ${speakerTalks.length} talks`,
+        );
         // Which of their talks: the description may carry the talk's own title words.
         if (speakerTalks.length > 1 && descriptionTokens.size > 0) {
           const own = tokenize(talk.title).filter((t) => !STOPWORDS.has(t) && !ctx.eventWords.has(t));
@@ -295,18 +378,32 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
     scored.push({ talk, confidence, titleSim, speaker, evidence });
   }
   scored.sort((a, b) => b.confidence - a.confidence || a.talk.id.localeCompare(b.talk.id));
-  const candidates: Candidate[] = scored.slice(0, 5).map((s) => ({ talkId: s.talk.id, score: round(s.confidence), evidence: s.evidence }));
+  const candidates: Candidate[] = scored
+    .slice(0, 5)
+    .map((s) => ({ talkId: s.talk.id, score: round(s.confidence), evidence: s.evidence }));
   const best = scored[0];
   if (!best) return { kind: 'unmatched', reason: 'no candidate has enough title or speaker evidence', candidates };
   const second = scored[1];
   if (best.confidence < ACCEPT_CONFIDENCE) {
-    return { kind: 'unmatched', reason: `best candidate's confidence ${best.confidence.toFixed(2)} is below ${ACCEPT_CONFIDENCE}`, candidates };
+    return {
+      kind: 'unmatched',
+      reason: `best candidate's confidence ${best.confidence.toFixed(2)} is below ${ACCEPT_CONFIDENCE}`,
+      candidates,
+    };
   }
   // Too close to call unless the runner-up is clearly behind: by an absolute margin, or by having
   // at least MIN_DOUBT_RATIO times the best candidate's remaining doubt (shared evidence such as the
   // same speaker compresses differences near 1).
-  if (second && best.confidence - second.confidence < MIN_MARGIN && (1 - second.confidence) < MIN_DOUBT_RATIO * (1 - best.confidence)) {
-    return { kind: 'unmatched', reason: `too close to call: ${best.talk.id} ${best.confidence.toFixed(2)} vs ${second.talk.id} ${second.confidence.toFixed(2)}`, candidates };
+  if (
+    second &&
+    best.confidence - second.confidence < MIN_MARGIN &&
+    1 - second.confidence < MIN_DOUBT_RATIO * (1 - best.confidence)
+  ) {
+    return {
+      kind: 'unmatched',
+      reason: `too close to call: ${best.talk.id} ${best.confidence.toFixed(2)} vs ${second.talk.id} ${second.confidence.toFixed(2)}`,
+      candidates,
+    };
   }
   return {
     kind: 'matched',
@@ -320,7 +417,12 @@ function matchByEvidence(item: RecordingItem, ctx: EventMatchContext, index: Tal
  * Where a speaker's full name occurs in the item: among persons, in the title, or in the
  * description. Tokens of five letters or more may differ by one edit ("McClian").
  */
-function findName(name: string, itemTokens: readonly string[], personTokens: readonly string[], titleTokens: readonly string[]): string | undefined {
+function findName(
+  name: string,
+  itemTokens: readonly string[],
+  personTokens: readonly string[],
+  titleTokens: readonly string[],
+): string | undefined {
   const parts = name.split(' ').filter(Boolean);
   if (parts.length < 2) return undefined; // a single-word name alone is too weak to use as evidence
   const inSeq = (tokens: readonly string[]): boolean => {
@@ -342,9 +444,14 @@ function tokenEq(a: string, b: string): boolean {
 /** A recording cannot be published before its talk took place (a day of slack for time zones). */
 function checkDate(item: RecordingItem, talk: Talk, event: Event): string | undefined {
   const published = item.publishedAt ? Date.parse(item.publishedAt) : NaN;
-  const start = talk.start ? Date.parse(talk.start) : event.startDate ? Date.parse(`${event.startDate}T00:00:00Z`) : NaN;
+  const start = talk.start
+    ? Date.parse(talk.start)
+    : event.startDate
+      ? Date.parse(`${event.startDate}T00:00:00Z`)
+      : NaN;
   if (Number.isNaN(published) || Number.isNaN(start)) return undefined;
-  if (published < start - 86_400_000) return `published ${item.publishedAt?.slice(0, 10)} before the talk (${talk.start?.slice(0, 10) ?? event.startDate})`;
+  if (published < start - 86_400_000)
+    return `published ${item.publishedAt?.slice(0, 10)} before the talk (${talk.start?.slice(0, 10) ?? event.startDate})`;
   return undefined;
 }
 

@@ -1018,7 +1018,11 @@ export class TalkIndex {
   }
 
   /** Every source is frequent: candidates are the first postings of the smallest one (capped). */
-  private fallback(deferred: readonly ScoredSource[], candidates: Candidates, filter: ReadonlySet<Doc> | undefined): void {
+  private fallback(
+    deferred: readonly ScoredSource[],
+    candidates: Candidates,
+    filter: ReadonlySet<Doc> | undefined,
+  ): void {
     let smallest: ScoredSource | undefined;
     for (const s of deferred) if (smallest === undefined || s.source.size < smallest.source.size) smallest = s;
     if (smallest === undefined) return;
@@ -1037,12 +1041,20 @@ export class TalkIndex {
    * k-th best. For each term, deferred sources are tried best value first: the first one containing
    * the talk gives the term's best value.
    */
-  private rank(candidates: Candidates, deferred: readonly ScoredSource[], terms: number, limit: number, floor: number): Ranked[] {
+  private rank(
+    candidates: Candidates,
+    deferred: readonly ScoredSource[],
+    terms: number,
+    limit: number,
+    floor: number,
+  ): Ranked[] {
     const byTerm: ScoredSource[][] = Array.from({ length: terms }, () => []);
     for (const s of deferred) byTerm[s.term]?.push(s);
     for (const list of byTerm) list.sort((a, b) => b.value - a.value || a.index - b.index);
     const maxDeferred = byTerm.map((list) => list[0]?.value ?? 0);
-    const termOrder = maxDeferred.map((_, t) => t).sort((x, y) => (maxDeferred[y] ?? 0) - (maxDeferred[x] ?? 0) || x - y);
+    const termOrder = maxDeferred
+      .map((_, t) => t)
+      .sort((x, y) => (maxDeferred[y] ?? 0) - (maxDeferred[x] ?? 0) || x - y);
 
     // upper bounds; candidates that cannot beat the k-th best lower bound are dropped before sorting
     const lowerBound = Math.max(floor, candidates.kthPartial(limit));

@@ -51,7 +51,8 @@ function createParser(): XMLParser {
     ignoreDeclaration: true,
     ignorePiTags: true,
     captureMetaData: true,
-    isArray: (_name, jPath, _isLeaf, isAttribute) => !isAttribute && typeof jPath === 'string' && ARRAY_PATHS.has(jPath),
+    isArray: (_name, jPath, _isLeaf, isAttribute) =>
+      !isAttribute && typeof jPath === 'string' && ARRAY_PATHS.has(jPath),
   });
 }
 
@@ -64,7 +65,8 @@ function textOf(node: unknown): string | undefined {
   if (typeof node === 'string') return node;
   if (typeof node === 'number' || typeof node === 'boolean') return String(node);
   if (Array.isArray(node)) return textOf(node[0]);
-  if (isObject(node)) return textOf(node['#text']) ?? (Object.keys(node).every((k) => k.startsWith('@_')) ? '' : undefined);
+  if (isObject(node))
+    return textOf(node['#text']) ?? (Object.keys(node).every((k) => k.startsWith('@_')) ? '' : undefined);
   return undefined;
 }
 
@@ -123,11 +125,16 @@ export function parseFrabXml(text: string): ImportedSchedule {
   if (validation !== true) {
     const { msg, line, col } = validation.err;
     const location = { line: line + lineShift, column: line === 1 ? col + firstLineColumnShift : col };
-    throw new ScheduleParseError(`Malformed schedule XML at line ${location.line}, column ${location.column}: ${msg}`, location);
+    throw new ScheduleParseError(
+      `Malformed schedule XML at line ${location.line}, column ${location.column}: ${msg}`,
+      location,
+    );
   }
 
   const document: unknown = createParser().parse(xml);
-  const rootName = isObject(document) ? Object.keys(document).find((k) => !k.startsWith('?') && !k.startsWith('#')) : undefined;
+  const rootName = isObject(document)
+    ? Object.keys(document).find((k) => !k.startsWith('?') && !k.startsWith('#'))
+    : undefined;
   if (rootName !== 'schedule' || !isObject(document)) {
     throw new ScheduleParseError(
       `Not a frab schedule.xml: root element is ${rootName === undefined ? 'missing' : `<${rootName}>`}, expected <schedule>`,
@@ -141,14 +148,17 @@ export function parseFrabXml(text: string): ImportedSchedule {
   const timeZone = cleanLine(textOf(child(conferenceNode, 'time_zone_name')));
   const baseUrl = cleanLine(textOf(child(conferenceNode, 'base_url')));
   const dayChangeMinutes = minutesOfDay(textOf(child(conferenceNode, 'day_change')));
-  const conferenceTitle = cleanLine(textOf(child(conferenceNode, 'title'))) ?? cleanLine(textOf(child(conferenceNode, 'acronym')));
+  const conferenceTitle =
+    cleanLine(textOf(child(conferenceNode, 'title'))) ?? cleanLine(textOf(child(conferenceNode, 'acronym')));
   if (conferenceTitle === undefined) {
     throw new ScheduleParseError('schedule.xml has no conference title (schedule/conference/title)', {
       path: 'schedule/conference/title',
       line: lineOf(conferenceNode, xml, lineShift),
     });
   }
-  const dayDates = days.map((day) => datePart(attr(day, 'date')) ?? datePart(attr(day, 'start'))).filter((d) => d !== undefined);
+  const dayDates = days
+    .map((day) => datePart(attr(day, 'date')) ?? datePart(attr(day, 'start')))
+    .filter((d) => d !== undefined);
 
   const talks: ImportedTalk[] = [];
   days.forEach((day, dayIndex) => {

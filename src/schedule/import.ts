@@ -89,10 +89,14 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
     if (!current && guid) {
       const elsewhere = await deps.store.resolveTalk(guid);
       if (elsewhere && elsewhere.eventId !== event.id) {
-        throw new DomainError('CONFLICT', `talk guid ${item.guid} already belongs to event "${elsewhere.eventId}" (talk "${elsewhere.id}")`, {
-          guid: item.guid,
-          talkId: elsewhere.id,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `talk guid ${item.guid} already belongs to event "${elsewhere.eventId}" (talk "${elsewhere.id}")`,
+          {
+            guid: item.guid,
+            talkId: elsewhere.id,
+          },
+        );
       }
     }
     let next: Talk;
@@ -105,7 +109,15 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
       next = newTalk(id, event.id, item, nowIso);
     }
     for (const link of item.recordings) {
-      const result = attachRecording(next, { url: link.url, title: link.title, match: { method: 'schedule', confidence: 1, evidence: ['listed by the schedule'] } }, now);
+      const result = attachRecording(
+        next,
+        {
+          url: link.url,
+          title: link.title,
+          match: { method: 'schedule', confidence: 1, evidence: ['listed by the schedule'] },
+        },
+        now,
+      );
       if (result.changed) {
         if (result.events.length > 0) published.push(next.id);
         next = result.talk;
@@ -162,7 +174,8 @@ async function resolveEvent(
   if (opts.eventId) {
     const found = await deps.store.get('events', opts.eventId);
     if (found) return { event: found, created: false };
-    if (!opts.createMissingEvent) throw new DomainError('EVENT_NOT_FOUND', `event "${opts.eventId}" not found`, { id: opts.eventId });
+    if (!opts.createMissingEvent)
+      throw new DomainError('EVENT_NOT_FOUND', `event "${opts.eventId}" not found`, { id: opts.eventId });
     return { event: eventFrom(opts.eventId, parsed, nowIso), created: true };
   }
   const names = [conf.acronym, conf.title].filter((n): n is string => Boolean(n));
@@ -172,7 +185,12 @@ async function resolveEvent(
     if (own.some((n) => keys.has(n.trim().toLowerCase()) || keys.has(slugify(n)))) return { event: e, created: false };
   }
   const id = slugify(conf.acronym || conf.title);
-  if (!id) throw new DomainError('SCHEDULE_INVALID', 'the schedule names no conference (acronym or title); import it with an event id', { path: 'conference' });
+  if (!id)
+    throw new DomainError(
+      'SCHEDULE_INVALID',
+      'the schedule names no conference (acronym or title); import it with an event id',
+      { path: 'conference' },
+    );
   return { event: eventFrom(id, parsed, nowIso), created: true };
 }
 
@@ -213,7 +231,11 @@ function scheduleFields(item: ImportedTalk) {
   return {
     title: item.title,
     subtitle: item.subtitle,
-    speakers: item.speakers.map((s) => ({ name: s.name, ...(s.affiliation ? { affiliation: s.affiliation } : {}), ...(s.role ? { role: s.role } : {}) })),
+    speakers: item.speakers.map((s) => ({
+      name: s.name,
+      ...(s.affiliation ? { affiliation: s.affiliation } : {}),
+      ...(s.role ? { role: s.role } : {}),
+    })),
     start: item.start,
     durationMinutes: item.durationMinutes,
     room: item.room,
@@ -241,7 +263,8 @@ function newTalk(id: string, eventId: string, item: ImportedTalk, nowIso: string
 function mergeTalk(current: Talk, item: ImportedTalk, nowIso: string): Talk {
   const oldNames: string[] = [];
   if (current.title !== item.title) oldNames.push(current.title);
-  if (current.externalIds.slug && item.slug && current.externalIds.slug !== item.slug) oldNames.push(current.externalIds.slug);
+  if (current.externalIds.slug && item.slug && current.externalIds.slug !== item.slug)
+    oldNames.push(current.externalIds.slug);
   const aliases = dedupe([...current.aliases, ...oldNames]).filter((a) => a !== item.title && a !== item.slug);
   return {
     ...current,
@@ -271,7 +294,11 @@ function checkDuplicateKeys(talks: readonly ImportedTalk[]): void {
     if (!key) return;
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new DomainError('SCHEDULE_INVALID', `the schedule lists ${key} twice ("${talks[first]?.title}" and "${t.title}")`, { key });
+      throw new DomainError(
+        'SCHEDULE_INVALID',
+        `the schedule lists ${key} twice ("${talks[first]?.title}" and "${t.title}")`,
+        { key },
+      );
     }
     seen.set(key, i);
   });

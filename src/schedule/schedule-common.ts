@@ -56,7 +56,8 @@ export function decodeHtmlEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (whole, ref: string) => {
     if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code =
+        ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
       const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
       return valid ? String.fromCodePoint(code) : whole;
     }
@@ -115,7 +116,8 @@ function parseClock(value: string | undefined): { h: number; m: number; s: numbe
 /** A parsed ISO 8601 date-time: local wall clock plus the offset as written (if any). */
 type IsoDateTime = { date: string; h: number; m: number; s: number; offset?: string | undefined };
 
-const ISO_DATE_TIME = /^\s*(\d{4}-\d{2}-\d{2})[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+const ISO_DATE_TIME =
+  /^\s*(\d{4}-\d{2}-\d{2})[T\s](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
 
 function parseIsoDateTime(value: string | undefined): IsoDateTime | undefined {
   const match = value === undefined ? null : ISO_DATE_TIME.exec(value);
@@ -192,7 +194,14 @@ function zoneFormatter(timeZone: string): Intl.DateTimeFormat | undefined {
 function zoneOffsetAt(formatter: Intl.DateTimeFormat, epochMs: number): number {
   const parts = formatter.formatToParts(new Date(epochMs));
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wallAsUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second'));
+  const wallAsUtc = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour') % 24,
+    part('minute'),
+    part('second'),
+  );
   return Math.round((wallAsUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
 }
 
@@ -202,7 +211,11 @@ function zoneOffsetAt(formatter: Intl.DateTimeFormat, epochMs: number): number {
  * Unknown zone → undefined. Local times inside a DST gap or overlap resolve deterministically
  * (second pass of the fixed-point iteration; for overlaps this is the later, standard-time reading).
  */
-export function zoneOffsetFor(timeZone: string, date: string, time: { h: number; m: number; s?: number }): string | undefined {
+export function zoneOffsetFor(
+  timeZone: string,
+  date: string,
+  time: { h: number; m: number; s?: number },
+): string | undefined {
   const formatter = zoneFormatter(timeZone);
   if (formatter === undefined) return undefined;
   const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
@@ -280,7 +293,8 @@ export function pushSpeaker(
   speakers.push({ name: cleaned, affiliation: cleanLine(extra.affiliation), role: cleanLine(extra.role) });
 }
 
-const RECORDING_HOSTS = /^(?:[a-z0-9-]+\.)*(?:video\.fosdem\.org|youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$/i;
+const RECORDING_HOSTS =
+  /^(?:[a-z0-9-]+\.)*(?:video\.fosdem\.org|youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$/i;
 const MEDIA_EXTENSIONS: ReadonlyMap<string, string> = new Map([
   ['webm', 'video/webm'],
   ['mp4', 'video/mp4'],
@@ -295,7 +309,8 @@ const MEDIA_EXTENSIONS: ReadonlyMap<string, string> = new Map([
   ['m4a', 'audio/mp4'],
   ['flac', 'audio/flac'],
 ]);
-const RECORDING_TITLE = /\b(?:recordings?|recorded|vod|mitschnitt|aufzeichnung)\b|^\s*video\b(?!\s*(?:room|call|conference|chat|stream))/i;
+const RECORDING_TITLE =
+  /\b(?:recordings?|recorded|vod|mitschnitt|aufzeichnung)\b|^\s*video\b(?!\s*(?:room|call|conference|chat|stream))/i;
 
 function toUrl(href: string, base?: URL): URL | undefined {
   try {
@@ -331,7 +346,8 @@ export function recordingLink(
   const looksLikeRecording =
     forceRecording ||
     type !== undefined ||
-    (url !== undefined && (RECORDING_HOSTS.test(url.hostname) || (url.hostname === 'media.ccc.de' && url.pathname.startsWith('/v/')))) ||
+    (url !== undefined &&
+      (RECORDING_HOSTS.test(url.hostname) || (url.hostname === 'media.ccc.de' && url.pathname.startsWith('/v/')))) ||
     (cleanTitle !== undefined && RECORDING_TITLE.test(cleanTitle));
   if (!looksLikeRecording) return undefined;
   return { url: url?.href ?? rawHref, title: cleanTitle ?? type };

@@ -62,7 +62,9 @@ function textOf(value: unknown): string | undefined {
 }
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /** `schedule.conference.days[0].rooms["Saal 1"][2].title` */
@@ -75,7 +77,8 @@ function formatPath(path: readonly PropertyKey[]): string {
     }
     const name = String(key);
     const isRoomName = path[i - 1] === 'rooms' && path[i - 3] === 'days';
-    out += !isRoomName && /^[A-Za-z_$][\w$]*$/.test(name) ? `${out === '' ? '' : '.'}${name}` : `[${JSON.stringify(name)}]`;
+    out +=
+      !isRoomName && /^[A-Za-z_$][\w$]*$/.test(name) ? `${out === '' ? '' : '.'}${name}` : `[${JSON.stringify(name)}]`;
   });
   return out;
 }
@@ -218,9 +221,13 @@ export function parseScheduleJson(text: string): ImportedSchedule {
   } catch (error) {
     const location = jsonSyntaxErrorLocation(source, error);
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-    throw new ScheduleParseError(`Invalid schedule JSON at line ${location.line}, column ${location.column}: ${reason}`, location, {
-      cause: error,
-    });
+    throw new ScheduleParseError(
+      `Invalid schedule JSON at line ${location.line}, column ${location.column}: ${reason}`,
+      location,
+      {
+        cause: error,
+      },
+    );
   }
 
   if (typeof field(raw, 'schedule') !== 'object' || field(raw, 'schedule') === null) {
@@ -231,9 +238,13 @@ export function parseScheduleJson(text: string): ImportedSchedule {
     const [first, ...rest] = parsed.error.issues;
     const path = formatPath(first?.path ?? []);
     const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
-    throw new ScheduleParseError(`Invalid schedule.json at ${path || '(root)'}: ${first?.message ?? 'invalid structure'}${more}`, { path }, {
-      cause: parsed.error,
-    });
+    throw new ScheduleParseError(
+      `Invalid schedule.json at ${path || '(root)'}: ${first?.message ?? 'invalid structure'}${more}`,
+      { path },
+      {
+        cause: parsed.error,
+      },
+    );
   }
 
   const schedule = parsed.data.schedule;
@@ -246,7 +257,9 @@ export function parseScheduleJson(text: string): ImportedSchedule {
       path: 'schedule.conference.title',
     });
   }
-  const dayDates = conference.days.map((day) => datePart(textOf(day['date'])) ?? datePart(textOf(day['day_start']))).filter((d) => d !== undefined);
+  const dayDates = conference.days
+    .map((day) => datePart(textOf(day['date'])) ?? datePart(textOf(day['day_start'])))
+    .filter((d) => d !== undefined);
 
   const talks: ImportedTalk[] = [];
   for (const day of conference.days) {
@@ -303,7 +316,10 @@ function toTalk(event: JsonEvent, context: DayContext): ImportedTalk {
       fallbackOffset: offsetOf(context.dayStart),
     }),
     durationMinutes: parseDurationMinutes(textOf(event['duration'])),
-    room: cleanLine(textOf(event['room'])) ?? cleanLine(textOf(field(event['room'], 'name'))) ?? cleanLine(context.roomName),
+    room:
+      cleanLine(textOf(event['room'])) ??
+      cleanLine(textOf(field(event['room'], 'name'))) ??
+      cleanLine(context.roomName),
     track: cleanLine(textOf(event['track'])),
     kind: cleanLine(textOf(event['type'])),
     language: cleanLine(textOf(event['language'])),
@@ -325,7 +341,10 @@ function speakersOf(event: JsonEvent): ImportedSpeaker[] {
       .map((key) => cleanLine(textOf(field(person, key))))
       .find((value) => value !== undefined);
     pushSpeaker(speakers, name, {
-      affiliation: textOf(field(person, 'affiliation')) ?? textOf(field(person, 'organization')) ?? textOf(field(person, 'organisation')),
+      affiliation:
+        textOf(field(person, 'affiliation')) ??
+        textOf(field(person, 'organization')) ??
+        textOf(field(person, 'organisation')),
       role: textOf(field(person, 'role')),
     });
   }

@@ -105,8 +105,34 @@ export function extractUrls(text: string | undefined): string[] {
 }
 
 const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tr',
+  'ul',
 ]);
 const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head']);
 
@@ -154,7 +180,11 @@ export function looksLikeHtml(text: string): boolean {
  * Description text (capped) and the links in it. `mode` says whether the raw value is HTML, plain
  * text, or unknown (`auto`: HTML only when it contains markup). Links come from the full text, before the cap.
  */
-export function descriptionOf(raw: string | undefined, mode: 'html' | 'text' | 'auto', base?: string): { description: string | undefined; links: string[] } {
+export function descriptionOf(
+  raw: string | undefined,
+  mode: 'html' | 'text' | 'auto',
+  base?: string,
+): { description: string | undefined; links: string[] } {
   if (!raw?.trim()) return { description: undefined, links: [] };
   if (mode === 'html' || (mode === 'auto' && looksLikeHtml(raw))) {
     const { text, links } = htmlToText(raw, base);
@@ -184,7 +214,8 @@ export function toIsoDate(value: unknown): string | undefined {
     s = s.replace(/(\d)\s+([+-]\d{2}:?\d{2}|Z)$/i, '$1$2');
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s = `${s}T00:00:00Z`;
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$/i.test(s)) s = `${s.replace(' ', 'T').replace(',', '.')}Z`;
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$/i.test(s))
+    s = `${s.replace(' ', 'T').replace(',', '.')}Z`;
   else if (/^\d{4}-\d{2}-\d{2} /.test(s)) s = s.replace(' ', 'T');
   else if (!ZONE_SUFFIX.test(s) && /\d{1,2}:\d{2}/.test(s)) s = `${s} GMT`;
   else if (!ZONE_SUFFIX.test(s) && /[a-z]/i.test(s)) s = `${s} 00:00:00 GMT`;
@@ -267,7 +298,8 @@ export function describeBody(body: string): string {
   const s = stripBom(body).trim();
   if (!s) return 'an empty body';
   const root = s.startsWith('<') ? rootElementOf(s) : undefined;
-  if (/^<!doctype\s+html/i.test(withoutPrologUpToDoctype(s)) || (root && localName(root) === 'html')) return `HTML (${snippet(s)})`;
+  if (/^<!doctype\s+html/i.test(withoutPrologUpToDoctype(s)) || (root && localName(root) === 'html'))
+    return `HTML (${snippet(s)})`;
   if (s.startsWith('{') || s.startsWith('[')) return `JSON (${snippet(s)})`;
   if (root) {
     const name = localName(root);
@@ -300,11 +332,14 @@ export function unexpectedBody(what: string, body: string): SourceParseError {
 export function checkXmlBody(body: string, what: string): { root: string; xml: string } {
   const trimmed = stripBom(body).trim();
   const qname = trimmed.startsWith('<') ? rootElementOf(trimmed) : undefined;
-  if (!qname || localName(qname) === 'html' || /^(?:<\?xml[^>]*>\s*)?<!doctype\s+html/i.test(trimmed)) throw unexpectedBody(what, body);
+  if (!qname || localName(qname) === 'html' || /^(?:<\?xml[^>]*>\s*)?<!doctype\s+html/i.test(trimmed))
+    throw unexpectedBody(what, body);
   const problem = xmlProblem(trimmed);
-  if (problem) throw new SourceParseError(`expected ${what}, got malformed XML (${problem}): ${snippet(withoutProlog(trimmed))}`);
+  if (problem)
+    throw new SourceParseError(`expected ${what}, got malformed XML (${problem}): ${snippet(withoutProlog(trimmed))}`);
   const root = localName(qname);
-  if (root === 'entry') return { root: 'feed', xml: `<feed xmlns="http://www.w3.org/2005/Atom">${withoutProlog(trimmed)}</feed>` };
+  if (root === 'entry')
+    return { root: 'feed', xml: `<feed xmlns="http://www.w3.org/2005/Atom">${withoutProlog(trimmed)}</feed>` };
   return { root, xml: trimmed };
 }
 
@@ -318,12 +353,17 @@ export function runFeedsmith<T>(parse: () => T, what: string, body: string): T |
   } catch (error) {
     if (error instanceof ParseError) return undefined;
     if (error instanceof DetectError) throw unexpectedBody(what, body);
-    throw new SourceParseError(`expected ${what}, could not parse it: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SourceParseError(
+      `expected ${what}, could not parse it: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** Run the per-item mapper, skipping (never throwing on) a single bad item. */
-export function mapItems<T>(items: readonly T[] | undefined, map: (item: T) => RecordingItem | undefined): RecordingItem[] {
+export function mapItems<T>(
+  items: readonly T[] | undefined,
+  map: (item: T) => RecordingItem | undefined,
+): RecordingItem[] {
   const out: RecordingItem[] = [];
   for (const item of items ?? []) {
     try {
@@ -360,7 +400,10 @@ function itemFrom(draft: Draft, base: string | undefined): RecordingItem | undef
   const audio = picked.from === 'enclosure' && (/^audio\//i.test(picked.type ?? '') || providerOf(url) === 'podcast');
   const title = draft.titleIsHtml && draft.title ? htmlToText(draft.title).text : draft.title;
   const { description, links: described } = descriptionOf(draft.description.raw, draft.description.mode, url);
-  const links = uniq([...draft.extraLinks.map((l) => httpUrl(l, base)).filter((l): l is string => l !== undefined), ...described]).filter((l) => l !== url);
+  const links = uniq([
+    ...draft.extraLinks.map((l) => httpUrl(l, base)).filter((l): l is string => l !== undefined),
+    ...described,
+  ]).filter((l) => l !== url);
   return {
     key: recordingKeyOf(url),
     url,
@@ -380,7 +423,12 @@ const isPlayable = (type: string | undefined): boolean => !/shockwave|flash/i.te
 /** First audio/video media:content (item-level or inside a media:group) with a URL. */
 function mediaContent(media: MediaNs.ItemOrFeed | undefined): MediaNs.Content | undefined {
   const contents = [...(media?.contents ?? []), ...(media?.groups ?? []).flatMap((g) => g.contents ?? [])];
-  return contents.find((c) => c.url && isPlayable(c.type) && (/^(audio|video)$/i.test(c.medium ?? '') || /^(audio|video)\//i.test(c.type ?? '')));
+  return contents.find(
+    (c) =>
+      c.url &&
+      isPlayable(c.type) &&
+      (/^(audio|video)$/i.test(c.medium ?? '') || /^(audio|video)\//i.test(c.type ?? '')),
+  );
 }
 
 function mediaDescription(media: MediaNs.ItemOrFeed | undefined): string | undefined {
@@ -402,14 +450,18 @@ function rssDraft(item: RssFeed.Item<string>, base: string | undefined): Draft {
   const guidUrl = httpUrl(item.guid?.value);
   const content = mediaContent(item.media);
   const contentUrl = httpUrl(content?.url, base);
-  const enclosure = pickEnclosure(item.enclosures, base) ?? (contentUrl ? { url: contentUrl, from: 'enclosure' as const, type: content?.type } : undefined);
+  const enclosure =
+    pickEnclosure(item.enclosures, base) ??
+    (contentUrl ? { url: contentUrl, from: 'enclosure' as const, type: content?.type } : undefined);
   const picked: Picked | undefined = link
     ? { url: link, from: 'link' }
     : (enclosure ?? (guidUrl && item.guid?.isPermaLink !== false ? { url: guidUrl, from: 'guid' } : undefined));
-  const descriptionRaw = item.description ?? item.content?.encoded ?? item.itunes?.summary ?? mediaDescription(item.media);
+  const descriptionRaw =
+    item.description ?? item.content?.encoded ?? item.itunes?.summary ?? mediaDescription(item.media);
   return {
     picked,
-    title: item.title ?? item.itunes?.title ?? item.dc?.titles?.[0] ?? item.media?.title?.value ?? content?.title?.value,
+    title:
+      item.title ?? item.itunes?.title ?? item.dc?.titles?.[0] ?? item.media?.title?.value ?? content?.title?.value,
     description: { raw: descriptionRaw, mode: 'auto' },
     publishedAt: item.pubDate ?? item.dc?.dates?.[0] ?? item.atom?.published,
     updatedAt: item.atom?.updated,
@@ -417,7 +469,8 @@ function rssDraft(item: RssFeed.Item<string>, base: string | undefined): Draft {
   };
 }
 
-const isHtmlType = (type: string | undefined): boolean => type === 'html' || type === 'xhtml' || /html/i.test(type ?? '');
+const isHtmlType = (type: string | undefined): boolean =>
+  type === 'html' || type === 'xhtml' || /html/i.test(type ?? '');
 
 function atomDraft(entry: AtomFeed.Entry<string>, base: string | undefined): Draft {
   const links = entry.links ?? [];
@@ -428,15 +481,20 @@ function atomDraft(entry: AtomFeed.Entry<string>, base: string | undefined): Dra
   const enclosures = links.filter((l) => l.rel === 'enclosure').map((l) => ({ url: l.href, type: l.type }));
   const content = mediaContent(entry.media);
   const contentUrl = httpUrl(content?.url, entryBase);
-  const enclosure = pickEnclosure(enclosures, entryBase) ?? (contentUrl ? { url: contentUrl, from: 'enclosure' as const, type: content?.type } : undefined);
+  const enclosure =
+    pickEnclosure(enclosures, entryBase) ??
+    (contentUrl ? { url: contentUrl, from: 'enclosure' as const, type: content?.type } : undefined);
   const idUrl = httpUrl(entry.id);
-  const text = entry.summary ?? (entry.content?.value ? { value: entry.content.value, type: entry.content.type } : undefined);
+  const text =
+    entry.summary ?? (entry.content?.value ? { value: entry.content.value, type: entry.content.type } : undefined);
   const mediaText = mediaDescription(entry.media);
   return {
     picked: link ? { url: link, from: 'link' } : (enclosure ?? (idUrl ? { url: idUrl, from: 'guid' } : undefined)),
     title: entry.title?.value ?? entry.media?.title?.value,
     titleIsHtml: isHtmlType(entry.title?.type),
-    description: text ? { raw: text.value, mode: isHtmlType(text.type) ? 'html' : 'text' } : { raw: mediaText, mode: 'auto' },
+    description: text
+      ? { raw: text.value, mode: isHtmlType(text.type) ? 'html' : 'text' }
+      : { raw: mediaText, mode: 'auto' },
     publishedAt: entry.published ?? entry.dc?.dates?.[0],
     updatedAt: entry.updated,
     extraLinks: [idUrl, enclosure?.url, ...links.filter((l) => l.rel === 'related').map((l) => l.href)],
@@ -516,6 +574,7 @@ export function parseRecordingFeed(body: string, _contentType?: string): Recordi
 
 export const feedSource: RecordingSource = {
   kind: 'feed',
-  accept: 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/feed+json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5',
+  accept:
+    'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/feed+json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5',
   parse: parseRecordingFeed,
 };

@@ -2,7 +2,17 @@ import { z } from 'zod';
 
 import { embedUrlOf } from '../domain/recording.ts';
 import { safeDecode } from '../domain/ids.ts';
-import { describeBody, descriptionOf, httpUrl, mapItems, singleLine, snippet, stripBom, toIsoDate, uniq } from './feed.ts';
+import {
+  describeBody,
+  descriptionOf,
+  httpUrl,
+  mapItems,
+  singleLine,
+  snippet,
+  stripBom,
+  toIsoDate,
+  uniq,
+} from './feed.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
 
@@ -81,7 +91,9 @@ function itemOf(raw: unknown): RecordingItem | undefined {
   if (!slug) return undefined;
   const url = frontendLink ?? `https://media.ccc.de/v/${encodeURIComponent(slug)}`;
   const { description, links: described } = descriptionOf(event.description ?? undefined, 'auto', url);
-  const links = uniq([httpUrl(event.link ?? undefined), ...described].filter((l): l is string => l !== undefined && l !== url));
+  const links = uniq(
+    [httpUrl(event.link ?? undefined), ...described].filter((l): l is string => l !== undefined && l !== url),
+  );
   const persons = (event.persons ?? []).flatMap((p) => (typeof p === 'string' && p.trim() ? [singleLine(p)] : []));
   return {
     key: `mediaccc:${slug}`,
@@ -105,21 +117,29 @@ function itemOf(raw: unknown): RecordingItem | undefined {
 /** Parse a media.ccc.de conference document into recording items (API order). */
 export function parseMediaCccConference(body: string, _contentType?: string): RecordingItem[] {
   const trimmed = stripBom(body).trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) throw new SourceParseError(`expected ${WHAT}, got ${describeBody(body)}`);
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
+    throw new SourceParseError(`expected ${WHAT}, got ${describeBody(body)}`);
   let json: unknown;
   try {
     json = JSON.parse(trimmed);
   } catch (error) {
-    throw new SourceParseError(`expected ${WHAT}, got malformed JSON (${error instanceof Error ? error.message : String(error)}): ${snippet(trimmed)}`);
+    throw new SourceParseError(
+      `expected ${WHAT}, got malformed JSON (${error instanceof Error ? error.message : String(error)}): ${snippet(trimmed)}`,
+    );
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new SourceParseError(`expected ${WHAT} (an object with an "events" array), got ${Array.isArray(json) ? 'an array' : `${json === null ? 'null' : typeof json}`}`);
+    throw new SourceParseError(
+      `expected ${WHAT} (an object with an "events" array), got ${Array.isArray(json) ? 'an array' : `${json === null ? 'null' : typeof json}`}`,
+    );
   }
   const conference = MediaCccConference.safeParse(json);
   if (!conference.success) {
     const keys = Object.keys(json).slice(0, 8);
     const events = (json as Record<string, unknown>)['events'];
-    const got = events === undefined ? `an object without "events" (keys: ${keys.length > 0 ? keys.join(', ') : 'none'})` : `"events" of type ${events === null ? 'null' : typeof events}`;
+    const got =
+      events === undefined
+        ? `an object without "events" (keys: ${keys.length > 0 ? keys.join(', ') : 'none'})`
+        : `"events" of type ${events === null ? 'null' : typeof events}`;
     throw new SourceParseError(`expected ${WHAT} (an object with an "events" array), got ${got}`);
   }
   return mapItems(conference.data.events, itemOf);

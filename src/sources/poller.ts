@@ -40,7 +40,9 @@ export type SourceRunResult = {
   readonly error?: string | undefined;
 };
 
-export type PollRun = { readonly status: 'ok'; readonly results: readonly SourceRunResult[]; readonly storeCommits: number } | { readonly status: 'skipped'; readonly reason: string };
+export type PollRun =
+  | { readonly status: 'ok'; readonly results: readonly SourceRunResult[]; readonly storeCommits: number }
+  | { readonly status: 'skipped'; readonly reason: string };
 
 export type PollSelection =
   | { readonly kind: 'all' }
@@ -93,7 +95,8 @@ export class RecordingPoller {
    * is skipped; otherwise it is queued behind it.
    */
   run(selection: PollSelection, opts: { skipIfRunning?: boolean; signal?: AbortSignal } = {}): Promise<PollRun> {
-    if (opts.skipIfRunning && this.running) return Promise.resolve({ status: 'skipped', reason: 'the previous run is still going' });
+    if (opts.skipIfRunning && this.running)
+      return Promise.resolve({ status: 'skipped', reason: 'the previous run is still going' });
     const signal = opts.signal ? AbortSignal.any([opts.signal, this.shutdown.signal]) : this.shutdown.signal;
     const next = this.chain.then(() => this.runNow(selection, signal));
     this.chain = next.catch((err: unknown) => this.deps.logger.error({ err }, 'poll run failed'));
@@ -142,7 +145,9 @@ export class RecordingPoller {
       });
       if (chosen.length === 0) return { status: 'ok', results: [], storeCommits: 0 };
       // Wait for a host slot first, then take a global one: a busy host never holds global slots idle.
-      const fetched = await Promise.all(chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => this.fetchSource(s, signal)))));
+      const fetched = await Promise.all(
+        chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => this.fetchSource(s, signal)))),
+      );
       const work = await this.workset(chosen);
       const sourcePuts = new Map<string, Source>();
       const results: SourceRunResult[] = [];
@@ -153,7 +158,14 @@ export class RecordingPoller {
         } catch (err) {
           // One bad item must not sink the run: this source fails, the others are applied.
           this.deps.logger.error({ err, sourceId: source.id }, 'applying a source failed');
-          results.push(this.applyOutcome(source, { kind: 'failed', error: `could not apply items: ${(err as Error).message}` }, work, sourcePuts));
+          results.push(
+            this.applyOutcome(
+              source,
+              { kind: 'failed', error: `could not apply items: ${(err as Error).message}` },
+              work,
+              sourcePuts,
+            ),
+          );
         }
       }
       const commits = await this.commit(work, sourcePuts);
@@ -178,7 +190,13 @@ export class RecordingPoller {
   private async fetchSource(source: Source, signal: AbortSignal | undefined): Promise<FetchOutcome> {
     const kind = registry[source.kind];
     try {
-      const res = await this.deps.http.get({ url: source.url, accept: kind.accept, etag: source.cache.etag, lastModified: source.cache.lastModified, signal });
+      const res = await this.deps.http.get({
+        url: source.url,
+        accept: kind.accept,
+        etag: source.cache.etag,
+        lastModified: source.cache.lastModified,
+        signal,
+      });
       if (res.status === 'not-modified') return { kind: 'not-modified' };
       const items = kind.parse(res.body, res.contentType);
       return { kind: 'ok', items, cache: { etag: res.etag, lastModified: res.lastModified } };
@@ -190,25 +208,56 @@ export class RecordingPoller {
     }
   }
 
-  private applyOutcome(source: Source, outcome: FetchOutcome, work: Workset, sourcePuts: Map<string, Source>): SourceRunResult {
+  private applyOutcome(
+    source: Source,
+    outcome: FetchOutcome,
+    work: Workset,
+    sourcePuts: Map<string, Source>,
+  ): SourceRunResult {
     const now = this.deps.clock.now();
     const nowIso = now.toISOString();
     const log = this.deps.logger.child({ sourceId: source.id });
     const base = { sourceId: source.id, eventId: source.eventId };
     switch (outcome.kind) {
       case 'aborted':
-        return { ...base, status: 'skipped', items: 0, matched: 0, published: [], unmatched: 0, error: 'aborted by shutdown' };
+        return {
+          ...base,
+          status: 'skipped',
+          items: 0,
+          matched: 0,
+          published: [],
+          unmatched: 0,
+          error: 'aborted by shutdown',
+        };
       case 'not-modified': {
         this.live.set(source.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
         if (source.health.consecutiveFailures > 0) {
-          sourcePuts.set(source.id, { ...source, health: { ...source.health, consecutiveFailures: 0, lastError: undefined, lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined } });
+          sourcePuts.set(source.id, {
+            ...source,
+            health: {
+              ...source.health,
+              consecutiveFailures: 0,
+              lastError: undefined,
+              lastPollAt: nowIso,
+              lastSuccessAt: nowIso,
+              nextPollAt: undefined,
+            },
+          });
         }
         return { ...base, status: 'not-modified', items: 0, matched: 0, published: [], unmatched: 0 };
       }
       case 'failed': {
         const failures = source.health.consecutiveFailures + 1;
-        const nextPollAt = new Date(now.getTime() + backoffDelayMs(failures, (this.deps.random ?? Math.random)())).toISOString();
-        const health: FeedHealth = { ...source.health, lastPollAt: nowIso, lastError: { at: nowIso, message: outcome.error }, consecutiveFailures: failures, nextPollAt };
+        const nextPollAt = new Date(
+          now.getTime() + backoffDelayMs(failures, (this.deps.random ?? Math.random)()),
+        ).toISOString();
+        const health: FeedHealth = {
+          ...source.health,
+          lastPollAt: nowIso,
+          lastError: { at: nowIso, message: outcome.error },
+          consecutiveFailures: failures,
+          nextPollAt,
+        };
         this.live.delete(source.id);
         sourcePuts.set(source.id, { ...source, health });
         log.warn({ failures, nextPollAt, error: outcome.error }, 'source poll failed');
@@ -225,9 +274,16 @@ export class RecordingPoller {
           nextPollAt: undefined,
         };
         const cache = { etag: outcome.cache.etag, lastModified: outcome.cache.lastModified };
-        const changed = JSON.stringify(health) !== JSON.stringify(source.health) || JSON.stringify(cache) !== JSON.stringify(source.cache);
+        const changed =
+          JSON.stringify(health) !== JSON.stringify(source.health) ||
+          JSON.stringify(cache) !== JSON.stringify(source.cache);
         this.live.set(source.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
-        if (changed) sourcePuts.set(source.id, { ...source, cache, health: { ...health, lastPollAt: nowIso, lastSuccessAt: nowIso } });
+        if (changed)
+          sourcePuts.set(source.id, {
+            ...source,
+            cache,
+            health: { ...health, lastPollAt: nowIso, lastSuccessAt: nowIso },
+          });
         return result;
       }
       default: {
@@ -239,7 +295,15 @@ export class RecordingPoller {
 
   /** Load what matching needs for the sources' events: their talks, unmatched queue and contexts. */
   private async workset(sources: readonly Source[]): Promise<Workset> {
-    const work: Workset = { events: new Map(), talks: new Map(), changedTalks: new Set(), unmatched: new Map(), unmatchedPuts: new Map(), unmatchedDeletes: new Set(), domainEvents: [] };
+    const work: Workset = {
+      events: new Map(),
+      talks: new Map(),
+      changedTalks: new Set(),
+      unmatched: new Map(),
+      unmatchedPuts: new Map(),
+      unmatchedDeletes: new Set(),
+      domainEvents: [],
+    };
     for (const eventId of new Set(sources.map((s) => s.eventId))) {
       const event = await this.deps.store.get('events', eventId);
       if (!event) continue;
@@ -249,7 +313,8 @@ export class RecordingPoller {
       for (const t of talks) for (const r of t.recordings) keyToTalk.set(r.key, t.id);
       work.events.set(eventId, { event, ctx: buildEventContext(event, talks, this.deps.publicUrl), keyToTalk });
     }
-    for (const u of await this.deps.store.list('unmatched')) if (work.events.has(u.eventId)) work.unmatched.set(u.id, u);
+    for (const u of await this.deps.store.list('unmatched'))
+      if (work.events.has(u.eventId)) work.unmatched.set(u.id, u);
     return work;
   }
 
@@ -258,7 +323,16 @@ export class RecordingPoller {
     const nowIso = now.toISOString();
     const ev = work.events.get(source.eventId);
     const base = { sourceId: source.id, eventId: source.eventId };
-    if (!ev) return { ...base, status: 'failed', items: items.length, matched: 0, published: [], unmatched: 0, error: `event ${source.eventId} is gone` };
+    if (!ev)
+      return {
+        ...base,
+        status: 'failed',
+        items: items.length,
+        matched: 0,
+        published: [],
+        unmatched: 0,
+        error: `event ${source.eventId} is gone`,
+      };
     let matched = 0;
     let unmatched = 0;
     const published: string[] = [];
@@ -344,7 +418,14 @@ export class RecordingPoller {
 
   private async commit(work: Workset, sourcePuts: Map<string, Source>): Promise<number> {
     const talks = [...work.changedTalks].map((id) => work.talks.get(id)!);
-    if (talks.length === 0 && sourcePuts.size === 0 && work.unmatchedPuts.size === 0 && work.unmatchedDeletes.size === 0 && work.domainEvents.length === 0) return 0;
+    if (
+      talks.length === 0 &&
+      sourcePuts.size === 0 &&
+      work.unmatchedPuts.size === 0 &&
+      work.unmatchedDeletes.size === 0 &&
+      work.domainEvents.length === 0
+    )
+      return 0;
     // Sources deleted while the run was fetching are not brought back.
     const live = new Set((await this.deps.store.list('sources')).map((s) => s.id));
     await this.deps.store.commit({

@@ -28,9 +28,22 @@ export type ManualLinkInput = {
 
 /** voctopublish's release notification (c3voc publishing pipeline). */
 export type VoctopublishRelease = {
-  readonly fahrplan: { readonly conference?: string | undefined; readonly guid: string; readonly id?: string | number | undefined; readonly slug?: string | undefined; readonly title?: string | undefined };
-  readonly voctoweb?: { readonly frontend_url?: string | undefined; readonly enabled?: boolean | undefined } | undefined;
-  readonly youtube?: { readonly urls?: readonly string[] | undefined; readonly privacy?: string | undefined; readonly enabled?: boolean | undefined } | undefined;
+  readonly fahrplan: {
+    readonly conference?: string | undefined;
+    readonly guid: string;
+    readonly id?: string | number | undefined;
+    readonly slug?: string | undefined;
+    readonly title?: string | undefined;
+  };
+  readonly voctoweb?:
+    { readonly frontend_url?: string | undefined; readonly enabled?: boolean | undefined } | undefined;
+  readonly youtube?:
+    | {
+        readonly urls?: readonly string[] | undefined;
+        readonly privacy?: string | undefined;
+        readonly enabled?: boolean | undefined;
+      }
+    | undefined;
 };
 
 /** Use-cases of recording sources, the unmatched queue and manual recording decisions. */
@@ -38,16 +51,27 @@ export class SourceService {
   constructor(private readonly deps: SourceServiceDeps) {}
 
   /** Register a source. Refuses unknown kinds, invalid cron expressions and non-http(s) or disallowed URLs. */
-  async addSource(eventId: string, input: { kind: string; url: string; schedule?: string | undefined }): Promise<Source> {
+  async addSource(
+    eventId: string,
+    input: { kind: string; url: string; schedule?: string | undefined },
+  ): Promise<Source> {
     if (!(await this.deps.store.get('events', eventId))) throw notFound('EVENT_NOT_FOUND', 'event', eventId);
     if (!SOURCE_KINDS.includes(input.kind as SourceKind)) {
-      throw new DomainError('VALIDATION_FAILED', `unknown source kind "${input.kind}"; expected one of ${SOURCE_KINDS.join(', ')}`, { field: 'kind' });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `unknown source kind "${input.kind}"; expected one of ${SOURCE_KINDS.join(', ')}`,
+        { field: 'kind' },
+      );
     }
     const schedule = input.schedule?.trim() || this.deps.defaultCron;
-    if (!validateCron(schedule)) throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
+    if (!validateCron(schedule))
+      throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
     this.checkUrl(input.url, 'url');
     const existing = (await this.deps.store.list('sources')).find((s) => s.eventId === eventId && s.url === input.url);
-    if (existing) throw new DomainError('CONFLICT', `event "${eventId}" already has a source for ${input.url}`, { id: existing.id });
+    if (existing)
+      throw new DomainError('CONFLICT', `event "${eventId}" already has a source for ${input.url}`, {
+        id: existing.id,
+      });
     const source: Source = {
       id: randomId('src'),
       eventId,
@@ -64,7 +88,9 @@ export class SourceService {
 
   async listSources(): Promise<readonly Source[]> {
     const all = await this.deps.store.list('sources');
-    return [...all].map((s) => this.withHealth(s)).sort((a, b) => a.eventId.localeCompare(b.eventId) || a.createdAt.localeCompare(b.createdAt));
+    return [...all]
+      .map((s) => this.withHealth(s))
+      .sort((a, b) => a.eventId.localeCompare(b.eventId) || a.createdAt.localeCompare(b.createdAt));
   }
 
   async getSource(id: string): Promise<Source> {
@@ -107,7 +133,15 @@ export class SourceService {
     }
     const res = attachRecording(
       { ...talk, rejectedRecordingKeys: talk.rejectedRecordingKeys?.filter((k) => k !== key) },
-      { url: input.url, key, provider: input.provider, language: input.language, title: input.title, primary: input.primary, match: { method: 'manual', confidence: 1, evidence: ['linked by hand'] } },
+      {
+        url: input.url,
+        key,
+        provider: input.provider,
+        language: input.language,
+        title: input.title,
+        primary: input.primary,
+        match: { method: 'manual', confidence: 1, evidence: ['linked by hand'] },
+      },
       now,
     );
     puts.push(res.talk);
@@ -121,7 +155,11 @@ export class SourceService {
   async unlinkRecording(talkRef: string, recordingId: string): Promise<Talk> {
     const talk = await this.talk(talkRef);
     const rec = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
-    if (!rec) throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, { talkId: talk.id, recordingId });
+    if (!rec)
+      throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, {
+        talkId: talk.id,
+        recordingId,
+      });
     const res = detachRecording(talk, rec.id, 'unlinked by hand', this.deps.clock.now(), 'unlinked');
     const next = { ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, rec.key) };
     await this.deps.store.commit({ put: { talks: [next], domainEvents: [...res.events] } });
@@ -132,29 +170,52 @@ export class SourceService {
    * Record what a voctopublish release carries (the media.ccc.de page, public YouTube URLs) on the
    * talk its schedule guid names, then poll that event's sources now.
    */
-  async intakeVoctopublish(release: VoctopublishRelease): Promise<{ talkId: string | null; recordings: number; polled: number }> {
+  async intakeVoctopublish(
+    release: VoctopublishRelease,
+  ): Promise<{ talkId: string | null; recordings: number; polled: number }> {
     const talk = await this.deps.store.resolveTalk(release.fahrplan.guid.toLowerCase());
     const urls: { url: string; provider: string }[] = [];
-    if (release.voctoweb?.frontend_url && release.voctoweb.enabled !== false) urls.push({ url: release.voctoweb.frontend_url, provider: 'mediaccc' });
+    if (release.voctoweb?.frontend_url && release.voctoweb.enabled !== false)
+      urls.push({ url: release.voctoweb.frontend_url, provider: 'mediaccc' });
     if (release.youtube && release.youtube.enabled !== false && (release.youtube.privacy ?? 'public') === 'public') {
       for (const url of release.youtube.urls ?? []) urls.push({ url, provider: 'youtube' });
     }
     // These become watch redirects: only http(s) URLs.
-    for (const u of urls) if (!/^https?:\/\//i.test(u.url) || !URL.canParse(u.url)) throw new DomainError('VALIDATION_FAILED', `not an http(s) URL: ${u.url}`, { field: 'url' });
+    for (const u of urls)
+      if (!/^https?:\/\//i.test(u.url) || !URL.canParse(u.url))
+        throw new DomainError('VALIDATION_FAILED', `not an http(s) URL: ${u.url}`, { field: 'url' });
     if (talk && urls.length > 0) {
       const now = this.deps.clock.now();
       let current = talk;
       const events = [];
       for (const u of urls) {
-        const res = attachRecording(current, { url: u.url, provider: u.provider, match: { method: 'webhook', confidence: 1, evidence: [`voctopublish release for guid ${release.fahrplan.guid}`] } }, now);
+        const res = attachRecording(
+          current,
+          {
+            url: u.url,
+            provider: u.provider,
+            match: {
+              method: 'webhook',
+              confidence: 1,
+              evidence: [`voctopublish release for guid ${release.fahrplan.guid}`],
+            },
+          },
+          now,
+        );
         current = res.talk;
         events.push(...res.events);
       }
       const queued = urls.map((u) => `${talk.eventId}|${recordingKeyOf(u.url)}`);
-      if (current !== talk) await this.deps.store.commit({ put: { talks: [current], domainEvents: events }, delete: { unmatched: queued } });
+      if (current !== talk)
+        await this.deps.store.commit({
+          put: { talks: [current], domainEvents: events },
+          delete: { unmatched: queued },
+        });
     }
     const eventId = talk?.eventId;
-    const sourceIds = eventId ? (await this.deps.store.list('sources')).filter((s) => s.eventId === eventId).map((s) => s.id) : [];
+    const sourceIds = eventId
+      ? (await this.deps.store.list('sources')).filter((s) => s.eventId === eventId).map((s) => s.id)
+      : [];
     // The poller logs its own failures and the next scheduled poll reconciles anyway.
     if (sourceIds.length > 0) this.deps.poller.run({ kind: 'ids', ids: sourceIds }).catch(() => undefined);
     return { talkId: talk?.id ?? null, recordings: talk ? urls.length : 0, polled: sourceIds.length };
@@ -174,7 +235,8 @@ export class SourceService {
     try {
       this.deps.http.checkUrl(url);
     } catch (err) {
-      if (err instanceof FetchError) throw new DomainError(err.kind === 'blocked' ? 'URL_NOT_ALLOWED' : 'VALIDATION_FAILED', err.message, { field });
+      if (err instanceof FetchError)
+        throw new DomainError(err.kind === 'blocked' ? 'URL_NOT_ALLOWED' : 'VALIDATION_FAILED', err.message, { field });
       throw err;
     }
   }

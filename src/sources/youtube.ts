@@ -48,7 +48,8 @@ function itemOf(entry: AtomFeed.Entry<string>): RecordingItem | undefined {
   const group = entry.media?.groups?.[0];
   const title = group?.title?.value ?? entry.media?.title?.value ?? entry.title?.value;
   // media:description is plain text; a non-YouTube Atom entry may carry summary/content instead.
-  const rawDescription = group?.description?.value ?? entry.media?.description?.value ?? entry.summary?.value ?? entry.content?.value;
+  const rawDescription =
+    group?.description?.value ?? entry.media?.description?.value ?? entry.summary?.value ?? entry.content?.value;
   const { description, links } = descriptionOf(rawDescription, 'text');
   return {
     key: `youtube:${videoId}`,
@@ -71,7 +72,9 @@ export function parseYoutubeFeed(body: string, _contentType?: string): Recording
   const entries = feed?.entries ?? [];
   const items = mapItems(entries, itemOf);
   if (items.length === 0 && entries.length > 0 && !xml.includes(YT_NAMESPACE)) {
-    throw new SourceParseError(`expected a YouTube Atom feed, got an Atom feed whose ${entries.length} entries name no YouTube video (no yt:videoId)`);
+    throw new SourceParseError(
+      `expected a YouTube Atom feed, got an Atom feed whose ${entries.length} entries name no YouTube video (no yt:videoId)`,
+    );
   }
   return items;
 }

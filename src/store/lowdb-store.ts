@@ -61,7 +61,10 @@ export class LowdbStore implements Store {
   private lockFile: string | undefined;
   private closed = false;
 
-  private constructor(adapter: Adapter<StoreDocument>, private readonly options: LowdbStoreOptions) {
+  private constructor(
+    adapter: Adapter<StoreDocument>,
+    private readonly options: LowdbStoreOptions,
+  ) {
     this.adapter = new CountingAdapter(adapter);
     this.low = new Low(this.adapter, emptyDocument());
   }
@@ -70,12 +73,16 @@ export class LowdbStore implements Store {
   static async open(options: LowdbStoreOptions = {}): Promise<LowdbStore> {
     const { file } = options;
     const adapter: Adapter<StoreDocument> = file
-      ? new DataFile<StoreDocument>(file, { parse: (s) => JSON.parse(s) as StoreDocument, stringify: (d) => JSON.stringify(d) })
+      ? new DataFile<StoreDocument>(file, {
+          parse: (s) => JSON.parse(s) as StoreDocument,
+          stringify: (d) => JSON.stringify(d),
+        })
       : new Memory<StoreDocument>();
     const store = new LowdbStore(adapter, options);
     if (file) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      if (!options.readOnly && options.lock !== false) store.lockFile = acquireLock(path.join(path.dirname(file), '.lock'));
+      if (!options.readOnly && options.lock !== false)
+        store.lockFile = acquireLock(path.join(path.dirname(file), '.lock'));
     }
     try {
       await store.load();
@@ -91,7 +98,9 @@ export class LowdbStore implements Store {
     try {
       raw = await this.adapter.read();
     } catch (err) {
-      throw new StoreCorruptError(this.options.file ?? '(memory)', err instanceof Error ? err.message : String(err), { cause: err });
+      throw new StoreCorruptError(this.options.file ?? '(memory)', err instanceof Error ? err.message : String(err), {
+        cause: err,
+      });
     }
     if (raw === null) {
       this.low.data = emptyDocument();
@@ -99,7 +108,9 @@ export class LowdbStore implements Store {
       try {
         this.low.data = migrate(raw);
       } catch (err) {
-        throw new StoreCorruptError(this.options.file ?? '(memory)', err instanceof Error ? err.message : String(err), { cause: err });
+        throw new StoreCorruptError(this.options.file ?? '(memory)', err instanceof Error ? err.message : String(err), {
+          cause: err,
+        });
       }
     }
     for (const talk of Object.values(this.low.data.talks)) this.indexTalk(talk);
@@ -171,9 +182,9 @@ export class LowdbStore implements Store {
   }
 
   stats(): StoreStats {
-    const counts = Object.fromEntries(
-      COLLECTION_NAMES.map((n) => [n, Object.keys(this.low.data[n]).length]),
-    ) as { [K in CollectionName]: number };
+    const counts = Object.fromEntries(COLLECTION_NAMES.map((n) => [n, Object.keys(this.low.data[n]).length])) as {
+      [K in CollectionName]: number;
+    };
     return { writes: this.adapter.writes, commits: this.commits, counts };
   }
 
@@ -275,7 +286,8 @@ function acquireLock(lockFile: string): string {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new StoreLockedError(lockFile, pid);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new StoreLockedError(lockFile, pid);
       fs.rmSync(lockFile, { force: true });
     }
   }

@@ -5,14 +5,21 @@ export type FakeRequest = { method: string; url: string; headers: http.IncomingH
 export type FakeHandler = (req: FakeRequest, res: http.ServerResponse) => void | Promise<void>;
 
 /** A local HTTP server on an ephemeral port that records every request it receives. */
-export async function startFakeServer(handler: FakeHandler): Promise<{ url: string; requests: FakeRequest[]; setHandler(h: FakeHandler): void; close(): Promise<void> }> {
+export async function startFakeServer(
+  handler: FakeHandler,
+): Promise<{ url: string; requests: FakeRequest[]; setHandler(h: FakeHandler): void; close(): Promise<void> }> {
   const requests: FakeRequest[] = [];
   let current = handler;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: FakeRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: FakeRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(r);
       Promise.resolve(current(r, res)).catch((err: unknown) => {
         res.statusCode = 500;

@@ -38,10 +38,26 @@ ${entries
 
 /** The demo event's three recordings plus unrelated videos, titles decorated as channels do. */
 export const DEMO_VIDEOS: readonly VideoEntry[] = [
-  { id: 'vidSegments01', title: 'Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4', description: 'Neutron PTL Mark McClain on OpenStack networking. Recorded in Paris.' },
-  { id: 'vidHavana0002', title: 'Havana to Icehouse (OpenStack in Action Paris 2013)', description: 'Thierry Carrez, release manager, reviews the Havana cycle.' },
-  { id: 'vidCormier003', title: 'Keynote: The Open Cloud - Why Openness Wins — Paul Cormier, Red Hat', description: 'Opening keynote.' },
+  {
+    id: 'vidSegments01',
+    title: 'Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4',
+    description: 'Neutron PTL Mark McClain on OpenStack networking. Recorded in Paris.',
+  },
+  {
+    id: 'vidHavana0002',
+    title: 'Havana to Icehouse (OpenStack in Action Paris 2013)',
+    description: 'Thierry Carrez, release manager, reviews the Havana cycle.',
+  },
+  {
+    id: 'vidCormier003',
+    title: 'Keynote: The Open Cloud - Why Openness Wins — Paul Cormier, Red Hat',
+    description: 'Opening keynote.',
+  },
   { id: 'vidUnrelated4', title: 'Cooking with cast iron: seasoning explained', description: 'Not a conference talk.' },
   { id: 'vidUnrelated5', title: 'Kubernetes networking deep dive', description: 'A different conference entirely.' },
-  { id: 'vidUnrelated6', title: 'Highlights reel: OpenStack in Action 4', description: 'Two minutes of the best moments of the day.' },
+  {
+    id: 'vidUnrelated6',
+    title: 'Highlights reel: OpenStack in Action 4',
+    description: 'Two minutes of the best moments of the day.',
+  },
 ];

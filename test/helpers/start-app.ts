@@ -40,7 +40,9 @@ export type TestApp = {
 };
 
 /** The real app over a real lowdb file in a temp dir, listening on an ephemeral port. */
-export async function startApp(opts: { env?: Record<string, string>; clock?: Clock; dataDir?: string } = {}): Promise<TestApp> {
+export async function startApp(
+  opts: { env?: Record<string, string>; clock?: Clock; dataDir?: string } = {},
+): Promise<TestApp> {
   const tmp = opts.dataDir ? undefined : tempDir();
   const dataDir = opts.dataDir ?? tmp!.dir;
   const config = loadConfig(testEnv(dataDir, opts.env));

@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { seedIfEmpty } from '../../src/seed.ts';
 
-const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/schedules/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  fs.readFileSync(new URL(`../fixtures/schedules/${name}`, import.meta.url), 'utf8');
 const DEMO = 'openstack-in-action-paris-2013';
 
 describe('HTTP: catalogue, lookup, pages', () => {
@@ -19,7 +20,9 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('seeds the Paris 2013 event with the three talks of the recap, recordings pending', async () => {
       const res = await app.request(`/api/talks?event=${DEMO}&limit=200`);
       expect(res.status).to.equal(200);
-      const body = (await res.json()) as { items: { title: string; speakers: { name: string }[]; recording: { status: string } }[] };
+      const body = (await res.json()) as {
+        items: { title: string; speakers: { name: string }[]; recording: { status: string } }[];
+      };
       const titles = body.items.map((t) => t.title);
       expect(titles).to.include('From Segments to Services, a Dive into OpenStack Networking');
       expect(titles).to.include('Havana to Icehouse');
@@ -41,7 +44,9 @@ describe('HTTP: catalogue, lookup, pages', () => {
       it(`GET /api/lookup?q=${q} ranks "${expected}" first, with score, status and links`, async () => {
         const res = await app.request(`/api/lookup?q=${encodeURIComponent(q)}`);
         expect(res.status).to.equal(200);
-        const body = (await res.json()) as { results: { title: string; score: number; status: string; recordingUrl: string | null; url: string }[] };
+        const body = (await res.json()) as {
+          results: { title: string; score: number; status: string; recordingUrl: string | null; url: string }[];
+        };
         expect(body.results[0]?.title).to.equal(expected);
         expect(body.results[0]?.score).to.be.within(0, 1);
         expect(body.results[0]?.status).to.equal('pending');
@@ -87,7 +92,14 @@ describe('HTTP: catalogue, lookup, pages', () => {
 
       const talk = await app.services.catalogue.getTalk(id);
       const { attachRecording } = await import('../../src/domain/recording.ts');
-      const { talk: published } = attachRecording(talk, { url: 'https://www.youtube.com/watch?v=abc123XYZ_0', match: { method: 'manual', confidence: 1, evidence: [] } }, new Date());
+      const { talk: published } = attachRecording(
+        talk,
+        {
+          url: 'https://www.youtube.com/watch?v=abc123XYZ_0',
+          match: { method: 'manual', confidence: 1, evidence: [] },
+        },
+        new Date(),
+      );
       await app.services.store.commit({ put: { talks: [published] } });
       const redirect = await app.request(`/t/${id}/watch`);
       expect(redirect.status).to.equal(302);
@@ -105,13 +117,21 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('refuses writes without or with a wrong token (401)', async () => {
       const none = await app.request('/api/events', { method: 'POST', json: { name: 'X' } });
       expect(none.status).to.equal(401);
-      const wrong = await app.request('/api/events', { method: 'POST', json: { name: 'X' }, headers: { authorization: 'Bearer nope' } });
+      const wrong = await app.request('/api/events', {
+        method: 'POST',
+        json: { name: 'X' },
+        headers: { authorization: 'Bearer nope' },
+      });
       expect(wrong.status).to.equal(401);
       expect(((await wrong.json()) as { error: { code: string } }).error.code).to.equal('UNAUTHORIZED');
     });
 
     it('creates, updates, lists and deletes events and talks', async () => {
-      const created = await app.request('/api/events', { method: 'POST', admin: true, json: { name: 'Test Conf 2030', city: 'Lyon', startDate: '2030-01-02' } });
+      const created = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { name: 'Test Conf 2030', city: 'Lyon', startDate: '2030-01-02' },
+      });
       expect(created.status).to.equal(201);
       const event = (await created.json()) as { id: string };
       expect(event.id).to.equal('test-conf-2030');
@@ -119,14 +139,23 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(dup.status).to.equal(409);
 
       const t = await app.request(`/api/events/${event.id}/talks`, {
-        method: 'POST', admin: true,
-        json: { title: 'Scaling <b>Swift</b>', speakers: [{ name: 'Ada Lovelace', affiliation: 'Analytical' }], start: '2030-01-02T10:00:00+01:00' },
+        method: 'POST',
+        admin: true,
+        json: {
+          title: 'Scaling <b>Swift</b>',
+          speakers: [{ name: 'Ada Lovelace', affiliation: 'Analytical' }],
+          start: '2030-01-02T10:00:00+01:00',
+        },
       });
       expect(t.status).to.equal(201);
       const talk = (await t.json()) as { id: string; title: string };
       expect(talk.title).to.equal('Scaling <b>Swift</b>');
 
-      const renamed = await app.request(`/api/talks/${talk.id}`, { method: 'PATCH', admin: true, json: { title: 'Scaling Object Storage' } });
+      const renamed = await app.request(`/api/talks/${talk.id}`, {
+        method: 'PATCH',
+        admin: true,
+        json: { title: 'Scaling Object Storage' },
+      });
       expect(renamed.status).to.equal(200);
       const r = (await renamed.json()) as { id: string; aliases: string[] };
       expect(r.id).to.equal(talk.id);
@@ -145,7 +174,11 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('stores titles with HTML as text and escapes them on pages', async () => {
       const created = await app.request('/api/events', { method: 'POST', admin: true, json: { name: 'XSS Conf' } });
       const ev = (await created.json()) as { id: string };
-      const t = await app.request(`/api/events/${ev.id}/talks`, { method: 'POST', admin: true, json: { title: '<script>alert(1)</script> & friends', speakers: [{ name: '<img src=x onerror=alert(2)>' }] } });
+      const t = await app.request(`/api/events/${ev.id}/talks`, {
+        method: 'POST',
+        admin: true,
+        json: { title: '<script>alert(1)</script> & friends', speakers: [{ name: '<img src=x onerror=alert(2)>' }] },
+      });
       const talk = (await t.json()) as { id: string; title: string };
       expect(talk.title).to.equal('<script>alert(1)</script> & friends');
       const html = await (await app.request(`/t/${talk.id}`, { headers: { accept: 'text/html' } })).text();
@@ -159,21 +192,39 @@ describe('HTTP: catalogue, lookup, pages', () => {
 
   describe('bad input', () => {
     it('invalid JSON body → 400 BAD_JSON', async () => {
-      const res = await app.request('/api/events', { method: 'POST', admin: true, headers: { 'content-type': 'application/json' }, body: '{"name":' });
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/json' },
+        body: '{"name":',
+      });
       expect(res.status).to.equal(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('BAD_JSON');
     });
     it('wrong content type → 415', async () => {
-      const res = await app.request('/api/events', { method: 'POST', admin: true, headers: { 'content-type': 'text/plain' }, body: 'name=x' });
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'text/plain' },
+        body: 'name=x',
+      });
       expect(res.status).to.equal(415);
       expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
     });
     it('body over the limit → 413', async () => {
-      const res = await app.request('/api/events', { method: 'POST', admin: true, json: { name: 'x'.repeat(6 * 1024 * 1024) } });
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { name: 'x'.repeat(6 * 1024 * 1024) },
+      });
       expect(res.status).to.equal(413);
     });
     it('schema violations → 400 with the field path', async () => {
-      const res = await app.request('/api/events', { method: 'POST', admin: true, json: { name: '', startDate: '5 Dec' } });
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { name: '', startDate: '5 Dec' },
+      });
       expect(res.status).to.equal(400);
       const body = (await res.json()) as { error: { code: string; details: { path: string }[] } };
       expect(body.error.code).to.equal('VALIDATION_FAILED');
@@ -188,28 +239,49 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('unknown ids → 404', async () => {
       expect((await app.request('/api/events/nope')).status).to.equal(404);
       expect((await app.request('/api/talks/nope')).status).to.equal(404);
-      expect((await app.request('/api/talks/nope', { method: 'PATCH', admin: true, json: { title: 'x' } })).status).to.equal(404);
+      expect(
+        (await app.request('/api/talks/nope', { method: 'PATCH', admin: true, json: { title: 'x' } })).status,
+      ).to.equal(404);
     });
   });
 
   describe('schedule import over HTTP', () => {
     let eventId: string;
     before(async () => {
-      const res = await app.request('/api/events', { method: 'POST', admin: true, json: { id: 'oia-import-test', name: 'OIA import test' } });
+      const res = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { id: 'oia-import-test', name: 'OIA import test' },
+      });
       eventId = ((await res.json()) as { id: string }).id;
     });
 
     it('imports a frab schedule.xml, and an edited copy updates in place', async () => {
-      const first = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: fixture('oia-paris-2013.xml') });
+      const first = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: fixture('oia-paris-2013.xml'),
+      });
       expect(first.status).to.equal(200);
       const r1 = (await first.json()) as { created: string[]; updated: string[] };
       expect(r1.created.length).to.be.greaterThan(3);
-      const again = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: fixture('oia-paris-2013.xml') });
+      const again = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: fixture('oia-paris-2013.xml'),
+      });
       const r2 = (await again.json()) as { created: string[]; updated: string[]; unchanged: number };
       expect(r2.created).to.have.length(0);
       expect(r2.updated).to.have.length(0);
       expect(r2.unchanged).to.equal(r1.created.length);
-      const edited = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'text/xml' }, body: fixture('oia-paris-2013-v2.xml') });
+      const edited = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'text/xml' },
+        body: fixture('oia-paris-2013-v2.xml'),
+      });
       const r3 = (await edited.json()) as { created: string[]; updated: string[]; removed: string[] };
       expect(r3.updated.length).to.be.greaterThan(0);
       expect(r3.removed).to.have.length(1);
@@ -218,7 +290,12 @@ describe('HTTP: catalogue, lookup, pages', () => {
     });
 
     it('imports the same schedule as c3voc/pretalx JSON, matching the XML import by guid', async () => {
-      const res = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/json' }, body: fixture('oia-paris-2013.json') });
+      const res = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/json' },
+        body: fixture('oia-paris-2013.json'),
+      });
       expect(res.status).to.equal(200);
       const report = (await res.json()) as { format: string; created: string[]; talks: number };
       expect(report.format).to.equal('schedule-json');
@@ -228,7 +305,12 @@ describe('HTTP: catalogue, lookup, pages', () => {
 
     it('malformed XML → 422 naming the line, store unchanged', async () => {
       const before = fs.readFileSync(path.join(app.dataDir, 'db.json'), 'utf8');
-      const res = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: fixture('malformed.xml') });
+      const res = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: fixture('malformed.xml'),
+      });
       expect(res.status).to.equal(422);
       const body = (await res.json()) as { error: { code: string; message: string; details: { line: number } } };
       expect(body.error.code).to.equal('SCHEDULE_INVALID');
@@ -239,19 +321,64 @@ describe('HTTP: catalogue, lookup, pages', () => {
     });
 
     it('malformed JSON schedule → 422 naming the line; missing title → 422 naming the field', async () => {
-      const bad = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/json' }, body: fixture('malformed.json') });
+      const bad = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/json' },
+        body: fixture('malformed.json'),
+      });
       expect(bad.status).to.equal(422);
       expect(((await bad.json()) as { error: { details: { line: number } } }).error.details.line).to.be.a('number');
-      const missing = await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/json' }, body: fixture('missing-title.json') });
+      const missing = await app.request(`/api/events/${eventId}/schedule`, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/json' },
+        body: fixture('missing-title.json'),
+      });
       expect(missing.status).to.equal(422);
       expect(((await missing.json()) as { error: { details: { path: string } } }).error.details.path).to.match(/title/);
     });
 
     it('schedule upload: 401 without token, 404 unknown event, 415 wrong type, 413 too large', async () => {
-      expect((await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<schedule/>' })).status).to.equal(401);
-      expect((await app.request('/api/events/nope/schedule', { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: fixture('oia-paris-2013.xml') })).status).to.equal(404);
-      expect((await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'image/png' }, body: 'x' })).status).to.equal(415);
-      expect((await app.request(`/api/events/${eventId}/schedule`, { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: '<a>'.repeat(2 * 1024 * 1024) })).status).to.equal(413);
+      expect(
+        (
+          await app.request(`/api/events/${eventId}/schedule`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/xml' },
+            body: '<schedule/>',
+          })
+        ).status,
+      ).to.equal(401);
+      expect(
+        (
+          await app.request('/api/events/nope/schedule', {
+            method: 'POST',
+            admin: true,
+            headers: { 'content-type': 'application/xml' },
+            body: fixture('oia-paris-2013.xml'),
+          })
+        ).status,
+      ).to.equal(404);
+      expect(
+        (
+          await app.request(`/api/events/${eventId}/schedule`, {
+            method: 'POST',
+            admin: true,
+            headers: { 'content-type': 'image/png' },
+            body: 'x',
+          })
+        ).status,
+      ).to.equal(415);
+      expect(
+        (
+          await app.request(`/api/events/${eventId}/schedule`, {
+            method: 'POST',
+            admin: true,
+            headers: { 'content-type': 'application/xml' },
+            body: '<a>'.repeat(2 * 1024 * 1024),
+          })
+        ).status,
+      ).to.equal(413);
     });
   });
 
@@ -271,7 +398,8 @@ describe('HTTP: catalogue, lookup, pages', () => {
         } while (cursor);
         expect(new Set(seen).size, filter).to.equal(seen.length);
         if (filter === '') expect(seen.length).to.equal(total);
-        if (filter.includes('event')) expect(seen.length).to.equal((await app.services.store.listTalksByEvent(DEMO)).length);
+        if (filter.includes('event'))
+          expect(seen.length).to.equal((await app.services.store.listTalksByEvent(DEMO)).length);
       }
       expect((await app.request('/api/talks?cursor=%%%')).status).to.equal(400);
     });
@@ -284,10 +412,18 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(((await res.json()) as { status: string }).status).to.equal('ok');
     });
     it('GET /api/openapi.json describes every route', async () => {
-      const doc = (await (await app.request('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+      const doc = (await (await app.request('/api/openapi.json')).json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, unknown>>;
+      };
       expect(doc.openapi).to.match(/^3\./);
       for (const [p, m] of [
-        ['/api/events', 'post'], ['/api/events/{id}/schedule', 'post'], ['/api/talks/{id}', 'patch'], ['/api/lookup', 'get'], ['/t/{id}/watch', 'get'], ['/health', 'get'],
+        ['/api/events', 'post'],
+        ['/api/events/{id}/schedule', 'post'],
+        ['/api/talks/{id}', 'patch'],
+        ['/api/lookup', 'get'],
+        ['/t/{id}/watch', 'get'],
+        ['/health', 'get'],
       ] as const) {
         expect(doc.paths[p], p).to.have.property(m);
       }

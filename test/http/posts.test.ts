@@ -60,25 +60,43 @@ describe('recap posts and mentions', function () {
     });
 
     it('generic words and a first name alone link nothing', async () => {
-      const { mentions } = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { text: post('no-mentions.txt') } })).json()) as Detected;
+      const { mentions } = (await (
+        await app.request('/api/mentions/detect', { method: 'POST', json: { text: post('no-mentions.txt') } })
+      ).json()) as Detected;
       expect(mentions).to.deep.equal([]);
     });
 
     it('a bare surname counts only when the post is about the event', async () => {
       const bare = 'Cormier gave a rousing talk about open source business.';
-      const without = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { text: bare } })).json()) as Detected;
+      const without = (await (
+        await app.request('/api/mentions/detect', { method: 'POST', json: { text: bare } })
+      ).json()) as Detected;
       expect(without.mentions).to.deep.equal([]);
-      const about = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { text: `Back from OpenStack in Action 4. ${bare}` } })).json()) as Detected;
+      const about = (await (
+        await app.request('/api/mentions/detect', {
+          method: 'POST',
+          json: { text: `Back from OpenStack in Action 4. ${bare}` },
+        })
+      ).json()) as Detected;
       expect(about.mentions.map((m) => m.talkId)).to.deep.equal([ids.cormier]);
-      const hinted = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { text: bare, event: DEMO } })).json()) as Detected;
+      const hinted = (await (
+        await app.request('/api/mentions/detect', { method: 'POST', json: { text: bare, event: DEMO } })
+      ).json()) as Detected;
       expect(hinted.mentions.map((m) => m.talkId)).to.deep.equal([ids.cormier]);
     });
 
     it('a typo in a name, a link to the schedule page or a Talkreel page are found', async () => {
-      const typo = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { text: 'Great session by Mark McClian on networking at OpenStack in Action 4.' } })).json()) as Detected;
+      const typo = (await (
+        await app.request('/api/mentions/detect', {
+          method: 'POST',
+          json: { text: 'Great session by Mark McClian on networking at OpenStack in Action 4.' },
+        })
+      ).json()) as Detected;
       expect(typo.mentions.map((m) => m.talkId)).to.deep.equal([ids.segments]);
       const html = `<article><p>Watch <a href="http://talkreel.test/t/${ids.havana}">this one</a> first.</p></article>`;
-      const link = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { html } })).json()) as Detected;
+      const link = (await (
+        await app.request('/api/mentions/detect', { method: 'POST', json: { html } })
+      ).json()) as Detected;
       expect(link.mentions.map((m) => [m.talkId, m.evidence])).to.deep.equal([[ids.havana, ['link']]]);
       expect(link.mentions[0]?.snippet).to.equal('this one');
     });
@@ -92,7 +110,9 @@ describe('recap posts and mentions', function () {
         <aside class="sidebar">Popular: From Segments to Services by Mark McClain</aside>
         <div id="comments"><h3>Leave a Reply</h3><form><label>Name</label><textarea></textarea></form><p>Mark McClain said: great!</p></div>
         <footer>© Thierry Carrez fans</footer></body></html>`;
-      const { mentions } = (await (await app.request('/api/mentions/detect', { method: 'POST', json: { html } })).json()) as Detected;
+      const { mentions } = (await (
+        await app.request('/api/mentions/detect', { method: 'POST', json: { html } })
+      ).json()) as Detected;
       expect(mentions.map((m) => m.talkId)).to.deep.equal([ids.cormier]);
     });
   });
@@ -100,40 +120,79 @@ describe('recap posts and mentions', function () {
   describe('submission', () => {
     it('stores a post, links both ways, and re-submission updates only what changed', async () => {
       const url = `${site.url}/2013/12/oia-recap`;
-      const first = await app.request('/api/posts', { method: 'POST', admin: true, json: { url, title: 'OIA recap', text: post('recap-oia-paris.txt') } });
+      const first = await app.request('/api/posts', {
+        method: 'POST',
+        admin: true,
+        json: { url, title: 'OIA recap', text: post('recap-oia-paris.txt') },
+      });
       expect(first.status).to.equal(201);
       const created = (await first.json()) as { status: string; post: Post };
       expect(created.post.mentions).to.have.length(3);
-      const same = await app.request('/api/posts', { method: 'POST', admin: true, json: { url, title: 'OIA recap', text: post('recap-oia-paris.txt') } });
+      const same = await app.request('/api/posts', {
+        method: 'POST',
+        admin: true,
+        json: { url, title: 'OIA recap', text: post('recap-oia-paris.txt') },
+      });
       expect(((await same.json()) as { status: string }).status).to.equal('unchanged');
       const edited = post('recap-oia-paris.txt').replace(/Then thierry carrez.*?cadence\.\n/s, '');
-      const upd = (await (await app.request('/api/posts', { method: 'POST', admin: true, json: { url, title: 'OIA recap', text: edited } })).json()) as { status: string; removed: string[]; post: Post };
+      const upd = (await (
+        await app.request('/api/posts', {
+          method: 'POST',
+          admin: true,
+          json: { url, title: 'OIA recap', text: edited },
+        })
+      ).json()) as { status: string; removed: string[]; post: Post };
       expect(upd.status).to.equal('updated');
       expect(upd.removed).to.deep.equal([ids.havana]);
       expect(upd.post.id).to.equal(created.post.id);
 
-      const recaps = (await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: { id: string; mention: Mention }[] };
+      const recaps = (await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as {
+        items: { id: string; mention: Mention }[];
+      };
       expect(recaps.items.map((i) => i.id)).to.deep.equal([created.post.id]);
-      expect(((await (await app.request(`/api/talks/${ids.havana}/posts`)).json()) as { items: unknown[] }).items).to.have.length(0);
+      expect(
+        ((await (await app.request(`/api/talks/${ids.havana}/posts`)).json()) as { items: unknown[] }).items,
+      ).to.have.length(0);
       const list = (await (await app.request('/api/posts')).json()) as { items: { id: string }[] };
       expect(list.items.map((p) => p.id)).to.deep.equal([created.post.id]);
-      expect((await app.request(`/api/posts/${created.post.id}`, { method: 'DELETE', admin: true })).status).to.equal(204);
+      expect((await app.request(`/api/posts/${created.post.id}`, { method: 'DELETE', admin: true })).status).to.equal(
+        204,
+      );
       expect((await app.request(`/api/posts/${created.post.id}`)).status).to.equal(404);
-      expect(((await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: unknown[] }).items).to.have.length(0);
+      expect(
+        ((await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: unknown[] }).items,
+      ).to.have.length(0);
     });
 
     it('fetches a post by URL; refuses non-HTML pages (415), oversized posts (413) and bad bodies (400)', async () => {
-      pages.set('/recap.html', { type: 'text/html; charset=utf-8', body: `<html><body><article><p>${post('recap-oia-paris.txt').replace(/\n/g, '</p><p>')}</p></article></body></html>` });
+      pages.set('/recap.html', {
+        type: 'text/html; charset=utf-8',
+        body: `<html><body><article><p>${post('recap-oia-paris.txt').replace(/\n/g, '</p><p>')}</p></article></body></html>`,
+      });
       pages.set('/photo.png', { type: 'image/png', body: 'PNG' });
       pages.set('/huge.html', { type: 'text/html', body: `<p>${'x'.repeat(200_000)}</p>` });
-      const ok = await app.request('/api/posts', { method: 'POST', admin: true, json: { url: `${site.url}/recap.html` } });
+      const ok = await app.request('/api/posts', {
+        method: 'POST',
+        admin: true,
+        json: { url: `${site.url}/recap.html` },
+      });
       expect(ok.status).to.equal(201);
       expect(((await ok.json()) as { post: Post }).post.mentions).to.have.length(3);
-      expect((await app.request('/api/posts', { method: 'POST', admin: true, json: { url: `${site.url}/photo.png` } })).status).to.equal(415);
-      expect((await app.request('/api/posts', { method: 'POST', admin: true, json: { url: `${site.url}/huge.html` } })).status).to.equal(413);
-      expect((await app.request('/api/posts', { method: 'POST', admin: true, json: { text: 'y'.repeat(60_000) } })).status).to.equal(413);
+      expect(
+        (await app.request('/api/posts', { method: 'POST', admin: true, json: { url: `${site.url}/photo.png` } }))
+          .status,
+      ).to.equal(415);
+      expect(
+        (await app.request('/api/posts', { method: 'POST', admin: true, json: { url: `${site.url}/huge.html` } }))
+          .status,
+      ).to.equal(413);
+      expect(
+        (await app.request('/api/posts', { method: 'POST', admin: true, json: { text: 'y'.repeat(60_000) } })).status,
+      ).to.equal(413);
       expect((await app.request('/api/posts', { method: 'POST', admin: true, json: {} })).status).to.equal(400);
-      expect((await app.request('/api/posts', { method: 'POST', admin: true, json: { url: 'file:///etc/passwd' } })).status).to.equal(400);
+      expect(
+        (await app.request('/api/posts', { method: 'POST', admin: true, json: { url: 'file:///etc/passwd' } })).status,
+      ).to.equal(400);
       expect((await app.request('/api/posts', { method: 'POST', json: { text: 'x' } })).status).to.equal(401);
     });
   });
@@ -141,7 +200,11 @@ describe('recap posts and mentions', function () {
   describe('Webmention', () => {
     const target = () => `http://talkreel.test/t/${ids.segments}`;
     const send = (form: Record<string, string>) =>
-      app.request('/webmention', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      app.request('/webmention', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
 
     it('talk and event pages advertise the endpoint', async () => {
       const res = await app.request(`/t/${ids.segments}`, { headers: { accept: 'text/html' } });
@@ -151,7 +214,10 @@ describe('recap posts and mentions', function () {
     });
 
     it('round trip: accepted, verified, the post links to the talk; a repeat updates; a 410 removes the link', async () => {
-      pages.set('/wm-post', { type: 'text/html', body: `<html><body><article><p>Mark's networking talk in Paris was great: <a href="${target()}">recording here</a>.</p></article></body></html>` });
+      pages.set('/wm-post', {
+        type: 'text/html',
+        body: `<html><body><article><p>Mark's networking talk in Paris was great: <a href="${target()}">recording here</a>.</p></article></body></html>`,
+      });
       const res = await send({ source: `${site.url}/wm-post`, target: target() });
       expect(res.status).to.equal(202);
       const status = res.headers.get('location')!;
@@ -159,7 +225,9 @@ describe('recap posts and mentions', function () {
       await app.services.posts.idle();
       const wm = (await (await app.request(new URL(status).pathname)).json()) as Webmention;
       expect(wm.status).to.equal('accepted');
-      const recaps = (await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: { url: string; mention: Mention }[] };
+      const recaps = (await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as {
+        items: { url: string; mention: Mention }[];
+      };
       expect(recaps.items.map((i) => i.url)).to.deep.equal([`${site.url}/wm-post`]);
       expect(recaps.items[0]?.mention.evidence).to.include('link');
 
@@ -172,11 +240,16 @@ describe('recap posts and mentions', function () {
       await send({ source: `${site.url}/wm-post`, target: target() });
       await app.services.posts.idle();
       expect(((await (await app.request(new URL(status).pathname)).json()) as Webmention).status).to.equal('removed');
-      expect(((await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: unknown[] }).items).to.have.length(0);
+      expect(
+        ((await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: unknown[] }).items,
+      ).to.have.length(0);
     });
 
     it('a source that does not link to the target is rejected after verification; nothing stored', async () => {
-      pages.set('/no-link', { type: 'text/html', body: `<p>I mention ${target()} only as text, and <a href="${target()}/other">a different URL</a>.</p>` });
+      pages.set('/no-link', {
+        type: 'text/html',
+        body: `<p>I mention ${target()} only as text, and <a href="${target()}/other">a different URL</a>.</p>`,
+      });
       const res = await send({ source: `${site.url}/no-link`, target: target() });
       expect(res.status).to.equal(202);
       await app.services.posts.idle();
@@ -226,20 +299,41 @@ describe('recap posts and mentions', function () {
           <item><title>Unrelated</title><link>${site.url}/posts/cats</link><pubDate>Sat, 07 Dec 2013 10:00:00 GMT</pubDate></item>
         </channel></rss>`,
       });
-      pages.set('/posts/oia', { type: 'text/html', body: `<article>${post('recap-oia-paris.txt').split('\n\n').map((p) => `<p>${p}</p>`).join('')}</article>` });
-      pages.set('/posts/cats', { type: 'text/html', body: '<article><p>My cats do not care about clouds.</p></article>' });
+      pages.set('/posts/oia', {
+        type: 'text/html',
+        body: `<article>${post('recap-oia-paris.txt')
+          .split('\n\n')
+          .map((p) => `<p>${p}</p>`)
+          .join('')}</article>`,
+      });
+      pages.set('/posts/cats', {
+        type: 'text/html',
+        body: '<article><p>My cats do not care about clouds.</p></article>',
+      });
       pages.set('/broken.xml', { status: 500, type: 'text/plain', body: 'down' });
-      const good = await app.request('/api/blogs', { method: 'POST', admin: true, json: { feedUrl: `${site.url}/feed.xml` } });
+      const good = await app.request('/api/blogs', {
+        method: 'POST',
+        admin: true,
+        json: { feedUrl: `${site.url}/feed.xml` },
+      });
       expect(good.status).to.equal(201);
       await app.request('/api/blogs', { method: 'POST', admin: true, json: { feedUrl: `${site.url}/broken.xml` } });
-      expect((await app.request('/api/blogs', { method: 'POST', admin: true, json: { feedUrl: `${site.url}/feed.xml` } })).status).to.equal(409);
+      expect(
+        (await app.request('/api/blogs', { method: 'POST', admin: true, json: { feedUrl: `${site.url}/feed.xml` } }))
+          .status,
+      ).to.equal(409);
 
       const run = await app.services.posts.crawl({});
       expect(run.status).to.equal('ok');
       const posts = await app.services.store.list('posts');
       expect(posts).to.have.length(2);
       expect(posts.find((p) => p.url === `${site.url}/posts/oia`)?.mentions).to.have.length(3);
-      const blogs = (await (await app.request('/api/blogs')).json()) as { items: { feedUrl: string; health: { consecutiveFailures: number; lastError?: { message: string }; itemsSeen: number } }[] };
+      const blogs = (await (await app.request('/api/blogs')).json()) as {
+        items: {
+          feedUrl: string;
+          health: { consecutiveFailures: number; lastError?: { message: string }; itemsSeen: number };
+        }[];
+      };
       const broken = blogs.items.find((b) => b.feedUrl.endsWith('/broken.xml'))!;
       expect(broken.health.consecutiveFailures).to.equal(1);
       expect(broken.health.lastError?.message).to.match(/HTTP 500/);
@@ -258,14 +352,25 @@ describe('recap posts: rescans when the catalogue grows', () => {
     const app = await startApp();
     try {
       const text = 'Notes from Lyon: Ada Lovelace gave "Engines of Analysis", the best talk of Open Cloud Days 2014.';
-      const first = (await (await app.request('/api/posts', { method: 'POST', admin: true, json: { text, title: 'Lyon notes' } })).json()) as { post: Post };
+      const first = (await (
+        await app.request('/api/posts', { method: 'POST', admin: true, json: { text, title: 'Lyon notes' } })
+      ).json()) as { post: Post };
       expect(first.post.mentions).to.deep.equal([]);
-      const created = await app.request('/api/events', { method: 'POST', admin: true, json: { id: 'ocd14', name: 'Open Cloud Days 2014', city: 'Lyon', startDate: '2014-06-12' } });
+      const created = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { id: 'ocd14', name: 'Open Cloud Days 2014', city: 'Lyon', startDate: '2014-06-12' },
+      });
       expect(created.status).to.equal(201);
       const schedule = `<?xml version="1.0"?><schedule><conference><acronym>ocd14</acronym><title>Open Cloud Days 2014</title></conference>
         <day index="1" date="2014-06-12"><room name="A"><event guid="0b3c7c7e-1111-4a4a-9999-000000000001" id="1"><date>2014-06-12T10:00:00+02:00</date><start>10:00</start><duration>00:30</duration><room>A</room>
         <title>Engines of Analysis</title><persons><person id="1">Ada Lovelace</person></persons></event></room></day></schedule>`;
-      const imported = await app.request('/api/events/ocd14/schedule', { method: 'POST', admin: true, headers: { 'content-type': 'application/xml' }, body: schedule });
+      const imported = await app.request('/api/events/ocd14/schedule', {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: schedule,
+      });
       expect(imported.status).to.equal(200);
       const after = (await (await app.request(`/api/posts/${first.post.id}`)).json()) as Post;
       expect(after.mentions.map((m) => m.evidence)).to.deep.equal([['title', 'speaker']]);

@@ -53,10 +53,15 @@ describe('jobs: poll recording sources', function () {
     const result = await pollRecordings(app.services);
     expect(result.status).to.equal('ok');
     const { segments, havana, cormier } = await demoTalks(app);
-    expect(segments.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidSegments01' });
+    expect(segments.recording).to.include({
+      status: 'published',
+      url: 'https://www.youtube.com/watch?v=vidSegments01',
+    });
     expect(havana.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidHavana0002' });
     expect(cormier.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidCormier003' });
-    const published = (await app.services.store.listTalksByEvent(DEMO)).filter((t) => t.recording.status === 'published');
+    const published = (await app.services.store.listTalksByEvent(DEMO)).filter(
+      (t) => t.recording.status === 'published',
+    );
     expect(published).to.have.length(3);
     const watch = await app.request(`/t/${segments.id}/watch`);
     expect(watch.status).to.equal(302);
@@ -68,7 +73,9 @@ describe('jobs: poll recording sources', function () {
     const events = (await app.services.store.list('domainEvents')).filter((e) => e.type === 'recording.published');
     expect(events.map((e) => e.data.talkId)).to.have.members([segments.id, havana.id, cormier.id]);
     // the unrelated videos wait in the unmatched queue, linked to nothing
-    const unmatched = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as { items: { key: string }[] };
+    const unmatched = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as {
+      items: { key: string }[];
+    };
     expect(unmatched.items.map((u) => u.key)).to.include.members(['youtube:vidUnrelated4', 'youtube:vidUnrelated6']);
   });
 
@@ -110,18 +117,58 @@ describe('jobs: poll recording sources', function () {
 
   describe('faults: the source records the error, the run goes on, the store stays consistent', () => {
     const faults: [string, (req: { url: string }, res: import('node:http').ServerResponse) => void, RegExp][] = [
-      ['HTTP 500', (_q, res) => { res.statusCode = 500; res.end('boom'); }, /HTTP 500/],
+      [
+        'HTTP 500',
+        (_q, res) => {
+          res.statusCode = 500;
+          res.end('boom');
+        },
+        /HTTP 500/,
+      ],
       ['a timeout', () => undefined, /timed out/],
-      ['malformed XML', (_q, res) => { res.setHeader('content-type', 'application/atom+xml'); res.end('<feed><entry><title>x</entry>'); }, /./],
-      ['an HTML error page served as a feed', (_q, res) => { res.setHeader('content-type', 'text/html'); res.end('<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>'); }, /HTML|html/],
-      ['a response over the size limit', (_q, res) => { res.setHeader('content-type', 'application/atom+xml'); res.end(youtubeFeed(DEMO_VIDEOS) + ' '.repeat(300_000)); }, /size limit/],
-      ['a response that trickles past the timeout', (_q, res) => {
-        res.setHeader('content-type', 'application/atom+xml');
-        res.write('<');
-        const timer = setInterval(() => res.write(' '), 100);
-        res.on('close', () => clearInterval(timer));
-      }, /timed out/],
-      ['a redirect loop', (q, res) => { res.statusCode = 302; res.setHeader('location', q.url); res.end(); }, /redirect/],
+      [
+        'malformed XML',
+        (_q, res) => {
+          res.setHeader('content-type', 'application/atom+xml');
+          res.end('<feed><entry><title>x</entry>');
+        },
+        /./,
+      ],
+      [
+        'an HTML error page served as a feed',
+        (_q, res) => {
+          res.setHeader('content-type', 'text/html');
+          res.end('<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>');
+        },
+        /HTML|html/,
+      ],
+      [
+        'a response over the size limit',
+        (_q, res) => {
+          res.setHeader('content-type', 'application/atom+xml');
+          res.end(youtubeFeed(DEMO_VIDEOS) + ' '.repeat(300_000));
+        },
+        /size limit/,
+      ],
+      [
+        'a response that trickles past the timeout',
+        (_q, res) => {
+          res.setHeader('content-type', 'application/atom+xml');
+          res.write('<');
+          const timer = setInterval(() => res.write(' '), 100);
+          res.on('close', () => clearInterval(timer));
+        },
+        /timed out/,
+      ],
+      [
+        'a redirect loop',
+        (q, res) => {
+          res.statusCode = 302;
+          res.setHeader('location', q.url);
+          res.end();
+        },
+        /redirect/,
+      ],
     ];
     for (const [name, handler, message] of faults) {
       it(name, async () => {
@@ -215,7 +262,11 @@ describe('jobs: poll recording sources', function () {
       await pollRecordings(app.services);
       const { segments, havana } = await demoTalks(app);
       // a person decides the Neutron video belongs to the Havana talk (say), by hand
-      const relink = await app.request(`/api/talks/${havana.id}/recordings`, { method: 'POST', admin: true, json: { url: 'https://www.youtube.com/watch?v=vidSegments01', primary: true } });
+      const relink = await app.request(`/api/talks/${havana.id}/recordings`, {
+        method: 'POST',
+        admin: true,
+        json: { url: 'https://www.youtube.com/watch?v=vidSegments01', primary: true },
+      });
       expect(relink.status).to.equal(200);
       await pollRecordings(app.services);
       body = body.replace('Neutron PTL', 'The Neutron PTL'); // content changed: re-parsed and re-matched
@@ -232,14 +283,24 @@ describe('jobs: poll recording sources', function () {
       await pollRecordings(app.services);
       t = await demoTalks(app);
       expect(t.havana.recordings.some((r) => r.key === 'youtube:vidSegments01')).to.equal(false);
-      expect(t.segments.recordings.some((r) => r.key === 'youtube:vidSegments01')).to.equal(false, 'segments also rejected it by the move');
+      expect(t.segments.recordings.some((r) => r.key === 'youtube:vidSegments01')).to.equal(
+        false,
+        'segments also rejected it by the move',
+      );
       void segments;
     });
   });
 
   describe('matching: a wrong match is worse than no match', () => {
     it('near-duplicate titles and speaker-only titles of a speaker with two talks go to the unmatched queue', async () => {
-      const created = await app.request(`/api/events/${DEMO}/talks`, { method: 'POST', admin: true, json: { title: 'From Segments to Services, part two: Advanced OpenStack Networking', speakers: [{ name: 'Mark McClain' }] } });
+      const created = await app.request(`/api/events/${DEMO}/talks`, {
+        method: 'POST',
+        admin: true,
+        json: {
+          title: 'From Segments to Services, part two: Advanced OpenStack Networking',
+          speakers: [{ name: 'Mark McClain' }],
+        },
+      });
       expect(created.status).to.equal(201);
       body = youtubeFeed([
         { id: 'vidAmbiguous1', title: 'From Segments to Services' },
@@ -247,9 +308,13 @@ describe('jobs: poll recording sources', function () {
       ]);
       await addSource(`${feed.url}/feed`);
       await pollRecordings(app.services);
-      const published = (await app.services.store.listTalksByEvent(DEMO)).filter((t) => t.recording.status === 'published');
+      const published = (await app.services.store.listTalksByEvent(DEMO)).filter(
+        (t) => t.recording.status === 'published',
+      );
       expect(published.map((t) => [t.title, t.recordings[0]?.match])).to.deep.equal([]);
-      const q = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as { items: { key: string; candidates: { talkId: string }[]; reason: string }[] };
+      const q = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as {
+        items: { key: string; candidates: { talkId: string }[]; reason: string }[];
+      };
       const amb = q.items.find((u) => u.key === 'youtube:vidAmbiguous1')!;
       expect(amb.candidates.length).to.be.greaterThan(1);
       expect(q.items.some((u) => u.key === 'youtube:vidSpeakerOn')).to.equal(true);
@@ -258,11 +323,20 @@ describe('jobs: poll recording sources', function () {
     it('a media.ccc.de link in a YouTube description is exact evidence', async () => {
       const { havana } = await demoTalks(app);
       const slug = havana.externalIds.slug!;
-      body = youtubeFeed([{ id: 'vidOpaque001', title: 'Talk #2', description: `Also on https://media.ccc.de/v/${slug} in higher quality` }]);
+      body = youtubeFeed([
+        {
+          id: 'vidOpaque001',
+          title: 'Talk #2',
+          description: `Also on https://media.ccc.de/v/${slug} in higher quality`,
+        },
+      ]);
       await addSource(`${feed.url}/feed`);
       await pollRecordings(app.services);
       const t = await demoTalks(app);
-      expect(t.havana.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidOpaque001' });
+      expect(t.havana.recording).to.include({
+        status: 'published',
+        url: 'https://www.youtube.com/watch?v=vidOpaque001',
+      });
       expect(t.havana.recordings[0]?.match.method).to.equal('id-in-url');
     });
   });
@@ -275,8 +349,23 @@ describe('jobs: poll recording sources', function () {
       expect((await post({ kind: 'feed', url: 'ftp://example.org/feed' })).status).to.equal(400);
       expect((await post({ kind: 'feed', url: 'javascript:alert(1)' })).status).to.equal(400);
       expect((await post({ kind: 'feed' })).status).to.equal(400);
-      expect((await app.request('/api/events/nope/sources', { method: 'POST', admin: true, json: { kind: 'feed', url: `${feed.url}/f` } })).status).to.equal(404);
-      expect((await app.request(`/api/events/${DEMO}/sources`, { method: 'POST', json: { kind: 'feed', url: `${feed.url}/f` } })).status).to.equal(401);
+      expect(
+        (
+          await app.request('/api/events/nope/sources', {
+            method: 'POST',
+            admin: true,
+            json: { kind: 'feed', url: `${feed.url}/f` },
+          })
+        ).status,
+      ).to.equal(404);
+      expect(
+        (
+          await app.request(`/api/events/${DEMO}/sources`, {
+            method: 'POST',
+            json: { kind: 'feed', url: `${feed.url}/f` },
+          })
+        ).status,
+      ).to.equal(401);
     });
 
     it('lists sources with health, polls one now, deletes it', async () => {
@@ -298,8 +387,18 @@ describe('private network guard', () => {
     const app = await startApp({ env: { TALKREEL_ALLOW_PRIVATE_NETWORK: 'off' } });
     try {
       await seedIfEmpty(app.services);
-      for (const url of ['http://127.0.0.1:9/feed', 'http://localhost/feed', 'http://10.0.0.1/feed', 'http://[::1]/feed', 'http://169.254.169.254/latest']) {
-        const res = await app.request(`/api/events/${DEMO}/sources`, { method: 'POST', admin: true, json: { kind: 'feed', url } });
+      for (const url of [
+        'http://127.0.0.1:9/feed',
+        'http://localhost/feed',
+        'http://10.0.0.1/feed',
+        'http://[::1]/feed',
+        'http://169.254.169.254/latest',
+      ]) {
+        const res = await app.request(`/api/events/${DEMO}/sources`, {
+          method: 'POST',
+          admin: true,
+          json: { kind: 'feed', url },
+        });
         expect(res.status, url).to.equal(400);
         expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('URL_NOT_ALLOWED');
       }

@@ -14,7 +14,11 @@ describe('jobs/schedule: cron tasks follow the sources and blogs', () => {
   });
   after(async () => app.close());
 
-  const taskNames = (): string[] => [...getTasks().values()].map((t) => t.name).filter((n): n is string => Boolean(n)).sort();
+  const taskNames = (): string[] =>
+    [...getTasks().values()]
+      .map((t) => t.name)
+      .filter((n): n is string => Boolean(n))
+      .sort();
 
   it('registers one task per job and cron expression, re-syncs on changes, and stops them all', async () => {
     const jobs = startJobs(app.services);
@@ -25,7 +29,11 @@ describe('jobs/schedule: cron tasks follow the sources and blogs', () => {
       await app.services.posts.addBlog({ feedUrl: 'http://127.0.0.1:9/blog.xml' });
       await new Promise((r) => setImmediate(r));
       await jobs.sync();
-      expect(taskNames()).to.include.members(['poll-recordings@*/15 * * * *', 'poll-recordings@0 * * * *', 'crawl-posts@*/30 * * * *']);
+      expect(taskNames()).to.include.members([
+        'poll-recordings@*/15 * * * *',
+        'poll-recordings@0 * * * *',
+        'crawl-posts@*/30 * * * *',
+      ]);
       expect(taskNames().filter((n) => n.startsWith('poll-recordings@'))).to.have.length(2);
       await app.services.sources.deleteSource(a.id);
       await jobs.sync();
@@ -33,6 +41,8 @@ describe('jobs/schedule: cron tasks follow the sources and blogs', () => {
     } finally {
       await jobs.stop();
     }
-    expect(taskNames().filter((n) => n.startsWith('poll-recordings@') || n.startsWith('crawl-posts@'))).to.deep.equal([]);
+    expect(taskNames().filter((n) => n.startsWith('poll-recordings@') || n.startsWith('crawl-posts@'))).to.deep.equal(
+      [],
+    );
   });
 });

@@ -24,7 +24,11 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
   const base = config.publicUrl;
 
   defineRoute(router, deps, {
-    method: 'get', path: '/api/events', summary: 'List events', tags: ['events'], query: ListEventsQuery,
+    method: 'get',
+    path: '/api/events',
+    summary: 'List events',
+    tags: ['events'],
+    query: ListEventsQuery,
     responses: { 200: 'A page of events', 400: 'Bad query' },
     handler: async (ctx, { query }) => {
       const page = paginate(await catalogue.listEvents(), (e) => e.id, query.cursor, query.limit);
@@ -32,15 +36,31 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/events/{id}', summary: 'Get an event', tags: ['events'], params: IdParams,
+    method: 'get',
+    path: '/api/events/{id}',
+    summary: 'Get an event',
+    tags: ['events'],
+    params: IdParams,
     responses: { 200: 'The event', 404: 'Unknown event' },
     handler: async (ctx, { params }) => {
       ctx.body = eventDto(await catalogue.getEvent(params.id), base);
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/events', summary: 'Create an event', tags: ['events'], admin: true, body: EventCreateSchema,
-    responses: { 201: 'Created', 400: 'Invalid body', 401: 'Missing or wrong token', 409: 'Id taken', 413: 'Body too large', 415: 'Not JSON' },
+    method: 'post',
+    path: '/api/events',
+    summary: 'Create an event',
+    tags: ['events'],
+    admin: true,
+    body: EventCreateSchema,
+    responses: {
+      201: 'Created',
+      400: 'Invalid body',
+      401: 'Missing or wrong token',
+      409: 'Id taken',
+      413: 'Body too large',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { body }) => {
       const event = await catalogue.createEvent(body);
       ctx.status = 201;
@@ -49,15 +69,32 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
     },
   });
   defineRoute(router, deps, {
-    method: 'patch', path: '/api/events/{id}', summary: 'Update an event', tags: ['events'], admin: true, params: IdParams, body: EventUpdateSchema,
-    responses: { 200: 'Updated', 400: 'Invalid body', 401: 'Missing or wrong token', 404: 'Unknown event', 415: 'Not JSON' },
+    method: 'patch',
+    path: '/api/events/{id}',
+    summary: 'Update an event',
+    tags: ['events'],
+    admin: true,
+    params: IdParams,
+    body: EventUpdateSchema,
+    responses: {
+      200: 'Updated',
+      400: 'Invalid body',
+      401: 'Missing or wrong token',
+      404: 'Unknown event',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { params, body }) => {
       ctx.body = eventDto(await catalogue.updateEvent(params.id, body), base);
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/events/{id}', summary: 'Delete an event (cascade=true also deletes its talks)', tags: ['events'], admin: true,
-    params: IdParams, query: DeleteEventQuery,
+    method: 'delete',
+    path: '/api/events/{id}',
+    summary: 'Delete an event (cascade=true also deletes its talks)',
+    tags: ['events'],
+    admin: true,
+    params: IdParams,
+    query: DeleteEventQuery,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown event', 409: 'Event still has talks' },
     handler: async (ctx, { params, query }) => {
       await catalogue.deleteEvent(params.id, query.cascade ?? false);
@@ -65,20 +102,43 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/events/{id}/schedule', summary: 'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event',
-    tags: ['events'], admin: true, params: IdParams, query: ScheduleQuery,
+    method: 'post',
+    path: '/api/events/{id}/schedule',
+    summary: 'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event',
+    tags: ['events'],
+    admin: true,
+    params: IdParams,
+    query: ScheduleQuery,
     consumes: ['application/xml', 'text/xml', 'application/json', 'text/plain', 'application/octet-stream'],
-    responses: { 200: 'Import report', 401: 'Missing or wrong token', 404: 'Unknown event', 409: 'Guid owned by another event', 413: 'File too large', 415: 'Unsupported type', 422: 'Schedule does not parse' },
+    responses: {
+      200: 'Import report',
+      401: 'Missing or wrong token',
+      404: 'Unknown event',
+      409: 'Guid owned by another event',
+      413: 'File too large',
+      415: 'Unsupported type',
+      422: 'Schedule does not parse',
+    },
     handler: async (ctx, { params, query }) => {
       const text = await coBody.text(ctx, { limit: config.maxBodyBytes, encoding: 'utf8' });
-      const hint = query.format ?? (ctx.request.is('application/json') ? 'json' : ctx.request.is('application/xml', 'text/xml') ? 'xml' : undefined);
+      const hint =
+        query.format ??
+        (ctx.request.is('application/json')
+          ? 'json'
+          : ctx.request.is('application/xml', 'text/xml')
+            ? 'xml'
+            : undefined);
       if (!text.trim()) throw new DomainError('SCHEDULE_INVALID', 'the schedule file is empty', {});
       ctx.body = await services.importSchedule(text, { eventId: params.id, format: hint });
     },
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/api/talks', summary: 'List talks (filters: event, speaker, status, q)', tags: ['talks'], query: ListTalksQuery,
+    method: 'get',
+    path: '/api/talks',
+    summary: 'List talks (filters: event, speaker, status, q)',
+    tags: ['talks'],
+    query: ListTalksQuery,
     responses: { 200: 'A page of talks', 400: 'Bad query', 404: 'Unknown event' },
     handler: async (ctx, { query }) => {
       const page = await catalogue.listTalks(
@@ -90,15 +150,33 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/talks/{id}', summary: 'Get a talk by id, earlier id, guid or <event>:<schedule id>', tags: ['talks'], params: IdParams,
+    method: 'get',
+    path: '/api/talks/{id}',
+    summary: 'Get a talk by id, earlier id, guid or <event>:<schedule id>',
+    tags: ['talks'],
+    params: IdParams,
     responses: { 200: 'The talk', 404: 'Unknown talk' },
     handler: async (ctx, { params }) => {
       ctx.body = talkDto(await catalogue.getTalk(params.id), base);
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/events/{id}/talks', summary: 'Create a talk in an event', tags: ['talks'], admin: true, params: IdParams, body: TalkCreateSchema,
-    responses: { 201: 'Created', 400: 'Invalid body', 401: 'Missing or wrong token', 404: 'Unknown event', 409: 'Id taken', 413: 'Body too large', 415: 'Not JSON' },
+    method: 'post',
+    path: '/api/events/{id}/talks',
+    summary: 'Create a talk in an event',
+    tags: ['talks'],
+    admin: true,
+    params: IdParams,
+    body: TalkCreateSchema,
+    responses: {
+      201: 'Created',
+      400: 'Invalid body',
+      401: 'Missing or wrong token',
+      404: 'Unknown event',
+      409: 'Id taken',
+      413: 'Body too large',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { params, body }) => {
       const talk = await catalogue.createTalk(params.id, body);
       ctx.status = 201;
@@ -107,14 +185,31 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
     },
   });
   defineRoute(router, deps, {
-    method: 'patch', path: '/api/talks/{id}', summary: 'Update a talk (a changed title is kept as an alias)', tags: ['talks'], admin: true, params: IdParams, body: TalkUpdateSchema,
-    responses: { 200: 'Updated', 400: 'Invalid body', 401: 'Missing or wrong token', 404: 'Unknown talk', 415: 'Not JSON' },
+    method: 'patch',
+    path: '/api/talks/{id}',
+    summary: 'Update a talk (a changed title is kept as an alias)',
+    tags: ['talks'],
+    admin: true,
+    params: IdParams,
+    body: TalkUpdateSchema,
+    responses: {
+      200: 'Updated',
+      400: 'Invalid body',
+      401: 'Missing or wrong token',
+      404: 'Unknown talk',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { params, body }) => {
       ctx.body = talkDto(await catalogue.updateTalk(params.id, body), base);
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/talks/{id}', summary: 'Delete a talk', tags: ['talks'], admin: true, params: IdParams,
+    method: 'delete',
+    path: '/api/talks/{id}',
+    summary: 'Delete a talk',
+    tags: ['talks'],
+    admin: true,
+    params: IdParams,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown talk' },
     handler: async (ctx, { params }) => {
       await catalogue.deleteTalk(params.id);
@@ -123,9 +218,16 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/api/lookup', summary: 'Fuzzy lookup of talks from free text (speaker, partial or misspelt title, event words)', tags: ['lookup'],
+    method: 'get',
+    path: '/api/lookup',
+    summary: 'Fuzzy lookup of talks from free text (speaker, partial or misspelt title, event words)',
+    tags: ['lookup'],
     query: LookupQuery,
-    responses: { 200: 'Ranked candidates with score, status and recording URL', 400: 'Bad query', 404: 'Unknown event' },
+    responses: {
+      200: 'Ranked candidates with score, status and recording URL',
+      400: 'Bad query',
+      404: 'Unknown event',
+    },
     handler: async (ctx, { query }) => {
       const results = await catalogue.lookup(query.q, { eventId: query.event, limit: query.limit });
       ctx.body = {

@@ -21,8 +21,14 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
   const base = config.publicUrl;
 
   defineRoute(router, deps, {
-    method: 'get', path: '/t/{id}', summary: "A talk's permanent page (HTML, or JSON when asked for)", tags: ['pages'],
-    params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
+    method: 'get',
+    path: '/t/{id}',
+    summary: "A talk's permanent page (HTML, or JSON when asked for)",
+    tags: ['pages'],
+    params: IdParams,
+    query: FormatQuery,
+    strictQuery: false,
+    produces: ['text/html', 'application/json'],
     responses: { 200: 'The talk page', 404: 'Unknown talk' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
@@ -39,8 +45,14 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/t/{id}/watch', summary: 'Permanent watch link: 302 to the recording once published, 404 while pending',
-    tags: ['pages'], params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
+    method: 'get',
+    path: '/t/{id}/watch',
+    summary: 'Permanent watch link: 302 to the recording once published, 404 while pending',
+    tags: ['pages'],
+    params: IdParams,
+    query: FormatQuery,
+    strictQuery: false,
+    produces: ['text/html', 'application/json'],
     responses: { 302: 'Redirect to the recording', 404: 'Unknown talk, or recording not (yet) available' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
@@ -53,10 +65,20 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       }
       const error =
         state.status === 'pending'
-          ? new DomainError('RECORDING_PENDING', `the recording of "${talk.title}" is not published yet; this link will redirect to it once it is`, { talkId: talk.id, status: state.status })
+          ? new DomainError(
+              'RECORDING_PENDING',
+              `the recording of "${talk.title}" is not published yet; this link will redirect to it once it is`,
+              { talkId: talk.id, status: state.status },
+            )
           : state.status === 'withdrawn'
-            ? new DomainError('RECORDING_WITHDRAWN', `the recording of "${talk.title}" was withdrawn`, { talkId: talk.id, status: state.status })
-            : new DomainError('NOT_RECORDED', `"${talk.title}" was not recorded`, { talkId: talk.id, status: state.status });
+            ? new DomainError('RECORDING_WITHDRAWN', `the recording of "${talk.title}" was withdrawn`, {
+                talkId: talk.id,
+                status: state.status,
+              })
+            : new DomainError('NOT_RECORDED', `"${talk.title}" was not recorded`, {
+                talkId: talk.id,
+                status: state.status,
+              });
       const { status, body } = toErrorResponse(error);
       ctx.status = status;
       ctx.set('Cache-Control', 'no-cache');
@@ -73,14 +95,22 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/e/{id}', summary: "An event's page (HTML, or JSON when asked for)", tags: ['pages'],
-    params: IdParams, query: FormatQuery, strictQuery: false, produces: ['text/html', 'application/json'],
+    method: 'get',
+    path: '/e/{id}',
+    summary: "An event's page (HTML, or JSON when asked for)",
+    tags: ['pages'],
+    params: IdParams,
+    query: FormatQuery,
+    strictQuery: false,
+    produces: ['text/html', 'application/json'],
     responses: { 200: 'The event page', 404: 'Unknown event' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
       const event = await catalogue.getEvent(params.id);
       ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
-      const talks = [...(await services.store.listTalksByEvent(event.id))].sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id));
+      const talks = [...(await services.store.listTalksByEvent(event.id))].sort(
+        (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id),
+      );
       if (wantsJson(ctx, query.format)) {
         ctx.body = { ...eventDto(event, base), talks: talks.map((t) => talkDto(t, base)) };
         return;
@@ -89,7 +119,10 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       ctx.body = page(
         event.name,
         `<h1>${escapeHtml(event.name)}</h1>\n<p class="meta">${escapeHtml([event.city, event.startDate].filter(Boolean).join(', '))}</p>\n<ul>\n${talks
-          .map((t) => `<li><a href="/t/${encodeURIComponent(t.id)}">${escapeHtml(t.title)}</a> — ${escapeHtml(t.speakers.map((s) => s.name).join(', '))} <span class="status">${escapeHtml(t.recording.status)}</span></li>`)
+          .map(
+            (t) =>
+              `<li><a href="/t/${encodeURIComponent(t.id)}">${escapeHtml(t.title)}</a> — ${escapeHtml(t.speakers.map((s) => s.name).join(', '))} <span class="status">${escapeHtml(t.recording.status)}</span></li>`,
+          )
           .join('\n')}\n</ul>`,
         `<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n`,
       );
@@ -97,7 +130,10 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/health', summary: 'Liveness and store status', tags: ['ops'],
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness and store status',
+    tags: ['ops'],
     responses: { 200: 'ok', 503: 'degraded' },
     handler: (ctx) => {
       const stats = services.store.stats();
@@ -107,7 +143,10 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 
   let openapi: unknown;
   defineRoute(router, deps, {
-    method: 'get', path: '/api/openapi.json', summary: 'This document', tags: ['ops'],
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    tags: ['ops'],
     responses: { 200: 'OpenAPI 3 document' },
     handler: (ctx) => {
       openapi ??= openApiDocument(deps.registry, base);
@@ -118,7 +157,9 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 
 /** The talk's permanent page: title, speakers, event, recording status and link. Every value escaped. */
 export function renderTalkPage(talk: Talk, event: Event | undefined, base: string): string {
-  const speakers = talk.speakers.map((s) => escapeHtml(s.name) + (s.affiliation ? ` <span class="meta">(${escapeHtml(s.affiliation)})</span>` : '')).join(', ');
+  const speakers = talk.speakers
+    .map((s) => escapeHtml(s.name) + (s.affiliation ? ` <span class="meta">(${escapeHtml(s.affiliation)})</span>` : ''))
+    .join(', ');
   const state = talk.recording;
   const href = state.status === 'published' ? safeHref(state.url) : undefined;
   const recording =
@@ -127,7 +168,9 @@ export function renderTalkPage(talk: Talk, event: Event | undefined, base: strin
         ? `<p>Recording: <a href="${escapeHtml(href)}">${escapeHtml(href)}</a></p>`
         : `<p>Recording: ${escapeHtml(state.url)}</p>`
       : `<p>Recording: <span class="status">${escapeHtml(state.status)}</span></p>`;
-  const when = [talk.start ? talk.start.replace('T', ' ').slice(0, 16) : undefined, talk.room].filter(Boolean).join(' · ');
+  const when = [talk.start ? talk.start.replace('T', ' ').slice(0, 16) : undefined, talk.room]
+    .filter(Boolean)
+    .join(' · ');
   const self = talkPageUrl(base, talk.id);
   return page(
     `${talk.title}${event ? ` — ${event.name}` : ''}`,

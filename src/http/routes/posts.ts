@@ -15,17 +15,41 @@ const PostSubmit = z
     text: z.string().optional(),
     event: idParam.optional(),
   })
-  .refine((b) => b.url !== undefined || b.html !== undefined || b.text !== undefined, { message: 'give url, or html or text', path: ['url'] })
-  .refine((b) => !(b.html !== undefined && b.text !== undefined), { message: 'give html or text, not both', path: ['html'] });
+  .refine((b) => b.url !== undefined || b.html !== undefined || b.text !== undefined, {
+    message: 'give url, or html or text',
+    path: ['url'],
+  })
+  .refine((b) => !(b.html !== undefined && b.text !== undefined), {
+    message: 'give html or text, not both',
+    path: ['html'],
+  });
 const Detect = z
-  .strictObject({ html: z.string().optional(), text: z.string().optional(), title: z.string().max(500).optional(), event: idParam.optional() })
-  .refine((b) => (b.html === undefined) !== (b.text === undefined), { message: 'give exactly one of html or text', path: ['text'] });
+  .strictObject({
+    html: z.string().optional(),
+    text: z.string().optional(),
+    title: z.string().max(500).optional(),
+    event: idParam.optional(),
+  })
+  .refine((b) => (b.html === undefined) !== (b.text === undefined), {
+    message: 'give exactly one of html or text',
+    path: ['text'],
+  });
 const BlogCreate = z.strictObject({ feedUrl: url, schedule: z.string().min(1).max(200).optional() });
 const WebmentionForm = z.object({ source: z.string().max(2048).optional(), target: z.string().max(2048).optional() });
 
 /** Summary of a post for lists (no text). */
 function postSummary(p: Post) {
-  return { id: p.id, url: p.url ?? null, title: p.title ?? null, origin: p.origin, blogId: p.blogId ?? null, mentions: p.mentions.length, publishedAt: p.publishedAt ?? null, createdAt: p.createdAt, updatedAt: p.updatedAt };
+  return {
+    id: p.id,
+    url: p.url ?? null,
+    title: p.title ?? null,
+    origin: p.origin,
+    blogId: p.blogId ?? null,
+    mentions: p.mentions.length,
+    publishedAt: p.publishedAt ?? null,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
 }
 
 /** Recap posts, blogs, mention detection and the Webmention endpoint. */
@@ -34,25 +58,55 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
   const base = services.config.publicUrl;
 
   defineRoute(router, deps, {
-    method: 'post', path: '/api/posts', summary: 'Submit a recap post: {url} is fetched; {url?, title?, html|text} is taken as given. Re-submitting updates its mentions', tags: ['posts'], admin: true,
+    method: 'post',
+    path: '/api/posts',
+    summary:
+      'Submit a recap post: {url} is fetched; {url?, title?, html|text} is taken as given. Re-submitting updates its mentions',
+    tags: ['posts'],
+    admin: true,
     body: PostSubmit,
-    responses: { 200: 'Unchanged or updated', 201: 'Created', 400: 'Invalid body or URL', 401: 'Missing or wrong token', 413: 'Post too large', 415: 'Not JSON, or the fetched page is not HTML or text', 422: 'The page could not be fetched' },
+    responses: {
+      200: 'Unchanged or updated',
+      201: 'Created',
+      400: 'Invalid body or URL',
+      401: 'Missing or wrong token',
+      413: 'Post too large',
+      415: 'Not JSON, or the fetched page is not HTML or text',
+      422: 'The page could not be fetched',
+    },
     handler: async (ctx, { body }) => {
-      const result = body.html === undefined && body.text === undefined && body.url ? await posts.submitUrl(body.url, 'submitted', { eventId: body.event }) : await posts.submit({ url: body.url, title: body.title, html: body.html, text: body.text, eventId: body.event });
+      const result =
+        body.html === undefined && body.text === undefined && body.url
+          ? await posts.submitUrl(body.url, 'submitted', { eventId: body.event })
+          : await posts.submit({
+              url: body.url,
+              title: body.title,
+              html: body.html,
+              text: body.text,
+              eventId: body.event,
+            });
       ctx.status = result.status === 'created' ? 201 : 200;
       ctx.set('Location', `/api/posts/${result.post.id}`);
       ctx.body = { status: result.status, added: result.added, removed: result.removed, post: result.post };
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/posts/rescan', summary: 'Re-detect the mentions of every post against the current catalogue', tags: ['posts'], admin: true,
+    method: 'post',
+    path: '/api/posts/rescan',
+    summary: 'Re-detect the mentions of every post against the current catalogue',
+    tags: ['posts'],
+    admin: true,
     responses: { 200: 'How many posts changed', 401: 'Missing or wrong token' },
     handler: async (ctx) => {
       ctx.body = await posts.rescanAll();
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/posts', summary: 'List recap posts', tags: ['posts'], query: z.object({ blog: z.string().max(100).optional() }),
+    method: 'get',
+    path: '/api/posts',
+    summary: 'List recap posts',
+    tags: ['posts'],
+    query: z.object({ blog: z.string().max(100).optional() }),
     responses: { 200: 'Posts' },
     handler: async (ctx, { query }) => {
       const all = await posts.listPosts();
@@ -60,14 +114,23 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/posts/{id}', summary: 'A post with its mentions', tags: ['posts'], params: IdParams,
+    method: 'get',
+    path: '/api/posts/{id}',
+    summary: 'A post with its mentions',
+    tags: ['posts'],
+    params: IdParams,
     responses: { 200: 'The post', 404: 'Unknown post' },
     handler: async (ctx, { params }) => {
       ctx.body = await posts.getPost(params.id);
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/posts/{id}', summary: 'Delete a post and its mentions', tags: ['posts'], admin: true, params: IdParams,
+    method: 'delete',
+    path: '/api/posts/{id}',
+    summary: 'Delete a post and its mentions',
+    tags: ['posts'],
+    admin: true,
+    params: IdParams,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown post' },
     handler: async (ctx, { params }) => {
       await posts.deletePost(params.id);
@@ -75,7 +138,11 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/talks/{id}/posts', summary: 'Recap posts that mention the talk', tags: ['posts'], params: IdParams,
+    method: 'get',
+    path: '/api/talks/{id}/posts',
+    summary: 'Recap posts that mention the talk',
+    tags: ['posts'],
+    params: IdParams,
     responses: { 200: 'Posts with the mention', 404: 'Unknown talk' },
     handler: async (ctx, { params }) => {
       const found = await posts.postsForTalk(params.id);
@@ -83,7 +150,11 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/mentions/detect', summary: 'Dry run: the talks a post mentions, nothing stored', tags: ['posts'], body: Detect,
+    method: 'post',
+    path: '/api/mentions/detect',
+    summary: 'Dry run: the talks a post mentions, nothing stored',
+    tags: ['posts'],
+    body: Detect,
     responses: { 200: 'Mentions', 400: 'Invalid body', 404: 'Unknown event', 413: 'Post too large', 415: 'Not JSON' },
     handler: async (ctx, { body }) => {
       const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
@@ -92,8 +163,19 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
   });
 
   defineRoute(router, deps, {
-    method: 'post', path: '/api/blogs', summary: "Register a blog's RSS/Atom feed to crawl for recap posts", tags: ['blogs'], admin: true, body: BlogCreate,
-    responses: { 201: 'Created', 400: 'Invalid URL or cron expression', 401: 'Missing or wrong token', 409: 'Already registered', 415: 'Not JSON' },
+    method: 'post',
+    path: '/api/blogs',
+    summary: "Register a blog's RSS/Atom feed to crawl for recap posts",
+    tags: ['blogs'],
+    admin: true,
+    body: BlogCreate,
+    responses: {
+      201: 'Created',
+      400: 'Invalid URL or cron expression',
+      401: 'Missing or wrong token',
+      409: 'Already registered',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { body }) => {
       const blog = await posts.addBlog(body);
       ctx.status = 201;
@@ -101,14 +183,22 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/blogs', summary: 'Blogs with their crawl health', tags: ['blogs'],
+    method: 'get',
+    path: '/api/blogs',
+    summary: 'Blogs with their crawl health',
+    tags: ['blogs'],
     responses: { 200: 'Blogs' },
     handler: async (ctx) => {
       ctx.body = { items: await posts.listBlogs() };
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/blogs/{id}', summary: 'Stop crawling a blog (its posts stay)', tags: ['blogs'], admin: true, params: IdParams,
+    method: 'delete',
+    path: '/api/blogs/{id}',
+    summary: 'Stop crawling a blog (its posts stay)',
+    tags: ['blogs'],
+    admin: true,
+    params: IdParams,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown blog' },
     handler: async (ctx, { params }) => {
       await posts.deleteBlog(params.id);
@@ -117,9 +207,18 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
   });
 
   defineRoute(router, deps, {
-    method: 'post', path: '/webmention', summary: 'W3C Webmention endpoint: form fields source and target (a Talkreel talk or event page); verified asynchronously',
-    tags: ['webmention'], consumes: ['application/x-www-form-urlencoded'],
-    responses: { 202: 'Accepted; Location is the status URL', 400: 'Missing/invalid URLs, source equals target, or unknown target', 415: 'Not a form', 429: 'Verification backlog full' },
+    method: 'post',
+    path: '/webmention',
+    summary:
+      'W3C Webmention endpoint: form fields source and target (a Talkreel talk or event page); verified asynchronously',
+    tags: ['webmention'],
+    consumes: ['application/x-www-form-urlencoded'],
+    responses: {
+      202: 'Accepted; Location is the status URL',
+      400: 'Missing/invalid URLs, source equals target, or unknown target',
+      415: 'Not a form',
+      429: 'Verification backlog full',
+    },
     handler: async (ctx) => {
       const form = WebmentionForm.safeParse(ctx.request.body);
       const source = form.success ? form.data.source?.trim() : undefined;
@@ -132,7 +231,11 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/webmention/{id}', summary: 'Status of a received Webmention (pending | accepted | rejected | removed)', tags: ['webmention'], params: IdParams,
+    method: 'get',
+    path: '/webmention/{id}',
+    summary: 'Status of a received Webmention (pending | accepted | rejected | removed)',
+    tags: ['webmention'],
+    params: IdParams,
     responses: { 200: 'Status', 404: 'Unknown' },
     handler: async (ctx, { params }) => {
       ctx.body = await posts.getWebmention(params.id);

@@ -30,8 +30,16 @@ const Release = z.looseObject({
     slug: z.string().max(500).optional(),
     title: z.string().max(1000).optional(),
   }),
-  voctoweb: z.looseObject({ frontend_url: z.string().max(2048).optional(), enabled: z.boolean().optional() }).optional(),
-  youtube: z.looseObject({ urls: z.array(z.string().max(2048)).max(20).optional(), privacy: z.string().max(50).optional(), enabled: z.boolean().optional() }).optional(),
+  voctoweb: z
+    .looseObject({ frontend_url: z.string().max(2048).optional(), enabled: z.boolean().optional() })
+    .optional(),
+  youtube: z
+    .looseObject({
+      urls: z.array(z.string().max(2048)).max(20).optional(),
+      privacy: z.string().max(50).optional(),
+      enabled: z.boolean().optional(),
+    })
+    .optional(),
 });
 const WebSubQuery = z.object({
   'hub.mode': z.enum(['subscribe', 'unsubscribe', 'denied']),
@@ -47,9 +55,21 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
   const base = services.config.publicUrl;
 
   defineRoute(router, deps, {
-    method: 'post', path: '/api/events/{id}/sources', summary: 'Add a recording source (youtube | mediaccc | feed) to an event', tags: ['sources'], admin: true,
-    params: IdParams, body: SourceCreate,
-    responses: { 201: 'Created', 400: 'Unknown kind, invalid cron expression or URL', 401: 'Missing or wrong token', 404: 'Unknown event', 409: 'Already registered', 415: 'Not JSON' },
+    method: 'post',
+    path: '/api/events/{id}/sources',
+    summary: 'Add a recording source (youtube | mediaccc | feed) to an event',
+    tags: ['sources'],
+    admin: true,
+    params: IdParams,
+    body: SourceCreate,
+    responses: {
+      201: 'Created',
+      400: 'Unknown kind, invalid cron expression or URL',
+      401: 'Missing or wrong token',
+      404: 'Unknown event',
+      409: 'Already registered',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { params, body }) => {
       const source = await svc.addSource(params.id, body);
       ctx.status = 201;
@@ -58,7 +78,10 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/sources', summary: 'List recording sources with their health', tags: ['sources'],
+    method: 'get',
+    path: '/api/sources',
+    summary: 'List recording sources with their health',
+    tags: ['sources'],
     query: z.object({ event: idParam.optional() }),
     responses: { 200: 'Sources' },
     handler: async (ctx, { query }) => {
@@ -67,14 +90,23 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/sources/{id}', summary: 'A recording source with its health', tags: ['sources'], params: IdParams,
+    method: 'get',
+    path: '/api/sources/{id}',
+    summary: 'A recording source with its health',
+    tags: ['sources'],
+    params: IdParams,
     responses: { 200: 'The source', 404: 'Unknown source' },
     handler: async (ctx, { params }) => {
       ctx.body = await svc.getSource(params.id);
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/sources/{id}', summary: 'Remove a recording source (recordings it found stay)', tags: ['sources'], admin: true, params: IdParams,
+    method: 'delete',
+    path: '/api/sources/{id}',
+    summary: 'Remove a recording source (recordings it found stay)',
+    tags: ['sources'],
+    admin: true,
+    params: IdParams,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown source' },
     handler: async (ctx, { params }) => {
       await svc.deleteSource(params.id);
@@ -82,7 +114,12 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/sources/{id}/poll', summary: 'Poll a source now (waits for a run in progress)', tags: ['sources'], admin: true, params: IdParams,
+    method: 'post',
+    path: '/api/sources/{id}/poll',
+    summary: 'Poll a source now (waits for a run in progress)',
+    tags: ['sources'],
+    admin: true,
+    params: IdParams,
     responses: { 200: 'What the poll found', 401: 'Missing or wrong token', 404: 'Unknown source' },
     handler: async (ctx, { params }) => {
       await svc.getSource(params.id);
@@ -91,22 +128,41 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     },
   });
   defineRoute(router, deps, {
-    method: 'get', path: '/api/events/{id}/unmatched', summary: "The event's unmatched recordings with their best candidates", tags: ['sources'], params: IdParams,
+    method: 'get',
+    path: '/api/events/{id}/unmatched',
+    summary: "The event's unmatched recordings with their best candidates",
+    tags: ['sources'],
+    params: IdParams,
     responses: { 200: 'Unmatched queue', 404: 'Unknown event' },
     handler: async (ctx, { params }) => {
       ctx.body = { items: await svc.listUnmatched(params.id) };
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/talks/{id}/recordings', summary: 'Link (or re-link) a recording to a talk by hand; survives every later poll', tags: ['sources'], admin: true,
-    params: IdParams, body: ManualLink,
-    responses: { 200: 'The talk', 400: 'Invalid URL', 401: 'Missing or wrong token', 404: 'Unknown talk', 415: 'Not JSON' },
+    method: 'post',
+    path: '/api/talks/{id}/recordings',
+    summary: 'Link (or re-link) a recording to a talk by hand; survives every later poll',
+    tags: ['sources'],
+    admin: true,
+    params: IdParams,
+    body: ManualLink,
+    responses: {
+      200: 'The talk',
+      400: 'Invalid URL',
+      401: 'Missing or wrong token',
+      404: 'Unknown talk',
+      415: 'Not JSON',
+    },
     handler: async (ctx, { params, body }) => {
       ctx.body = talkDto(await svc.linkRecording(params.id, body), base);
     },
   });
   defineRoute(router, deps, {
-    method: 'delete', path: '/api/talks/{id}/recordings/{recordingId}', summary: 'Unlink a recording by hand; polls will not link it to this talk again', tags: ['sources'], admin: true,
+    method: 'delete',
+    path: '/api/talks/{id}/recordings/{recordingId}',
+    summary: 'Unlink a recording by hand; polls will not link it to this talk again',
+    tags: ['sources'],
+    admin: true,
     params: z.object({ id: idParam, recordingId: z.string().min(1).max(300) }),
     responses: { 200: 'The talk', 401: 'Missing or wrong token', 404: 'Unknown talk or recording' },
     handler: async (ctx, { params }) => {
@@ -115,14 +171,25 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
   });
 
   defineRoute(router, deps, {
-    method: 'post', path: '/api/webhooks/voctopublish', summary: 'Release notification from the c3voc publishing pipeline (Bearer TALKREEL_WEBHOOK_TOKEN)', tags: ['push'],
+    method: 'post',
+    path: '/api/webhooks/voctopublish',
+    summary: 'Release notification from the c3voc publishing pipeline (Bearer TALKREEL_WEBHOOK_TOKEN)',
+    tags: ['push'],
     body: Release,
-    responses: { 202: 'Recorded; the event sources are polled now', 400: 'Invalid body', 401: 'Missing or wrong token', 415: 'Not JSON' },
+    responses: {
+      202: 'Recorded; the event sources are polled now',
+      400: 'Invalid body',
+      401: 'Missing or wrong token',
+      415: 'Not JSON',
+    },
     authorize: (ctx) => {
       const token = services.config.webhookToken ?? services.config.adminToken;
       const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
       if (!token || !given || !timingSafeEqualString(given, token)) {
-        throw new DomainError('UNAUTHORIZED', token ? 'missing or wrong webhook token' : 'webhooks are disabled: set TALKREEL_WEBHOOK_TOKEN');
+        throw new DomainError(
+          'UNAUTHORIZED',
+          token ? 'missing or wrong webhook token' : 'webhooks are disabled: set TALKREEL_WEBHOOK_TOKEN',
+        );
       }
     },
     handler: async (ctx, { body }) => {
@@ -132,25 +199,39 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
   });
 
   defineRoute(router, deps, {
-    method: 'get', path: '/api/websub/{id}', summary: "WebSub hub verification for a YouTube source: echoes hub.challenge when the topic is the source's feed", tags: ['push'],
-    params: IdParams, query: WebSubQuery, produces: ['text/plain'],
+    method: 'get',
+    path: '/api/websub/{id}',
+    summary: "WebSub hub verification for a YouTube source: echoes hub.challenge when the topic is the source's feed",
+    tags: ['push'],
+    params: IdParams,
+    query: WebSubQuery,
+    produces: ['text/plain'],
     responses: { 200: 'The challenge', 404: 'Unknown source or topic' },
     handler: async (ctx, { params, query }) => {
       const source = await svc.getSource(params.id);
-      if (source.kind !== 'youtube' || query['hub.topic'] !== source.url) throw new DomainError('NOT_FOUND', 'this callback does not subscribe to that topic', { topic: query['hub.topic'] });
+      if (source.kind !== 'youtube' || query['hub.topic'] !== source.url)
+        throw new DomainError('NOT_FOUND', 'this callback does not subscribe to that topic', {
+          topic: query['hub.topic'],
+        });
       if (query['hub.mode'] === 'denied') {
         ctx.status = 200;
         ctx.body = '';
         return;
       }
-      if (!query['hub.challenge']) throw new DomainError('VALIDATION_FAILED', 'hub.challenge is required', { field: 'hub.challenge' });
+      if (!query['hub.challenge'])
+        throw new DomainError('VALIDATION_FAILED', 'hub.challenge is required', { field: 'hub.challenge' });
       ctx.type = 'text/plain';
       ctx.body = query['hub.challenge'];
     },
   });
   defineRoute(router, deps, {
-    method: 'post', path: '/api/websub/{id}', summary: 'WebSub content notification (Atom) for a YouTube source: signed pushes (TALKREEL_WEBSUB_SECRET) are matched now; every push triggers a poll', tags: ['push'],
-    params: IdParams, consumes: ['application/atom+xml', 'application/xml', 'text/xml'],
+    method: 'post',
+    path: '/api/websub/{id}',
+    summary:
+      'WebSub content notification (Atom) for a YouTube source: signed pushes (TALKREEL_WEBSUB_SECRET) are matched now; every push triggers a poll',
+    tags: ['push'],
+    params: IdParams,
+    consumes: ['application/atom+xml', 'application/xml', 'text/xml'],
     responses: { 202: 'Accepted', 404: 'Unknown source', 413: 'Too large', 415: 'Not Atom', 422: 'Not a feed' },
     handler: async (ctx, { params }) => {
       const source = await svc.getSource(params.id);

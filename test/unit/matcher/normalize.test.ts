@@ -61,7 +61,8 @@ describe('matcher/normalize', () => {
   describe('STOPWORDS', () => {
     it('holds function words but no domain words', () => {
       for (const w of ['the', 'of', 'to', 'and', 'into', 'how', 'we', 'your']) expect(STOPWORDS.has(w)).to.equal(true);
-      for (const w of ['cloud', 'open', 'networking', 'talk', 'keynote', 'neutron']) expect(STOPWORDS.has(w)).to.equal(false);
+      for (const w of ['cloud', 'open', 'networking', 'talk', 'keynote', 'neutron'])
+        expect(STOPWORDS.has(w)).to.equal(false);
     });
 
     it('is normalised', () => {

@@ -57,7 +57,8 @@ const TALKS: IndexedTalk[] = [
     title: 'Havana to Icehouse',
     speakers: [{ name: 'Thíerry Carrez' }],
     track: 'Community',
-    abstract: 'What changed in the Havana release and what the Icehouse cycle will bring: release management, design summit.',
+    abstract:
+      'What changed in the Havana release and what the Icehouse cycle will bring: release management, design summit.',
   }),
   talk({
     id: SEGMENTS,
@@ -65,7 +66,8 @@ const TALKS: IndexedTalk[] = [
     title: 'From Segments to Services, a Dive into OpenStack Networking',
     speakers: [{ name: 'Mark McClain' }],
     track: 'Networking',
-    abstract: 'How Neutron (formerly Quantum) models L2 segments, routers and advanced services such as load balancing.',
+    abstract:
+      'How Neutron (formerly Quantum) models L2 segments, routers and advanced services such as load balancing.',
   }),
   talk({
     id: `${OIA}-swift-object-storage`,
@@ -169,8 +171,18 @@ describe('matcher/TalkIndex', () => {
     it('finds a talk from speaker surname + topic word (mcclain neutron)', () => {
       const hits = index.search('mcclain neutron');
       expect(hits[0]?.id).to.equal(SEGMENTS);
-      expect(hits[0]?.matched).to.deep.include({ term: 'mcclain', field: 'speaker', via: 'exact', indexTerm: 'mcclain' });
-      expect(hits[0]?.matched).to.deep.include({ term: 'neutron', field: 'abstract', via: 'exact', indexTerm: 'neutron' });
+      expect(hits[0]?.matched).to.deep.include({
+        term: 'mcclain',
+        field: 'speaker',
+        via: 'exact',
+        indexTerm: 'mcclain',
+      });
+      expect(hits[0]?.matched).to.deep.include({
+        term: 'neutron',
+        field: 'abstract',
+        via: 'exact',
+        indexTerm: 'neutron',
+      });
       expectCanonicalOrder(hits);
     });
 
@@ -197,7 +209,9 @@ describe('matcher/TalkIndex', () => {
       const hits = index.search('icehouse');
       expect(hits[0]?.id).to.equal(HAVANA);
       const split = hits.find((h) => h.id === ICE_HOUSE);
-      expect(split?.matched).to.deep.equal([{ term: 'icehouse', field: 'title', via: 'compound', indexTerm: 'ice house' }]);
+      expect(split?.matched).to.deep.equal([
+        { term: 'icehouse', field: 'title', via: 'compound', indexTerm: 'ice house' },
+      ]);
     });
 
     it('tolerates typos (segmants to servises, carez, icehose)', () => {
@@ -314,7 +328,12 @@ describe('matcher/TalkIndex', () => {
     it('re-indexes cleanly on upsert of an existing id', () => {
       const original = TALKS.find((t) => t.id === SEGMENTS);
       if (original === undefined) throw new Error('fixture');
-      index.upsertTalk({ ...original, title: 'Neutron Deep Dive', abstract: undefined, speakers: [{ name: 'Kyle Mestery' }] });
+      index.upsertTalk({
+        ...original,
+        title: 'Neutron Deep Dive',
+        abstract: undefined,
+        speakers: [{ name: 'Kyle Mestery' }],
+      });
       expect(index.size).to.equal(TALKS.length);
       expect(ids(index.search('segments services'))).not.to.include(SEGMENTS);
       expect(ids(index.search('mcclain'))).to.deep.equal([MCCLAIN_BOSTON]);
@@ -352,7 +371,9 @@ describe('matcher/TalkIndex', () => {
     it('exposes postings per field', () => {
       expect(index.postings('mcclain', 'speaker')).to.deep.equal(new Set([SEGMENTS, MCCLAIN_BOSTON]));
       expect(index.postings('mcclain', 'title').size).to.equal(0);
-      expect(index.postings('networking', 'track')).to.deep.equal(new Set([SEGMENTS, MCCLAIN_BOSTON, `${CNS}-sdn-overlays`]));
+      expect(index.postings('networking', 'track')).to.deep.equal(
+        new Set([SEGMENTS, MCCLAIN_BOSTON, `${CNS}-sdn-overlays`]),
+      );
       expect(index.postings('oia', 'event')).to.deep.equal(new Set(index.talkIdsForEvent(OIA)));
       expect(index.postings('ice house', 'title')).to.deep.equal(new Set([ICE_HOUSE]));
       expect(index.postings('the', 'title').size).to.equal(0); // stopwords are not indexed
@@ -448,7 +469,8 @@ describe('matcher/TalkIndex', () => {
 
     it('does not enumerate the postings of a very frequent term', () => {
       const counts = new Map<string, number>();
-      for (const t of catalogue.talks) for (const w of new Set(tokenize(t.title))) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const t of catalogue.talks)
+        for (const w of new Set(tokenize(t.title))) counts.set(w, (counts.get(w) ?? 0) + 1);
       const [frequent] = [...counts].filter(([w]) => big.idf(w) > 0).sort((a, b) => b[1] - a[1])[0] ?? [''];
       const df = big.documentFrequency(frequent);
       expect(df).to.be.greaterThan(N / 10);

@@ -65,7 +65,11 @@ describe('parseFrabXml', () => {
         expect(t.guid).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
         expect(t.scheduleId).to.match(/^\d+$/);
       }
-      expect([...new Set(schedule.talks.map((t) => t.room))]).to.deep.equal(['Amphi Bleu', 'Salle Seine', 'Salle Louvre']);
+      expect([...new Set(schedule.talks.map((t) => t.room))]).to.deep.equal([
+        'Amphi Bleu',
+        'Salle Seine',
+        'Salle Louvre',
+      ]);
     });
 
     it('maps the keynote with speaker affiliation, start offset and duration', () => {
@@ -105,7 +109,11 @@ describe('parseFrabXml', () => {
     });
 
     it('lists several speakers in order and decodes character references', () => {
-      expect(talk(schedule, '5104').speakers.map((s) => s.name)).to.deep.equal(['Claire Dubois', 'Olivier Marchand', 'Sofia Lindqvist']);
+      expect(talk(schedule, '5104').speakers.map((s) => s.name)).to.deep.equal([
+        'Claire Dubois',
+        'Olivier Marchand',
+        'Sofia Lindqvist',
+      ]);
       expect(talk(schedule, '5105').speakers.map((s) => s.name)).to.deep.equal(['Hugo Martin', 'Amélie Fournier']);
     });
 
@@ -118,7 +126,8 @@ describe('parseFrabXml', () => {
   describe('edited fixture (oia-paris-2013-v2.xml)', () => {
     const v1 = parseFrabXml(fixture('oia-paris-2013.xml'));
     const v2 = parseFrabXml(fixture('oia-paris-2013-v2.xml'));
-    const byGuid = (s: ImportedSchedule): Map<string | undefined, ImportedTalk> => new Map(s.talks.map((t) => [t.guid, t]));
+    const byGuid = (s: ImportedSchedule): Map<string | undefined, ImportedTalk> =>
+      new Map(s.talks.map((t) => [t.guid, t]));
 
     it('shows one removed, one added, one retitled and one moved talk under stable guids', () => {
       const before = byGuid(v1);
@@ -134,7 +143,10 @@ describe('parseFrabXml', () => {
       expect(before.get('3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a04')?.start).to.equal('2013-12-05T16:30:00+01:00');
       expect(after.get('3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a04')?.start).to.equal('2013-12-05T17:00:00+01:00');
 
-      const unchanged = [...after.keys()].filter((g) => before.has(g) && g !== '3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a07' && g !== '3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a04');
+      const unchanged = [...after.keys()].filter(
+        (g) =>
+          before.has(g) && g !== '3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a07' && g !== '3f6c2a1e-8b4d-4e2f-9a51-0c7d1e2b3a04',
+      );
       expect(unchanged).to.have.length(5);
       for (const guid of unchanged) expect(after.get(guid)).to.deep.equal(before.get(guid));
     });
@@ -173,7 +185,10 @@ describe('parseFrabXml', () => {
           url: 'https://video.fosdem.org/2014/Janson/Saturday/The_Free_Software_Desktop_Ten_Years_On.webm',
           title: 'Video recording (WebM/VP8)',
         },
-        { url: 'https://video.fosdem.org/2014/Janson/Saturday/The_Free_Software_Desktop_Ten_Years_On.mp4', title: 'video/mp4' },
+        {
+          url: 'https://video.fosdem.org/2014/Janson/Saturday/The_Free_Software_Desktop_Ten_Years_On.mp4',
+          title: 'video/mp4',
+        },
       ]);
       expect(talk(schedule, '1401').recordings).to.deep.equal([]);
     });
@@ -184,8 +199,15 @@ describe('parseFrabXml', () => {
     });
 
     it('falls back to <description> when <abstract> is empty, and leaves empty fields undefined', () => {
-      expect(talk(schedule, '1403').abstract).to.equal('<p>Vendoring, lock files and what distributions need from upstream.</p>');
-      expect(talk(schedule, '2402')).to.deep.include({ abstract: undefined, language: undefined, subtitle: undefined, url: undefined });
+      expect(talk(schedule, '1403').abstract).to.equal(
+        '<p>Vendoring, lock files and what distributions need from upstream.</p>',
+      );
+      expect(talk(schedule, '2402')).to.deep.include({
+        abstract: undefined,
+        language: undefined,
+        subtitle: undefined,
+        url: undefined,
+      });
     });
   });
 
@@ -195,7 +217,8 @@ describe('parseFrabXml', () => {
         oneEvent({
           conference: '<time_zone_name>Europe/Berlin</time_zone_name>',
           day: 'index="1" date="2013-12-27"',
-          event: '<date>2013-12-28T00:30:00-05:00</date><start>00:30</start><duration>00:30</duration><title>Night talk</title>',
+          event:
+            '<date>2013-12-28T00:30:00-05:00</date><start>00:30</start><duration>00:30</duration><title>Night talk</title>',
         }),
       );
       expect(schedule.talks[0]?.start).to.equal('2013-12-28T00:30:00-05:00');
@@ -228,14 +251,20 @@ describe('parseFrabXml', () => {
       expect(at('2014-07-10', 'UTC')).to.equal('2014-07-10T10:00:00+00:00');
     });
 
-    it("falls back to the offset of <day start>, then to a floating local time", () => {
+    it('falls back to the offset of <day start>, then to a floating local time', () => {
       const withDayStart = parseFrabXml(
-        oneEvent({ day: 'index="1" date="2013-12-05" start="2013-12-05T04:00:00+09:00"', event: '<start>10:00</start><title>T</title>' }),
+        oneEvent({
+          day: 'index="1" date="2013-12-05" start="2013-12-05T04:00:00+09:00"',
+          event: '<start>10:00</start><title>T</title>',
+        }),
       );
       expect(withDayStart.talks[0]?.start).to.equal('2013-12-05T10:00:00+09:00');
 
       const unknownZone = parseFrabXml(
-        oneEvent({ conference: '<time_zone_name>Mars/Olympus_Mons</time_zone_name>', event: '<start>10:00</start><title>T</title>' }),
+        oneEvent({
+          conference: '<time_zone_name>Mars/Olympus_Mons</time_zone_name>',
+          event: '<start>10:00</start><title>T</title>',
+        }),
       );
       expect(unknownZone.talks[0]?.start).to.equal('2013-12-05T10:00:00');
       expect(unknownZone.conference.timezone).to.equal('Mars/Olympus_Mons');
@@ -264,7 +293,9 @@ describe('parseFrabXml', () => {
         }),
       );
       expect(schedule.talks).to.have.length(1);
-      expect(schedule.talks[0]?.speakers).to.deep.equal([{ name: 'Solo Speaker', affiliation: undefined, role: undefined }]);
+      expect(schedule.talks[0]?.speakers).to.deep.equal([
+        { name: 'Solo Speaker', affiliation: undefined, role: undefined },
+      ]);
       expect(schedule.talks[0]?.recordings).to.deep.equal([
         { url: 'https://media.ccc.de/v/30c3-5000-only-talk', title: 'Recording on media.ccc.de' },
       ]);
@@ -272,7 +303,10 @@ describe('parseFrabXml', () => {
 
     it('returns escaped markup in titles as plain text', () => {
       const schedule = parseFrabXml(
-        oneEvent({ event: '<title>Why &lt;script&gt; tags &amp; feeds don&apos;t mix</title><persons><person>A &amp;amp; B</person></persons>' }),
+        oneEvent({
+          event:
+            '<title>Why &lt;script&gt; tags &amp; feeds don&apos;t mix</title><persons><person>A &amp;amp; B</person></persons>',
+        }),
       );
       expect(schedule.talks[0]?.title).to.equal("Why <script> tags & feeds don't mix");
       expect(schedule.talks[0]?.speakers[0]?.name).to.equal('A & B');
@@ -287,7 +321,9 @@ describe('parseFrabXml', () => {
             <video_download_url>https://cdn.example.org/c.mp4</video_download_url></event>
         </room></day></schedule>`);
       expect(schedule.talks.map((t) => t.doNotRecord)).to.deep.equal([true, true, false]);
-      expect(schedule.talks[2]?.recordings).to.deep.equal([{ url: 'https://cdn.example.org/c.mp4', title: 'video/mp4' }]);
+      expect(schedule.talks[2]?.recordings).to.deep.equal([
+        { url: 'https://cdn.example.org/c.mp4', title: 'video/mp4' },
+      ]);
     });
 
     it('tolerates a BOM and blank lines before the XML declaration', () => {
@@ -331,7 +367,9 @@ describe('parseFrabXml', () => {
     });
 
     it('requires a conference title or acronym', () => {
-      const error = parseError(() => parseFrabXml('<schedule><conference><start>2013-12-05</start></conference></schedule>'));
+      const error = parseError(() =>
+        parseFrabXml('<schedule><conference><start>2013-12-05</start></conference></schedule>'),
+      );
       expect(error.location.path).to.equal('schedule/conference/title');
     });
   });

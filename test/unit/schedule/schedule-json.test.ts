@@ -29,7 +29,14 @@ function talk(schedule: ImportedSchedule, id: string): ImportedTalk {
 }
 
 /** A one-day c3voc schedule.json with the given events in room "Saal 1". */
-function oneDay(events: unknown[], options: { conference?: Record<string, unknown>; day?: Record<string, unknown>; schedule?: Record<string, unknown> } = {}): string {
+function oneDay(
+  events: unknown[],
+  options: {
+    conference?: Record<string, unknown>;
+    day?: Record<string, unknown>;
+    schedule?: Record<string, unknown>;
+  } = {},
+): string {
   return JSON.stringify({
     schedule: {
       version: '1',
@@ -199,7 +206,9 @@ describe('parseScheduleJson', () => {
 
     it('combines the day date and "start" with the time_zone_name offset', () => {
       const schedule = parseScheduleJson(
-        oneDay([{ id: 1, title: 'Local', start: '11:00', duration: '0:45:00' }], { conference: { time_zone_name: 'Europe/Berlin' } }),
+        oneDay([{ id: 1, title: 'Local', start: '11:00', duration: '0:45:00' }], {
+          conference: { time_zone_name: 'Europe/Berlin' },
+        }),
       );
       expect(schedule.talks[0]?.start).to.equal('2019-12-27T11:00:00+01:00');
       expect(schedule.talks[0]?.durationMinutes).to.equal(45);
@@ -240,7 +249,9 @@ describe('parseScheduleJson', () => {
     it('reports the path of an event without a title', () => {
       const error = parseError(() => parseScheduleJson(fixture('missing-title.json')));
       expect(error.location.path).to.equal('schedule.conference.days[0].rooms["Saal 1"][2].title');
-      expect(error.message).to.contain('schedule.conference.days[0].rooms["Saal 1"][2].title').and.to.contain('non-empty string');
+      expect(error.message)
+        .to.contain('schedule.conference.days[0].rooms["Saal 1"][2].title')
+        .and.to.contain('non-empty string');
     });
 
     it('rejects empty and non-string titles', () => {
@@ -271,7 +282,10 @@ describe('parseScheduleJson', () => {
     const text = '{\n  "a": 1,\n  "b": tru\n}';
 
     it('reads "at position N"', () => {
-      expect(jsonSyntaxErrorLocation(text, new SyntaxError('Unexpected token in JSON at position 19'))).to.deep.equal({ line: 3, column: 8 });
+      expect(jsonSyntaxErrorLocation(text, new SyntaxError('Unexpected token in JSON at position 19'))).to.deep.equal({
+        line: 3,
+        column: 8,
+      });
     });
 
     it('reads "(line X column Y)"', () => {
@@ -287,12 +301,18 @@ describe('parseScheduleJson', () => {
     });
 
     it('points at the end for truncated input', () => {
-      expect(jsonSyntaxErrorLocation('{\n  "a": [1,', new SyntaxError('Unexpected end of JSON input'))).to.deep.equal({ line: 2, column: 11 });
+      expect(jsonSyntaxErrorLocation('{\n  "a": [1,', new SyntaxError('Unexpected end of JSON input'))).to.deep.equal({
+        line: 2,
+        column: 11,
+      });
     });
 
     it('locates real parse failures of this runtime', () => {
       expect(parseError(() => parseScheduleJson(text)).location.line).to.equal(3);
-      expect(parseError(() => parseScheduleJson('{\n "a": 1\n "b": 2\n}')).location).to.deep.equal({ line: 3, column: 2 });
+      expect(parseError(() => parseScheduleJson('{\n "a": 1\n "b": 2\n}')).location).to.deep.equal({
+        line: 3,
+        column: 2,
+      });
       expect(parseError(() => parseScheduleJson('{\n  "a": [1,\n')).location).to.deep.equal({ line: 3, column: 1 });
     });
   });

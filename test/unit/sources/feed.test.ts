@@ -74,7 +74,10 @@ describe('feed source', () => {
       expect(item.title).to.equal('From Segments to Services & beyond: OpenStack Networking');
       expect(item.publishedAt).to.equal(undefined);
       expect(item.guid).to.equal(undefined);
-      expect(item.links).to.deep.equal(['https://hallway.podcast.example/episodes/44', 'https://hallway.podcast.example/transcripts/44.txt']);
+      expect(item.links).to.deep.equal([
+        'https://hallway.podcast.example/episodes/44',
+        'https://hallway.podcast.example/transcripts/44.txt',
+      ]);
     });
 
     it('reads an unparseable pubDate as absent instead of failing', () => {
@@ -99,7 +102,9 @@ describe('feed source', () => {
     it('turns the HTML description into text (entities decoded) and collects its links, not the item URL or the Flash player', () => {
       const item = at(items, 0);
       expect(item.title).to.equal('Keynote \u2013 The Open Cloud: Why Openness Wins (Paul Cormier)');
-      expect(item.description).to.equal('Opening keynote of OpenStack in Action 4 \u2013 Paris.\nSlides: cormier-keynote.pdf\n\nCast: OIA Paris\n\nTags: openstack');
+      expect(item.description).to.equal(
+        'Opening keynote of OpenStack in Action 4 \u2013 Paris.\nSlides: cormier-keynote.pdf\n\nCast: OIA Paris\n\nTags: openstack',
+      );
       expect(item.links).to.deep.equal([
         'https://slides.oia-paris.example/2013/cormier-keynote.pdf',
         'https://vimeo.com/oiaparis',
@@ -108,7 +113,9 @@ describe('feed source', () => {
     });
 
     it('finds bare URLs written in the HTML text', () => {
-      expect(at(items, 1).description).to.equal('Sofia Lindqvist shows Heat Orchestration Templates in practice.\n\nRepo: https://git.oia-paris.example/heat-demo (MIT).');
+      expect(at(items, 1).description).to.equal(
+        'Sofia Lindqvist shows Heat Orchestration Templates in practice.\n\nRepo: https://git.oia-paris.example/heat-demo (MIT).',
+      );
       expect(at(items, 1).links).to.deep.equal(['https://git.oia-paris.example/heat-demo']);
     });
   });
@@ -132,7 +139,10 @@ describe('feed source', () => {
       expect(item.description).to.equal('Hugo Martin & Amélie Fournier on object storage at scale. Talk page');
       expect(item.publishedAt).to.equal('2013-12-12T08:00:00.000Z');
       expect(item.updatedAt).to.equal('2013-12-13T10:20:00.000Z');
-      expect(item.links).to.deep.equal(['https://videos.oia-paris.example/files/2013/swift-petabyte.mp4', 'https://videos.oia-paris.example/2013/talks/5105']);
+      expect(item.links).to.deep.equal([
+        'https://videos.oia-paris.example/files/2013/swift-petabyte.mp4',
+        'https://videos.oia-paris.example/2013/talks/5105',
+      ]);
     });
 
     it('keys a YouTube link like the youtube source, and a media.ccc.de link like the mediaccc source', () => {
@@ -140,7 +150,10 @@ describe('feed source', () => {
       expect(youtube.provider).to.equal('youtube');
       expect(youtube.embedUrl).to.equal('https://www.youtube-nocookie.com/embed/HavIce2013x');
       expect(youtube.description).to.equal('Also on media.ccc.de.');
-      expect(youtube.links).to.deep.equal(['https://videos.oia-paris.example/2013/havana-to-icehouse', 'https://media.ccc.de/v/oia4-5103-havana-to-icehouse']);
+      expect(youtube.links).to.deep.equal([
+        'https://videos.oia-paris.example/2013/havana-to-icehouse',
+        'https://media.ccc.de/v/oia4-5103-havana-to-icehouse',
+      ]);
       const ccc = at(items, 2);
       expect(ccc.provider).to.equal('mediaccc');
       expect(ccc.publishedAt).to.equal('2013-12-11T00:00:00.000Z');
@@ -149,7 +162,12 @@ describe('feed source', () => {
 
     it('falls back to the enclosure link, with an empty title and no date when published is invalid', () => {
       const item = at(items, 3);
-      expect(item).to.deep.include({ provider: 'web', title: '', publishedAt: undefined, updatedAt: '2013-12-14T08:00:00.000Z' });
+      expect(item).to.deep.include({
+        provider: 'web',
+        title: '',
+        publishedAt: undefined,
+        updatedAt: '2013-12-14T08:00:00.000Z',
+      });
     });
   });
 
@@ -187,7 +205,13 @@ describe('feed source', () => {
       version: 'https://jsonfeed.org/version/1.1',
       title: 'Talks',
       items: [
-        { id: '1', url: 'https://vimeo.com/81299999', title: 'JSON talk', content_text: 'See https://talks.example/1', date_published: '2013-12-06T10:00:00Z' },
+        {
+          id: '1',
+          url: 'https://vimeo.com/81299999',
+          title: 'JSON talk',
+          content_text: 'See https://talks.example/1',
+          date_published: '2013-12-06T10:00:00Z',
+        },
         { id: '2', title: 'Nothing to watch' },
       ],
     });
@@ -207,12 +231,20 @@ describe('feed source', () => {
   });
 
   it('tolerates a bare & the way feed readers do', () => {
-    const items = parseRecordingFeed(rss('<item><title>Q & A</title><link>https://talks.example/v/qa?x=1&y=2</link></item>'), undefined);
+    const items = parseRecordingFeed(
+      rss('<item><title>Q & A</title><link>https://talks.example/v/qa?x=1&y=2</link></item>'),
+      undefined,
+    );
     expect(items.map((i) => [i.title, i.url])).to.deep.equal([['Q & A', 'https://talks.example/v/qa?x=1&y=2']]);
   });
 
   it('caps descriptions at 5,000 characters', () => {
-    const [item] = parseRecordingFeed(rss(`<item><title>Long</title><link>https://talks.example/v/long</link><description>${'&lt;p&gt;blah blah&lt;/p&gt;'.repeat(1000)}</description></item>`), undefined);
+    const [item] = parseRecordingFeed(
+      rss(
+        `<item><title>Long</title><link>https://talks.example/v/long</link><description>${'&lt;p&gt;blah blah&lt;/p&gt;'.repeat(1000)}</description></item>`,
+      ),
+      undefined,
+    );
     expect(item?.description?.length).to.be.at.most(5000);
     expect(item?.description?.startsWith('blah blah\n\nblah blah')).to.equal(true);
   });
@@ -235,17 +267,29 @@ describe('feed source', () => {
     });
 
     it('rejects an empty body', () => {
-      expect(parseError(() => parseRecordingFeed('', undefined)).message).to.equal('expected an RSS, Atom or RDF feed, got an empty body');
-      expect(parseError(() => parseRecordingFeed('\uFEFF  \n', undefined)).message).to.equal('expected an RSS, Atom or RDF feed, got an empty body');
+      expect(parseError(() => parseRecordingFeed('', undefined)).message).to.equal(
+        'expected an RSS, Atom or RDF feed, got an empty body',
+      );
+      expect(parseError(() => parseRecordingFeed('\uFEFF  \n', undefined)).message).to.equal(
+        'expected an RSS, Atom or RDF feed, got an empty body',
+      );
     });
 
     it('rejects other XML, non-feed JSON and text', () => {
-      expect(parseError(() => parseRecordingFeed('<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>', undefined)).message).to.equal(
+      expect(
+        parseError(() =>
+          parseRecordingFeed('<?xml version="1.0"?><opml version="2.0"><head/><body/></opml>', undefined),
+        ).message,
+      ).to.equal(
         'expected an RSS, Atom or RDF feed, got XML with root <opml> (<opml version="2.0"><head/><body/></opml>)',
       );
-      expect(parseError(() => parseRecordingFeed(fixture('mediaccc-conference.json'), undefined)).message).to.match(/got JSON \(\{ "acronym": "xyzcon23"/);
+      expect(parseError(() => parseRecordingFeed(fixture('mediaccc-conference.json'), undefined)).message).to.match(
+        /got JSON \(\{ "acronym": "xyzcon23"/,
+      );
       expect(parseError(() => parseRecordingFeed('{"broken": ', undefined)).message).to.match(/got JSON/);
-      expect(parseError(() => parseRecordingFeed('Bad Gateway', undefined)).message).to.equal('expected an RSS, Atom or RDF feed, got text (Bad Gateway)');
+      expect(parseError(() => parseRecordingFeed('Bad Gateway', undefined)).message).to.equal(
+        'expected an RSS, Atom or RDF feed, got text (Bad Gateway)',
+      );
     });
   });
 
@@ -256,19 +300,25 @@ describe('feed source', () => {
       expect(toIsoDate('2013-12-28')).to.equal('2013-12-28T00:00:00.000Z');
       expect(toIsoDate('2013-12-28 10:00:00')).to.equal('2013-12-28T10:00:00.000Z');
       expect(toIsoDate('2015-03-09T19:05:24.552394234+00:00')).to.equal('2015-03-09T19:05:24.552Z');
-      for (const bad of ['', 'garbage', '12', '2013-02-30', '2013-13-45T99:00:00Z', undefined, 42, null]) expect(toIsoDate(bad)).to.equal(undefined);
+      for (const bad of ['', 'garbage', '12', '2013-02-30', '2013-13-45T99:00:00Z', undefined, 42, null])
+        expect(toIsoDate(bad)).to.equal(undefined);
     });
 
     it('extractUrls trims punctuation but keeps balanced brackets', () => {
-      expect(extractUrls('see (https://en.wikipedia.org/wiki/Foo_(bar)), https://a.example/x?b=1&c=2. and [https://b.example/] or mailto:x@y.z')).to.deep.equal([
-        'https://en.wikipedia.org/wiki/Foo_(bar)',
-        'https://a.example/x?b=1&c=2',
-        'https://b.example/',
-      ]);
+      expect(
+        extractUrls(
+          'see (https://en.wikipedia.org/wiki/Foo_(bar)), https://a.example/x?b=1&c=2. and [https://b.example/] or mailto:x@y.z',
+        ),
+      ).to.deep.equal(['https://en.wikipedia.org/wiki/Foo_(bar)', 'https://a.example/x?b=1&c=2', 'https://b.example/']);
     });
 
     it('htmlToText drops scripts and styles and resolves relative hrefs', () => {
-      expect(htmlToText('<style>p{}</style><p>A&amp;B <a href="/x">x</a></p><script>alert(1)</script><p>C&nbsp;D</p>', 'https://h.example/a/')).to.deep.equal({
+      expect(
+        htmlToText(
+          '<style>p{}</style><p>A&amp;B <a href="/x">x</a></p><script>alert(1)</script><p>C&nbsp;D</p>',
+          'https://h.example/a/',
+        ),
+      ).to.deep.equal({
         text: 'A&B x\n\nC D',
         links: ['https://h.example/x'],
       });

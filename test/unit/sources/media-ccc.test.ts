@@ -5,7 +5,8 @@ import { SourceParseError } from '../../../src/sources/source.ts';
 import { fixture, parseError, byKey } from '../../helpers/source-fixtures.ts';
 import type { RecordingItem } from '../../../src/sources/source.ts';
 
-const conference = (events: unknown[]): string => JSON.stringify({ acronym: 'xyzcon23', title: 'XYZ Congress 2023', events });
+const conference = (events: unknown[]): string =>
+  JSON.stringify({ acronym: 'xyzcon23', title: 'XYZ Congress 2023', events });
 
 describe('media.ccc.de source', () => {
   const items = parseMediaCccConference(fixture('mediaccc-conference.json'), 'application/json; charset=utf-8');
@@ -72,7 +73,10 @@ describe('media.ccc.de source', () => {
     expect(item.embedUrl).to.equal('https://media.ccc.de/v/xyzcon23-1001-opening-ceremony/oembed');
     expect(item.subtitle).to.equal(undefined);
     expect(item.description).to.equal('Welcome to xyzcon23! Code of conduct: xyzcon.example/coc');
-    expect(item.links).to.deep.equal(['https://pretalx.xyzcon.example/xyzcon23/talk/OPEN01/', 'https://xyzcon.example/coc']);
+    expect(item.links).to.deep.equal([
+      'https://pretalx.xyzcon.example/xyzcon23/talk/OPEN01/',
+      'https://xyzcon.example/coc',
+    ]);
     expect(item.persons).to.deep.equal(['Orga Team']);
     expect(item.language).to.equal('deu-eng');
     expect(item.publishedAt).to.equal('2023-12-27T17:40:12.000Z');
@@ -91,7 +95,9 @@ describe('media.ccc.de source', () => {
 
   it('derives the slug from frontend_link when slug is missing', () => {
     const [item] = parseMediaCccConference(
-      conference([{ guid: 'g-1', title: 'Only a link', frontend_link: 'https://media.ccc.de/v/xyzcon23-77-only-a-link' }]),
+      conference([
+        { guid: 'g-1', title: 'Only a link', frontend_link: 'https://media.ccc.de/v/xyzcon23-77-only-a-link' },
+      ]),
       undefined,
     );
     expect(item?.key).to.equal('mediaccc:xyzcon23-77-only-a-link');
@@ -99,7 +105,10 @@ describe('media.ccc.de source', () => {
   });
 
   it('caps long descriptions at 5,000 characters', () => {
-    const [item] = parseMediaCccConference(conference([{ title: 'Long', slug: 'xyzcon23-9-long', description: 'x'.repeat(9000) }]), undefined);
+    const [item] = parseMediaCccConference(
+      conference([{ title: 'Long', slug: 'xyzcon23-9-long', description: 'x'.repeat(9000) }]),
+      undefined,
+    );
     expect(item?.description?.length).to.equal(5000);
   });
 
@@ -115,21 +124,27 @@ describe('media.ccc.de source', () => {
     });
 
     it('rejects an empty body', () => {
-      expect(parseError(() => parseMediaCccConference('', undefined)).message).to.equal('expected media.ccc.de conference JSON, got an empty body');
+      expect(parseError(() => parseMediaCccConference('', undefined)).message).to.equal(
+        'expected media.ccc.de conference JSON, got an empty body',
+      );
     });
 
     it('rejects malformed JSON', () => {
-      expect(parseError(() => parseMediaCccConference('{"acronym": "xyzcon23", "events": [', undefined)).message).to.match(
-        /^expected media\.ccc\.de conference JSON, got malformed JSON \(/,
-      );
+      expect(
+        parseError(() => parseMediaCccConference('{"acronym": "xyzcon23", "events": [', undefined)).message,
+      ).to.match(/^expected media\.ccc\.de conference JSON, got malformed JSON \(/);
     });
 
     it('rejects JSON without an events array', () => {
       expect(parseError(() => parseMediaCccConference('{}', undefined)).message).to.equal(
         'expected media.ccc.de conference JSON (an object with an "events" array), got an object without "events" (keys: none)',
       );
-      expect(parseError(() => parseMediaCccConference('{"conferences": []}', undefined)).message).to.match(/without "events" \(keys: conferences\)/);
-      expect(parseError(() => parseMediaCccConference('{"events": null}', undefined)).message).to.match(/got "events" of type null/);
+      expect(parseError(() => parseMediaCccConference('{"conferences": []}', undefined)).message).to.match(
+        /without "events" \(keys: conferences\)/,
+      );
+      expect(parseError(() => parseMediaCccConference('{"events": null}', undefined)).message).to.match(
+        /got "events" of type null/,
+      );
       expect(parseError(() => parseMediaCccConference('[]', undefined)).message).to.match(/got an array$/);
     });
 

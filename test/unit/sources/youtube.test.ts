@@ -5,7 +5,8 @@ import { fixture, parseError, byKey } from '../../helpers/source-fixtures.ts';
 import type { RecordingItem } from '../../../src/sources/source.ts';
 import { parseYoutubeFeed, youtubeSource } from '../../../src/sources/youtube.ts';
 
-const NS = 'xmlns="http://www.w3.org/2005/Atom" xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/"';
+const NS =
+  'xmlns="http://www.w3.org/2005/Atom" xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/"';
 
 /** A YouTube-shaped feed around raw `<entry>` XML. */
 function feedWith(entries: string): string {
@@ -37,8 +38,12 @@ describe('youtube source', () => {
       expect(item.url).to.equal('https://www.youtube.com/watch?v=Mc7segSvc01');
       expect(item.provider).to.equal('youtube');
       expect(item.embedUrl).to.equal('https://www.youtube-nocookie.com/embed/Mc7segSvc01');
-      expect(item.title).to.equal('Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4');
-      expect(item.description).to.match(/^Recorded at OpenStack in Action 4, Paris, 5 December 2013\.\n\nMark McClain walks/);
+      expect(item.title).to.equal(
+        'Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4',
+      );
+      expect(item.description).to.match(
+        /^Recorded at OpenStack in Action 4, Paris, 5 December 2013\.\n\nMark McClain walks/,
+      );
       expect(item.description).to.include('the ML2 plugin & what "services" means');
       expect(item.publishedAt).to.equal('2013-12-11T17:30:05.000Z');
       expect(item.updatedAt).to.equal('2014-01-02T08:01:44.000Z');
@@ -57,7 +62,9 @@ describe('youtube source', () => {
     it('decodes entities in descriptions before looking for URLs (&lt;url&gt;, &amp; in query strings)', () => {
       const item = byKey(items, 'youtube:HavIce2013x');
       expect(item.title).to.equal('Havana to Icehouse (OpenStack in Action Paris 2013)');
-      expect(item.description).to.include('Release schedule: <https://wiki.openstack.org/wiki/Icehouse_Release_Schedule>');
+      expect(item.description).to.include(
+        'Release schedule: <https://wiki.openstack.org/wiki/Icehouse_Release_Schedule>',
+      );
       expect(item.links).to.deep.equal([
         'https://wiki.openstack.org/wiki/Icehouse_Release_Schedule',
         'https://etherpad.openstack.org/p/icehouse-summit?view=all&lang=en',
@@ -126,7 +133,9 @@ describe('youtube source', () => {
       const [item] = items;
       expect(item?.key).to.equal('youtube:Mc7segSvc01');
       expect(item?.url).to.equal('https://www.youtube.com/watch?v=Mc7segSvc01');
-      expect(item?.title).to.equal('Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4');
+      expect(item?.title).to.equal(
+        'Mark McClain - From Segments to Services, a Dive into OpenStack Networking | OpenStack in Action 4',
+      );
       expect(item?.description).to.equal(undefined);
       expect(item?.publishedAt).to.equal('2013-12-11T17:30:05.000Z');
       expect(item?.updatedAt).to.equal('2013-12-11T17:31:02.104Z');
@@ -181,21 +190,33 @@ describe('youtube source', () => {
     });
 
     it('rejects an empty body', () => {
-      expect(parseError(() => parseYoutubeFeed('', undefined)).message).to.equal('expected an Atom feed, got an empty body');
-      expect(parseError(() => parseYoutubeFeed(' \n\t', undefined)).message).to.equal('expected an Atom feed, got an empty body');
+      expect(parseError(() => parseYoutubeFeed('', undefined)).message).to.equal(
+        'expected an Atom feed, got an empty body',
+      );
+      expect(parseError(() => parseYoutubeFeed(' \n\t', undefined)).message).to.equal(
+        'expected an Atom feed, got an empty body',
+      );
     });
 
     it('rejects malformed and truncated XML', () => {
-      expect(parseError(() => parseYoutubeFeed(fixture('malformed.xml'), undefined)).message).to.match(/^expected an Atom feed, got malformed XML \(.*line \d+\)/);
+      expect(parseError(() => parseYoutubeFeed(fixture('malformed.xml'), undefined)).message).to.match(
+        /^expected an Atom feed, got malformed XML \(.*line \d+\)/,
+      );
       const channel = fixture('youtube-channel.xml');
       const truncated = channel.slice(0, Math.floor(channel.length / 2));
       expect(parseError(() => parseYoutubeFeed(truncated, undefined)).message).to.match(/malformed XML/);
     });
 
     it('rejects RSS, JSON and plain text', () => {
-      expect(parseError(() => parseYoutubeFeed(fixture('podcast.xml'), undefined)).message).to.match(/^expected an Atom feed, got an RSS feed \(<rss version="2\.0"/);
-      expect(parseError(() => parseYoutubeFeed(fixture('mediaccc-conference.json'), undefined)).message).to.match(/^expected an Atom feed, got JSON \(\{/);
-      expect(parseError(() => parseYoutubeFeed('Service Unavailable', undefined)).message).to.equal('expected an Atom feed, got text (Service Unavailable)');
+      expect(parseError(() => parseYoutubeFeed(fixture('podcast.xml'), undefined)).message).to.match(
+        /^expected an Atom feed, got an RSS feed \(<rss version="2\.0"/,
+      );
+      expect(parseError(() => parseYoutubeFeed(fixture('mediaccc-conference.json'), undefined)).message).to.match(
+        /^expected an Atom feed, got JSON \(\{/,
+      );
+      expect(parseError(() => parseYoutubeFeed('Service Unavailable', undefined)).message).to.equal(
+        'expected an Atom feed, got text (Service Unavailable)',
+      );
     });
 
     it('rejects an Atom feed whose entries name no YouTube video', () => {
@@ -207,13 +228,17 @@ describe('youtube source', () => {
     });
 
     it('still takes the YouTube entries of a mixed Atom feed', () => {
-      expect(parseYoutubeFeed(fixture('atom-generic.xml'), undefined).map((i) => i.key)).to.deep.equal(['youtube:HavIce2013x']);
+      expect(parseYoutubeFeed(fixture('atom-generic.xml'), undefined).map((i) => i.key)).to.deep.equal([
+        'youtube:HavIce2013x',
+      ]);
     });
   });
 
   it('is registered as the youtube kind', () => {
     expect(youtubeSource.kind).to.equal('youtube');
     expect(youtubeSource.accept).to.include('application/atom+xml');
-    expect(youtubeSource.parse(fixture('youtube-websub.xml'), undefined)).to.deep.equal(parseYoutubeFeed(fixture('youtube-websub.xml')));
+    expect(youtubeSource.parse(fixture('youtube-websub.xml'), undefined)).to.deep.equal(
+      parseYoutubeFeed(fixture('youtube-websub.xml')),
+    );
   });
 });
