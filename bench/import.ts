@@ -16,12 +16,12 @@
  * Times include the store commit becoming durable (`importSchedule` awaits it). Parsing alone
  * (`parseSchedule`) is timed separately. Medians over rounds (the first round runs with a cold JIT).
  */
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/services.ts';
-import type { ImportReport } from '../src/schedule/import.ts';
-import { parseSchedule } from '../src/schedule/parse.ts';
-import { slugify } from '../src/domain/ids.ts';
+import type { ImportReport } from '../src/schedules/import.ts';
+import { parseSchedule } from '../src/schedules/parse.ts';
+import { slugify } from '../src/catalogue/ids.ts';
 import { syntheticCatalogue, type SyntheticTalk } from './synthetic.ts';
 import { guidFor, makeTempDir, median, ms, progress, round, since, type BenchOptions } from './util.ts';
 

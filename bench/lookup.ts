@@ -22,8 +22,8 @@
  *   (`candidates`, `candidatesScored`, `postingsVisited`, `fallback`) come from
  *   `TalkIndex.lastSearchStats`, read defensively (only those the index exposes are reported).
  */
-import { TalkIndex } from '../src/matcher/talk-index.ts';
-import { STOPWORDS } from '../src/matcher/normalize.ts';
+import { TalkIndex } from '../src/search/talk-index.ts';
+import { STOPWORDS } from '../src/text/normalize.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticTalk } from './synthetic.ts';
 import { median, ms, percentile, prng, progress, round, since, type BenchOptions } from './util.ts';
 

@@ -31,11 +31,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createServices, type Services } from '../src/services.ts';
-import type { EventInput } from '../src/domain/catalogue.ts';
-import type { Mention } from '../src/domain/post.ts';
+import type { EventInput } from '../src/catalogue/catalogue.ts';
+import type { Mention } from '../src/posts/types.ts';
 import { BENCH_DIR, PROJECT_ROOT, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
 
 export const POSTS_DIR = path.join(BENCH_DIR, 'fixtures', 'posts');

@@ -25,11 +25,11 @@
  *   ~15 s budget per size (at least 3, at most 50).
  * - `ratio100kTo1k` = ours' median at 100k / at 1k (flat is ≈ 1); `speedup` = naive median / ours.
  */
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/services.ts';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
-import { detectMentions } from '../src/matcher/mentions.ts';
+import { detectMentions } from '../src/mentions/detect.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticTalk } from './synthetic.ts';
 import {
   heapUsedMb,

@@ -33,14 +33,14 @@
  * Every configuration starts from a fresh data dir and fresh per-source server state.
  */
 import type { ChildProcess } from 'node:child_process';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { RecordingPoller, type PollRun, type SourceRunResult } from '../src/sources/poller.ts';
-import { emptyHealth, type Source } from '../src/domain/source.ts';
+import { RecordingPoller, type PollRun, type SourceRunResult } from '../src/recordings/poller.ts';
+import { emptyHealth, type Source } from '../src/recordings/types.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import { feedFactory, modeOf, type SourceMode } from './poll-feed-server.ts';
-import { parseYoutubeFeed } from '../src/sources/youtube.ts';
+import { parseYoutubeFeed } from '../src/recordings/youtube.ts';
 import {
   forkChild,
   makeTempDir,

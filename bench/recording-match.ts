@@ -27,9 +27,9 @@
  * - Quality counters (sanity, not the goal here): linked to the right talk, to a wrong talk, left
  *   unmatched; unrelated recordings linked to some talk (false links).
  */
-import { TalkIndex } from '../src/matcher/talk-index.ts';
-import { buildEventContext, matchRecording, type EventMatchContext } from '../src/matcher/recordings.ts';
-import type { RecordingItem } from '../src/sources/source.ts';
+import { TalkIndex } from '../src/search/talk-index.ts';
+import { buildEventContext, matchRecording, type EventMatchContext } from '../src/recordings/match.ts';
+import type { RecordingItem } from '../src/recordings/source.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticEvent, type SyntheticTalk } from './synthetic.ts';
 import {
   decoratedTitle,

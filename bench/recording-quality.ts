@@ -31,12 +31,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createLogger } from '../src/platform/logger.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { slugify } from '../src/domain/ids.ts';
-import type { Recording, Talk } from '../src/domain/types.ts';
-import type { UnmatchedRecording } from '../src/domain/source.ts';
+import { slugify } from '../src/catalogue/ids.ts';
+import type { Recording, Talk } from '../src/catalogue/types.ts';
+import type { UnmatchedRecording } from '../src/recordings/types.ts';
 import { BENCH_DIR, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
 
 export const FIXTURE_DIR = path.join(BENCH_DIR, 'fixtures', 'recordings');

@@ -4,7 +4,7 @@
  * `CatalogueIndex.attach(store)` in a fresh process, sends the timings and exits.
  */
 import { LowdbStore } from '../src/store/lowdb-store.ts';
-import { CatalogueIndex } from '../src/matcher/catalogue-index.ts';
+import { CatalogueIndex } from '../src/search/catalogue-index.ts';
 import { childGuards, heapUsedMb } from './util.ts';
 
 export type ColdStartTimings = { openMs: number; indexMs: number; talks: number; heapUsedMb: number };

@@ -14,9 +14,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Talk } from '../src/domain/types.ts';
+import type { Talk } from '../src/catalogue/types.ts';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
-import { CatalogueIndex } from '../src/matcher/catalogue-index.ts';
+import { CatalogueIndex } from '../src/search/catalogue-index.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import type { ColdStartTimings } from './store-cold-child.ts';
 import {

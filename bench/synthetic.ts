@@ -12,7 +12,7 @@
  * - titles of 3–10 words (with the odd stopword), 20% with a subtitle, ~20 tracks, abstracts of
  *   25–70 words.
  */
-import type { IndexedEvent, IndexedTalk } from '../src/matcher/talk-index.ts';
+import type { IndexedEvent, IndexedTalk } from '../src/search/talk-index.ts';
 
 /** A generated event: {@link IndexedEvent} plus its first day. */
 export type SyntheticEvent = IndexedEvent & { city: string; acronym: string; startDate: string };

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Event, Recording, Talk } from '../src/domain/types.ts';
-import { slugify } from '../src/domain/ids.ts';
+import type { Event, Recording, Talk } from '../src/catalogue/types.ts';
+import { slugify } from '../src/catalogue/ids.ts';
 import type { SyntheticCatalogue, SyntheticEvent, SyntheticTalk } from './synthetic.ts';
 
 /** Options every benchmark receives from `bench/run.ts`. */

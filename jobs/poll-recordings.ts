@@ -1,5 +1,5 @@
 import type { Services } from '../src/services.ts';
-import type { PollSelection, SourceRunResult } from '../src/sources/poller.ts';
+import type { PollSelection, SourceRunResult } from '../src/recordings/poller.ts';
 
 export type JobResult<C> =
   | { readonly status: 'ok'; readonly counts: C; readonly results?: readonly SourceRunResult[] }

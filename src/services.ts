@@ -1,16 +1,16 @@
 import path from 'node:path';
-import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
-import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Logger } from './platform/logger.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Store } from './store/store.ts';
 import { LowdbStore } from './store/lowdb-store.ts';
-import { Catalogue } from './domain/catalogue.ts';
-import { CatalogueIndex } from './matcher/catalogue-index.ts';
-import { importSchedule, type ImportOptions, type ImportReport } from './schedule/import.ts';
-import { createHttpClient, type HttpClient } from './http-client.ts';
-import { RecordingPoller } from './sources/poller.ts';
-import { SourceService } from './sources/service.ts';
-import { MentionIndex } from './matcher/mention-index.ts';
+import { Catalogue } from './catalogue/catalogue.ts';
+import { CatalogueIndex } from './search/catalogue-index.ts';
+import { importSchedule, type ImportOptions, type ImportReport } from './schedules/import.ts';
+import { createHttpClient, type HttpClient } from './platform/http-client.ts';
+import { RecordingPoller } from './recordings/poller.ts';
+import { SourceService } from './recordings/service.ts';
+import { MentionIndex } from './mentions/mention-index.ts';
 import { PostService } from './posts/service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */

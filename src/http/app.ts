@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../services.ts';
 import { errorMiddleware } from './errors.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { pageRoutes } from './routes/pages.ts';

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
-import type { Logger } from '../logger.ts';
-import { DomainError, type ErrorCode } from '../domain/errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import { DomainError, type ErrorCode } from '../platform/errors.ts';
 
 /** The one table from error codes to HTTP statuses. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError } from '../platform/errors.ts';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 

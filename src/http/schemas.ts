@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORDING_STATUSES } from '../domain/types.ts';
+import { RECORDING_STATUSES } from '../catalogue/types.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).optional();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Talk } from '../domain/types.ts';
+import type { Talk } from '../catalogue/types.ts';
 import {
   COLLECTION_NAMES,
   StoreCorruptError,

@@ -1,6 +1,6 @@
-import type { DomainEvent, Event, Talk } from '../domain/types.ts';
-import type { Source, UnmatchedRecording } from '../domain/source.ts';
-import type { Blog, Post, Webmention } from '../domain/post.ts';
+import type { DomainEvent, Event, Talk } from '../catalogue/types.ts';
+import type { Source, UnmatchedRecording } from '../recordings/types.ts';
+import type { Blog, Post, Webmention } from '../posts/types.ts';
 
 /** Every persisted collection, keyed by record id. */
 export type Collections = {

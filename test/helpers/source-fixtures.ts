@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { SourceParseError, type RecordingItem } from '../../src/sources/source.ts';
+import { SourceParseError, type RecordingItem } from '../../src/recordings/source.ts';
 
 /** A feed fixture from test/fixtures/feeds. */
 export function fixture(name: string): string {

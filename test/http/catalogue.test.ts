@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
-import { seedIfEmpty } from '../../src/seed.ts';
+import { seedIfEmpty } from '../../src/catalogue/seed.ts';
 
 const fixture = (name: string): string =>
   fs.readFileSync(new URL(`../fixtures/schedules/${name}`, import.meta.url), 'utf8');
@@ -91,7 +91,7 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(await page.text()).to.match(/not published yet/);
 
       const talk = await app.services.catalogue.getTalk(id);
-      const { attachRecording } = await import('../../src/domain/recording.ts');
+      const { attachRecording } = await import('../../src/recordings/recording.ts');
       const { talk: published } = attachRecording(
         talk,
         {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { StoreCorruptError, StoreLockedError } from '../../src/store/store.ts';
-import type { Talk } from '../../src/domain/types.ts';
+import type { Talk } from '../../src/catalogue/types.ts';
 import { tempDir } from '../helpers/start-app.ts';
 
 const talk = (id: string, eventId = 'ev', extra: Partial<Talk> = {}): Talk => ({

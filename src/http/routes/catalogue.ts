@@ -15,8 +15,8 @@ import {
   TalkUpdateSchema,
 } from '../schemas.ts';
 import { eventDto, lookupResultDto, talkDto } from '../dto.ts';
-import { paginate } from '../../domain/catalogue.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { paginate } from '../../catalogue/catalogue.ts';
+import { DomainError } from '../../platform/errors.ts';
 
 /** Events, talks, schedule import and lookup under `/api`. */
 export function catalogueRoutes(services: Services, deps: RouteDeps, router: Router): void {

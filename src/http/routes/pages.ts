@@ -5,9 +5,9 @@ import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
 import { FormatQuery, IdParams } from '../schemas.ts';
 import { eventDto, talkDto, talkPageUrl } from '../dto.ts';
 import { escapeHtml, page, safeHref } from '../html.ts';
-import type { Event, Talk } from '../../domain/types.ts';
+import type { Event, Talk } from '../../catalogue/types.ts';
 import { toErrorResponse } from '../errors.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { DomainError } from '../../platform/errors.ts';
 
 /** Does the client want JSON rather than a page? `?format=` wins, then the Accept header. */
 function wantsJson(ctx: Context, format: string | undefined): boolean {

@@ -4,7 +4,7 @@ import type { Services } from '../../services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
 import { mentionDtos } from '../dto.ts';
 import { IdParams, idParam } from '../schemas.ts';
-import type { Post } from '../../domain/post.ts';
+import type { Post } from '../../posts/types.ts';
 
 const url = z.string().min(1).max(2048);
 const PostSubmit = z

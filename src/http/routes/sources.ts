@@ -6,9 +6,9 @@ import type { Services } from '../../services.ts';
 import { defineRoute, timingSafeEqualString, type RouteDeps } from '../route.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import { talkDto } from '../dto.ts';
-import { DomainError } from '../../domain/errors.ts';
-import { youtubeSource } from '../../sources/youtube.ts';
-import { SourceParseError } from '../../sources/source.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { youtubeSource } from '../../recordings/youtube.ts';
+import { SourceParseError } from '../../recordings/source.ts';
 
 const SourceCreate = z.strictObject({
   kind: z.string().min(1).max(50),

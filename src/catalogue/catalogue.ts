@@ -1,0 +1,367 @@
+import type { Store } from '../store/store.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Event, Speaker, Talk } from './types.ts';
+import { DomainError, notFound } from '../platform/errors.ts';
+import { ID_PATTERN, slugify } from './ids.ts';
+import type { CatalogueIndex } from '../search/catalogue-index.ts';
+
+export type CatalogueDeps = {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly index: CatalogueIndex;
+};
+
+export type EventInput = {
+  id?: string | undefined;
+  name: string;
+  aliases?: readonly string[] | undefined;
+  acronym?: string | undefined;
+  city?: string | undefined;
+  timezone?: string | undefined;
+  startDate?: string | undefined;
+  endDate?: string | undefined;
+  url?: string | undefined;
+};
+
+export type TalkInput = {
+  id?: string | undefined;
+  title: string;
+  subtitle?: string | undefined;
+  aliases?: readonly string[] | undefined;
+  speakers?: readonly Speaker[] | undefined;
+  start?: string | undefined;
+  durationMinutes?: number | undefined;
+  room?: string | undefined;
+  track?: string | undefined;
+  kind?: string | undefined;
+  language?: string | undefined;
+  abstract?: string | undefined;
+  externalIds?: Talk['externalIds'] | undefined;
+  notRecorded?: boolean | undefined;
+};
+
+export type TalkFilter = {
+  readonly eventId?: string | undefined;
+  readonly speaker?: string | undefined;
+  readonly status?: Talk['recording']['status'] | undefined;
+  readonly text?: string | undefined;
+};
+
+export type Page<T> = { readonly items: readonly T[]; readonly nextCursor: string | null };
+
+export type LookupResult = {
+  readonly talk: Talk;
+  readonly event: Event | undefined;
+  readonly score: number;
+  readonly matched: readonly string[];
+};
+
+/** Use-cases over events and talks. Returns plain data, throws DomainError. */
+export class Catalogue {
+  /** All talks in listing order, rebuilt lazily after a commit touches talks. */
+  private sorted: { items: Talk[]; keys: string[] } | undefined;
+
+  constructor(private readonly deps: CatalogueDeps) {
+    deps.store.onCommit(({ changes }) => {
+      if (changes.put?.talks?.length || changes.delete?.talks?.length) this.sorted = undefined;
+    });
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  async listEvents(): Promise<readonly Event[]> {
+    const events = await this.deps.store.list('events');
+    return [...events].sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? '') || a.id.localeCompare(b.id));
+  }
+
+  async getEvent(id: string): Promise<Event> {
+    const event = await this.deps.store.get('events', id);
+    if (!event) throw notFound('EVENT_NOT_FOUND', 'event', id);
+    return event;
+  }
+
+  /** Create an event. Its id is the given one or a slug of its acronym or name; an existing id is a conflict. */
+  async createEvent(input: EventInput): Promise<Event> {
+    const id = input.id ?? slugify(input.acronym || input.name);
+    if (!ID_PATTERN.test(id))
+      throw new DomainError('VALIDATION_FAILED', `cannot derive a valid id from "${input.name}"; give one`, {
+        field: 'id',
+      });
+    if (await this.deps.store.get('events', id))
+      throw new DomainError('CONFLICT', `event "${id}" already exists`, { id });
+    const now = this.now();
+    const event: Event = { ...cleanEvent(input), id, createdAt: now, updatedAt: now };
+    await this.deps.store.commit({ put: { events: [event] } });
+    return event;
+  }
+
+  async updateEvent(id: string, patch: Partial<EventInput>): Promise<Event> {
+    const current = await this.getEvent(id);
+    const merged = cleanEvent({ ...current, ...patch, aliases: patch.aliases ?? [...current.aliases] });
+    const event: Event = { ...merged, id, createdAt: current.createdAt, updatedAt: this.now() };
+    await this.deps.store.commit({ put: { events: [event] } });
+    return event;
+  }
+
+  /** Delete an event. Refused while it has talks unless `cascade`, which deletes them in the same commit. */
+  async deleteEvent(id: string, cascade: boolean): Promise<{ deletedTalks: number }> {
+    await this.getEvent(id);
+    const talks = await this.deps.store.listTalksByEvent(id);
+    if (talks.length > 0 && !cascade) {
+      throw new DomainError(
+        'CONFLICT',
+        `event "${id}" still has ${talks.length} talks; delete with cascade=true to remove them too`,
+        {
+          talks: talks.length,
+        },
+      );
+    }
+    const sources = (await this.deps.store.list('sources')).filter((s) => s.eventId === id);
+    await this.deps.store.commit({
+      delete: { events: [id], talks: talks.map((t) => t.id), sources: sources.map((s) => s.id) },
+    });
+    return { deletedTalks: talks.length };
+  }
+
+  // ---- talks --------------------------------------------------------------------------------
+
+  /** A talk by id, earlier id, schedule guid or `<event>:<schedule id>`. */
+  async getTalk(ref: string): Promise<Talk> {
+    const talk = await this.deps.store.resolveTalk(ref);
+    if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', ref);
+    return talk;
+  }
+
+  async listTalks(filter: TalkFilter, cursor: string | undefined, limit: number): Promise<Page<Talk>> {
+    if (filter.eventId) await this.getEvent(filter.eventId);
+    if (!filter.eventId && !filter.speaker && !filter.status && !filter.text) return this.pageOfAll(cursor, limit);
+    const all = filter.eventId
+      ? await this.deps.store.listTalksByEvent(filter.eventId)
+      : (await this.sortedTalks()).items;
+    const speaker = filter.speaker ? normalizeLoose(filter.speaker) : undefined;
+    const words = filter.text ? normalizeLoose(filter.text).split(' ').filter(Boolean) : [];
+    const matches = all.filter((t) => {
+      if (filter.status && t.recording.status !== filter.status) return false;
+      if (speaker && !t.speakers.some((s) => normalizeLoose(s.name).includes(speaker))) return false;
+      if (words.length > 0) {
+        const hay = normalizeLoose(
+          [t.title, t.subtitle, ...t.aliases, ...t.speakers.map((s) => s.name), t.abstract, t.track].join(' '),
+        );
+        if (!words.every((w) => hay.includes(w))) return false;
+      }
+      return true;
+    });
+    return paginate(matches, talkSortKey, cursor, limit);
+  }
+
+  /** The unfiltered listing: a binary search in the cached order, O(log n + limit) per page. */
+  private async pageOfAll(cursor: string | undefined, limit: number): Promise<Page<Talk>> {
+    const { items, keys } = await this.sortedTalks();
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    let lo = 0;
+    if (after !== undefined) {
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid]! <= after) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const page = items.slice(lo, lo + limit);
+    const more = lo + limit < items.length;
+    const lastKey = keys[lo + page.length - 1];
+    return {
+      items: page,
+      nextCursor: more && lastKey !== undefined ? Buffer.from(lastKey, 'utf8').toString('base64url') : null,
+    };
+  }
+
+  private async sortedTalks(): Promise<{ items: Talk[]; keys: string[] }> {
+    if (!this.sorted) {
+      const keyed = (await this.deps.store.list('talks'))
+        .map((t) => ({ t, k: talkSortKey(t) }))
+        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      this.sorted = { items: keyed.map((x) => x.t), keys: keyed.map((x) => x.k) };
+    }
+    return this.sorted;
+  }
+
+  async createTalk(eventId: string, input: TalkInput): Promise<Talk> {
+    const event = await this.getEvent(eventId);
+    const now = this.now();
+    const id = input.id ?? (await this.newTalkId(event, input.title));
+    if (!ID_PATTERN.test(id)) throw new DomainError('VALIDATION_FAILED', 'invalid talk id', { field: 'id' });
+    if (await this.deps.store.resolveTalk(id)) throw new DomainError('CONFLICT', `talk "${id}" already exists`, { id });
+    const talk: Talk = {
+      ...cleanTalkFields(input),
+      id,
+      eventId,
+      aliases: dedupe(input.aliases ?? []),
+      externalIds: input.externalIds ?? {},
+      recording: input.notRecorded ? { status: 'not-recorded' } : { status: 'pending' },
+      recordings: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.store.commit({ put: { talks: [talk] } });
+    return talk;
+  }
+
+  /** Update a talk's fields. A changed title is kept as an alias so the old wording still finds it. */
+  async updateTalk(ref: string, patch: Partial<TalkInput>): Promise<Talk> {
+    const current = await this.getTalk(ref);
+    const fields = cleanTalkFields({ ...current, ...patch, title: patch.title ?? current.title });
+    const aliases = dedupe([
+      ...(patch.aliases ?? current.aliases),
+      ...(patch.title && patch.title !== current.title ? [current.title] : []),
+    ]);
+    let recording = current.recording;
+    if (patch.notRecorded === true && recording.status === 'pending') recording = { status: 'not-recorded' };
+    if (patch.notRecorded === false && recording.status === 'not-recorded') recording = { status: 'pending' };
+    const talk: Talk = {
+      ...current,
+      ...fields,
+      aliases,
+      externalIds: patch.externalIds ?? current.externalIds,
+      recording,
+      updatedAt: this.now(),
+    };
+    await this.deps.store.commit({ put: { talks: [talk] } });
+    return talk;
+  }
+
+  async deleteTalk(ref: string): Promise<void> {
+    const talk = await this.getTalk(ref);
+    await this.deps.store.commit({ delete: { talks: [talk.id] } });
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  /** Rank talks for free text (speaker, partial or misspelt title, event words) from the index. */
+  async lookup(query: string, opts: { eventId?: string | undefined; limit: number }): Promise<readonly LookupResult[]> {
+    if (opts.eventId) await this.getEvent(opts.eventId);
+    const hits = this.deps.index.search(query, { eventId: opts.eventId, limit: opts.limit });
+    const results: LookupResult[] = [];
+    for (const hit of hits) {
+      const talk = await this.deps.store.get('talks', hit.id);
+      if (!talk) continue;
+      const event = await this.deps.store.get('events', talk.eventId);
+      results.push({
+        talk,
+        event,
+        score: hit.score,
+        matched: hit.matched.map(
+          (m) => `${m.field}:${m.indexTerm}${m.via === 'exact' ? '' : ` (${m.via} "${m.term}")`}`,
+        ),
+      });
+    }
+    return results;
+  }
+
+  /** A talk id for a new talk: `<event acronym or id>-<title slug>`, unique in the catalogue. */
+  async newTalkId(event: Event, title: string, reserved: ReadonlySet<string> = new Set()): Promise<string> {
+    const prefix = slugify(event.acronym || event.id, 40);
+    const base = `${prefix}-${slugify(title, 50) || 'talk'}`;
+    const taken = new Set(reserved);
+    for (let n = 1; ; n += 1) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      if (!taken.has(candidate) && !(await this.deps.store.resolveTalk(candidate))) return candidate;
+      taken.add(candidate);
+    }
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function cleanEvent(input: EventInput): Omit<Event, 'id' | 'createdAt' | 'updatedAt'> {
+  return {
+    name: input.name.trim(),
+    aliases: dedupe(input.aliases ?? []),
+    acronym: input.acronym?.trim() || undefined,
+    city: input.city?.trim() || undefined,
+    timezone: input.timezone?.trim() || undefined,
+    startDate: input.startDate,
+    endDate: input.endDate ?? input.startDate,
+    url: input.url,
+  };
+}
+
+function cleanTalkFields(
+  input: TalkInput,
+): Pick<
+  Talk,
+  'title' | 'subtitle' | 'speakers' | 'start' | 'durationMinutes' | 'room' | 'track' | 'kind' | 'language' | 'abstract'
+> {
+  return {
+    title: input.title.trim(),
+    subtitle: input.subtitle?.trim() || undefined,
+    speakers: (input.speakers ?? []).map((s) => ({
+      name: s.name.trim(),
+      ...(s.affiliation?.trim() ? { affiliation: s.affiliation.trim() } : {}),
+      ...(s.role?.trim() ? { role: s.role.trim() } : {}),
+    })),
+    start: input.start,
+    durationMinutes: input.durationMinutes,
+    room: input.room?.trim() || undefined,
+    track: input.track?.trim() || undefined,
+    kind: input.kind?.trim() || undefined,
+    language: input.language?.trim() || undefined,
+    abstract: input.abstract?.trim() || undefined,
+  };
+}
+
+export function dedupe(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const v of values) {
+    const t = v.trim();
+    if (t && !seen.has(t)) {
+      seen.add(t);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Case/accent-insensitive form for simple filters. */
+function normalizeLoose(s: string | undefined): string {
+  return (s ?? '')
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const talkSortKey = (t: Talk): string => `${t.start ? new Date(t.start).toISOString() : '9999'}|${t.id}`;
+
+/** Keyset pagination: the cursor is the opaque sort key of the last item returned. */
+export function paginate<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  cursor: string | undefined,
+  limit: number,
+): Page<T> {
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const keyed = items.map((item) => ({ item, k: key(item) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const start = after === undefined ? 0 : keyed.findIndex((x) => x.k > after);
+  const slice = start < 0 ? [] : keyed.slice(start, start + limit);
+  const last = slice[slice.length - 1];
+  const more = start >= 0 && start + limit < keyed.length;
+  return {
+    items: slice.map((x) => x.item),
+    nextCursor: more && last ? Buffer.from(last.k, 'utf8').toString('base64url') : null,
+  };
+}
+
+function decodeCursor(cursor: string): string {
+  const after = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!after) throw new DomainError('VALIDATION_FAILED', 'invalid cursor', { field: 'cursor' });
+  return after;
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Services } from '../services.ts';
+import type { EventInput } from './catalogue.ts';
+
+/** Committed demo data: OpenStack in Action 4, Paris, 5 Dec 2013. */
+export const SEED_DIR = findSeedDir(path.dirname(fileURLToPath(import.meta.url)));
+
+/** `data/seed` of the project, whether running from `src/` (tsx) or `dist/src/` (built). */
+function findSeedDir(from: string): string {
+  for (let dir = from, i = 0; i < 4; i += 1, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'data', 'seed');
+    if (existsSync(path.join(candidate, 'event.json'))) return candidate;
+  }
+  return path.resolve(from, '..', 'data', 'seed');
+}
+
+/**
+ * Load the demo event and its schedule into an empty store (first start). A store that already
+ * holds events is left alone, so deleting the demo event keeps it deleted.
+ */
+export async function seedIfEmpty(
+  services: Services,
+  seedDir = SEED_DIR,
+): Promise<{ seeded: boolean; eventId?: string }> {
+  if ((await services.store.list('events')).length > 0) return { seeded: false };
+  const event = JSON.parse(await fs.readFile(path.join(seedDir, 'event.json'), 'utf8')) as EventInput & {
+    schedule: string;
+  };
+  const { schedule, ...input } = event;
+  await services.catalogue.createEvent(input);
+  const report = await services.importSchedule(await fs.readFile(path.join(seedDir, schedule), 'utf8'), {
+    eventId: input.id,
+  });
+  return { seeded: true, eventId: report.eventId };
+}

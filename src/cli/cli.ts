@@ -1,0 +1,195 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createServices, type Services } from '../services.ts';
+import { DomainError } from '../platform/errors.ts';
+import { StoreCorruptError, StoreLockedError } from '../store/store.ts';
+import { lookupResultDto, recordingUrlOf } from '../http/dto.ts';
+import { cliVerbs, UsageError, type CliContext, type CliVerb } from './verbs.ts';
+import { readInput } from './input.ts';
+
+export { UsageError };
+
+const USAGE = `usage: talkreel <command> [options]
+
+catalogue
+  import <file> [--event <id>] [--format xml|json]   import a frab schedule.xml or c3voc/pretalx schedule.json
+  events                                             list events
+  talks [--event <id>]                               list talks
+  lookup <query> [--event <id>] [--limit n]          fuzzy lookup of a talk
+${cliVerbs.map((v) => `  ${v.usage}`).join('\n')}
+
+options
+  --json        machine-readable output
+  --help        this text
+
+Environment: TALKREEL_DATA_DIR (default data/) and the other variables in README.md.
+Writing commands need the data directory unlocked: stop a running server first.`;
+
+type Output = { out: (s: string) => void; err: (s: string) => void };
+
+const coreVerbs: CliVerb[] = [
+  {
+    name: 'import',
+    usage: '',
+    writes: true,
+    options: { event: { type: 'string' }, format: { type: 'string' } },
+    async run({ services, args, values, print }) {
+      const file = args[0];
+      if (!file)
+        throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
+      const format = values.format as string | undefined;
+      if (format !== undefined && format !== 'xml' && format !== 'json')
+        throw new UsageError('--format must be xml or json');
+      const text = await readInput(file);
+      const report = await services.importSchedule(text, {
+        eventId: values.event as string | undefined,
+        createMissingEvent: true,
+        format,
+      });
+      print(report, () =>
+        [
+          `${report.eventCreated ? 'created' : 'updated'} event ${report.eventId} from ${report.format}: ${report.talks} talks in file`,
+          `  created ${report.created.length}, updated ${report.updated.length}, unchanged ${report.unchanged}, removed from schedule ${report.removed.length}, published ${report.published.length}`,
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'events',
+    usage: '',
+    writes: false,
+    options: {},
+    async run({ services, print }) {
+      const events = await services.catalogue.listEvents();
+      const rows = await Promise.all(
+        events.map(async (e) => ({ ...e, talks: (await services.store.listTalksByEvent(e.id)).length })),
+      );
+      print(rows, () =>
+        rows.length === 0
+          ? 'no events'
+          : rows.map((e) => `${e.id}\t${e.name}\t${e.city ?? ''}\t${e.startDate ?? ''}\t${e.talks} talks`).join('\n'),
+      );
+    },
+  },
+  {
+    name: 'talks',
+    usage: '',
+    writes: false,
+    options: { event: { type: 'string' } },
+    async run({ services, values, print }) {
+      const page = await services.catalogue.listTalks(
+        { eventId: values.event as string | undefined },
+        undefined,
+        100_000,
+      );
+      print(page.items, () =>
+        page.items.length === 0
+          ? 'no talks'
+          : page.items
+              .map(
+                (t) =>
+                  `${t.id}\t${t.recording.status}\t${t.title}\t${t.speakers.map((s) => s.name).join(', ')}${recordingUrlOf(t) ? `\t${recordingUrlOf(t)}` : ''}`,
+              )
+              .join('\n'),
+      );
+    },
+  },
+  {
+    name: 'lookup',
+    usage: '',
+    writes: false,
+    options: { event: { type: 'string' }, limit: { type: 'string' } },
+    async run({ services, args, values, print }) {
+      const query = args.join(' ').trim();
+      if (!query) throw new UsageError('lookup needs a query: talkreel lookup "mcclain neutron"');
+      const limit = values.limit === undefined ? 5 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+        throw new UsageError('--limit must be an integer from 1 to 50');
+      const results = await services.catalogue.lookup(query, { eventId: values.event as string | undefined, limit });
+      const rows = results.map((r) => lookupResultDto(r, services.config.publicUrl));
+      print(rows, () =>
+        rows.length === 0
+          ? 'no match'
+          : rows
+              .map(
+                (r) =>
+                  `${r.score.toFixed(2)}\t${r.id}\t${r.status}\t${r.title} — ${r.speakers.join(', ')}\t${r.recordingUrl ?? r.url}`,
+              )
+              .join('\n'),
+      );
+    },
+  },
+];
+
+/** Run the CLI. Returns the exit code; never calls process.exit itself. */
+export async function runCli(
+  argv: readonly string[],
+  io: Output,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const verbs = [...coreVerbs, ...cliVerbs];
+  const [verbName, ...rest] = argv;
+  if (!verbName || verbName === '--help' || verbName === '-h' || verbName === 'help') {
+    io.out(USAGE);
+    return verbName ? 0 : 2;
+  }
+  // Two-word verbs: `sources add`, `posts add`, …
+  const twoWord = rest[0] && !rest[0].startsWith('-') ? `${verbName} ${rest[0]}` : undefined;
+  const verb = verbs.find((v) => v.name === twoWord) ?? verbs.find((v) => v.name === verbName);
+  if (!verb) {
+    io.err(`talkreel: unknown command "${verbName}" (see talkreel --help)`);
+    return 2;
+  }
+  const argsAfterVerb = verb.name === twoWord ? rest.slice(1) : rest;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argsAfterVerb],
+      options: { json: { type: 'boolean' }, help: { type: 'boolean' }, ...verb.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    io.err(`talkreel ${verb.name}: ${(err as Error).message}`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    io.err(`talkreel: ${(err as Error).message.replace(/\n\s*/g, ' ')}`);
+    return 78;
+  }
+  const logger = createLogger(env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
+  let services: Services | undefined;
+  try {
+    services = await createServices(config, logger, { readOnly: !verb.writes });
+    const json = parsed.values.json === true;
+    const ctx: CliContext = {
+      services,
+      args: parsed.positionals,
+      values: parsed.values,
+      json,
+      print: (data, human) => io.out(json ? JSON.stringify(data, null, 2) : human()),
+    };
+    const code = await verb.run(ctx);
+    return typeof code === 'number' ? code : 0;
+  } catch (err) {
+    io.err(`talkreel ${verb.name}: ${describe(err)}`);
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    await services?.close();
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof DomainError) {
+    const d = err.details as { line?: number; path?: string } | undefined;
+    const where = d?.line ? ` (line ${d.line})` : d?.path ? ` (at ${d.path})` : '';
+    return `${err.message}${where}`.replace(/\n/g, ' ');
+  }
+  if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof UsageError)
+    return err.message;
+  return (err instanceof Error ? err.message : String(err)).replace(/\n/g, ' ');
+}

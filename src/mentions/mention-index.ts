@@ -1,0 +1,250 @@
+import type { Store } from '../store/store.ts';
+import type { Event, Talk } from '../catalogue/types.ts';
+import { normalizeText, tokenize, STOPWORDS } from '../text/normalize.ts';
+import type { TalkIndex } from '../search/talk-index.ts';
+import { canonicalUrl } from '../recordings/match.ts';
+import { recordingKeyOf } from '../recordings/recording.ts';
+import { safeDecode } from '../catalogue/ids.ts';
+import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
+
+export type SpeakerName = {
+  readonly full: string;
+  readonly first: string;
+  readonly last: string;
+  readonly display: string;
+};
+
+export type TalkEntry = {
+  readonly id: string;
+  readonly eventId: string;
+  readonly title: string;
+  /** Content tokens (stopwords dropped) of title, subtitle and earlier titles, as ordered sequences. */
+  readonly titleSeqs: readonly (readonly string[])[];
+  /** Distinct content tokens of the current title (what coverage is measured against). */
+  readonly titleTerms: readonly string[];
+  readonly speakers: readonly SpeakerName[];
+  readonly urls: readonly string[];
+  /** Earlier ids and the schedule guid: references that resolve to the talk. */
+  readonly refs: readonly string[];
+};
+
+type EventEntry = {
+  readonly id: string;
+  readonly phrases: readonly string[];
+  readonly city?: string | undefined;
+  readonly days: readonly string[];
+  readonly url?: string | undefined;
+};
+
+/**
+ * What mention detection looks things up in, built once from the catalogue and kept in step with
+ * every store commit: speaker names (full, first, last), title terms and title bigrams, the
+ * talks' URLs, and events by name, alias, acronym, city and date. Every lookup is a hash probe,
+ * so scanning a post costs time in proportion to the post, not to the catalogue.
+ */
+export class MentionIndex {
+  readonly talks = new Map<string, TalkEntry>();
+  readonly events = new Map<string, EventEntry>();
+  /** `"mark mcclain"` → talk ids */
+  readonly fullNames = new Map<string, Set<string>>();
+  readonly lastNames = new Map<string, Set<string>>();
+  /** `"<eventId>|mcclain"` → talk ids: surnames within one event. */
+  readonly eventLastNames = new Map<string, Set<string>>();
+  /** `"<eventId>|mark mcclain"` → talk ids: full names within one event. */
+  readonly eventFullNames = new Map<string, Set<string>>();
+  readonly firstNames = new Map<string, Set<string>>();
+  /** Title content term → talk ids. */
+  readonly titleTerms = new Map<string, Set<string>>();
+  /** Adjacent title content terms `"segments services"` → talk ids. */
+  readonly titleBigrams = new Map<string, Set<string>>();
+  readonly urls = new Map<string, string>();
+  readonly refs = new Map<string, string>();
+  /** Normalised event name / alias / acronym → event ids. */
+  readonly eventPhrases = new Map<string, Set<string>>();
+  readonly eventCities = new Map<string, Set<string>>();
+  readonly eventDays = new Map<string, Set<string>>();
+  readonly eventUrls = new Map<string, string>();
+  readonly talksByEvent = new Map<string, Set<string>>();
+  /** Longest event phrase in tokens (bounds the n-gram scan). */
+  maxPhraseTokens = 1;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    readonly vocabulary: TalkIndex,
+    readonly publicUrl: string,
+  ) {}
+
+  static async attach(store: Store, vocabulary: TalkIndex, publicUrl: string): Promise<MentionIndex> {
+    const index = new MentionIndex(vocabulary, publicUrl);
+    for (const e of await store.list('events')) index.upsertEvent(e);
+    for (const t of await store.list('talks')) index.upsertTalk(t);
+    index.unsubscribe = store.onCommit(({ changes }) => {
+      for (const id of changes.delete?.talks ?? []) index.removeTalk(id);
+      for (const id of changes.delete?.events ?? []) index.removeEvent(id);
+      for (const e of changes.put?.events ?? []) index.upsertEvent(e);
+      for (const t of changes.put?.talks ?? []) index.upsertTalk(t);
+    });
+    return index;
+  }
+
+  detach(): void {
+    this.unsubscribe?.();
+  }
+
+  get size(): number {
+    return this.talks.size;
+  }
+
+  /** Number of talks whose title contains `term` (title document frequency). */
+  titleDf(term: string): number {
+    return this.titleTerms.get(term)?.size ?? 0;
+  }
+
+  /** Inverse title frequency, BM25-style, > 0. */
+  titleIdf(term: string): number {
+    const n = Math.max(1, this.talks.size);
+    const df = this.titleDf(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  upsertEvent(e: Event): void {
+    this.removeEvent(e.id);
+    const phrases = [e.name, e.acronym, ...e.aliases]
+      .filter((p): p is string => Boolean(p))
+      .map(normalizeText)
+      .filter(Boolean);
+    const entry: EventEntry = {
+      id: e.id,
+      phrases,
+      city: e.city ? normalizeText(e.city) : undefined,
+      days: daysOf(e.startDate, e.endDate),
+      url: e.url ? canonicalUrl(e.url) : undefined,
+    };
+    this.events.set(e.id, entry);
+    for (const p of phrases) {
+      addToSetMap(this.eventPhrases, p, e.id);
+      this.maxPhraseTokens = Math.max(this.maxPhraseTokens, p.split(' ').length);
+    }
+    if (entry.city) addToSetMap(this.eventCities, entry.city, e.id);
+    for (const d of entry.days) addToSetMap(this.eventDays, d, e.id);
+    if (entry.url) this.eventUrls.set(entry.url, e.id);
+    this.eventUrls.set(canonicalUrl(`${this.publicUrl}/e/${e.id}`), e.id);
+  }
+
+  removeEvent(id: string): void {
+    const old = this.events.get(id);
+    if (!old) return;
+    for (const p of old.phrases) removeFromSetMap(this.eventPhrases, p, id);
+    if (old.city) removeFromSetMap(this.eventCities, old.city, id);
+    for (const d of old.days) removeFromSetMap(this.eventDays, d, id);
+    if (old.url) this.eventUrls.delete(old.url);
+    this.eventUrls.delete(canonicalUrl(`${this.publicUrl}/e/${id}`));
+    this.events.delete(id);
+  }
+
+  upsertTalk(t: Talk): void {
+    this.removeTalk(t.id);
+    const content = (s: string): string[] => tokenize(s).filter((w) => !STOPWORDS.has(w));
+    const titleSeqs = [t.title, t.subtitle, ...t.aliases.filter((a) => a.includes(' '))]
+      .filter((s): s is string => Boolean(s))
+      .map(content)
+      .filter((s) => s.length > 0);
+    const speakers: SpeakerName[] = t.speakers
+      .map((s) => {
+        const tokens = tokenize(s.name);
+        return {
+          full: tokens.join(' '),
+          first: tokens[0] ?? '',
+          last: tokens[tokens.length - 1] ?? '',
+          display: s.name,
+        };
+      })
+      .filter((s) => s.full.length > 0);
+    const urls = [
+      ...[t.externalIds.scheduleUrl, ...t.recordings.map((r) => r.url)]
+        .filter((u): u is string => Boolean(u))
+        .map(urlKey),
+      ...t.recordings.map((r) => r.key),
+    ];
+    const refs = [
+      ...t.aliases.filter((a) => !a.includes(' ')),
+      ...(t.externalIds.guid ? [t.externalIds.guid.toLowerCase()] : []),
+    ];
+    const entry: TalkEntry = {
+      id: t.id,
+      eventId: t.eventId,
+      title: t.title,
+      titleSeqs,
+      titleTerms: [...new Set(content(t.title))],
+      speakers,
+      urls,
+      refs,
+    };
+    this.talks.set(t.id, entry);
+    addToSetMap(this.talksByEvent, t.eventId, t.id);
+    for (const seq of titleSeqs) {
+      for (const w of new Set(seq)) addToSetMap(this.titleTerms, w, t.id);
+      for (let i = 0; i + 1 < seq.length; i += 1) addToSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, t.id);
+    }
+    for (const s of speakers) {
+      addToSetMap(this.fullNames, s.full, t.id);
+      addToSetMap(this.eventFullNames, `${t.eventId}|${s.full}`, t.id);
+      addToSetMap(this.eventLastNames, `${t.eventId}|${s.last}`, t.id);
+      if (s.full.includes(' ')) {
+        addToSetMap(this.firstNames, s.first, t.id);
+        addToSetMap(this.lastNames, s.last, t.id);
+      }
+    }
+    for (const u of urls) this.urls.set(u, t.id);
+    for (const r of refs) this.refs.set(r, t.id);
+  }
+
+  removeTalk(id: string): void {
+    const old = this.talks.get(id);
+    if (!old) return;
+    removeFromSetMap(this.talksByEvent, old.eventId, id);
+    for (const seq of old.titleSeqs) {
+      for (const w of seq) removeFromSetMap(this.titleTerms, w, id);
+      for (let i = 0; i + 1 < seq.length; i += 1) removeFromSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, id);
+    }
+    for (const s of old.speakers) {
+      removeFromSetMap(this.fullNames, s.full, id);
+      removeFromSetMap(this.eventFullNames, `${old.eventId}|${s.full}`, id);
+      removeFromSetMap(this.eventLastNames, `${old.eventId}|${s.last}`, id);
+      removeFromSetMap(this.firstNames, s.first, id);
+      removeFromSetMap(this.lastNames, s.last, id);
+    }
+    for (const u of old.urls) if (this.urls.get(u) === id) this.urls.delete(u);
+    for (const r of old.refs) if (this.refs.get(r) === id) this.refs.delete(r);
+    this.talks.delete(id);
+  }
+
+  /** The talk a Talkreel page URL (`<public>/t/<id>[/watch]`) points at. */
+  talkOfOwnUrl(url: string): string | undefined {
+    const base = `${canonicalUrl(this.publicUrl)}/t/`;
+    const c = canonicalUrl(url);
+    if (!c.startsWith(base)) return undefined;
+    const ref = safeDecode(c.slice(base.length).split(/[/?#]/)[0] ?? '');
+    if (ref === undefined) return undefined;
+    return this.talks.has(ref) ? ref : this.refs.get(ref);
+  }
+}
+
+/**
+ * The key under which a talk URL is indexed and looked up: the provider's video key for recordings
+ * (so `youtu.be/x`, `watch?v=x&t=95s` and `watch?v=x` agree), else the canonical URL.
+ */
+export function urlKey(url: string): string {
+  const key = recordingKeyOf(url);
+  return key.startsWith('url:') ? canonicalUrl(url) : key;
+}
+
+/** Every day from start to end (at most 14), `YYYY-MM-DD`. */
+function daysOf(start: string | undefined, end: string | undefined): string[] {
+  if (!start) return [];
+  const days: string[] = [];
+  const last = Date.parse(`${end ?? start}T00:00:00Z`);
+  for (let t = Date.parse(`${start}T00:00:00Z`), i = 0; t <= last && i < 14; t += 86_400_000, i += 1)
+    days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}

@@ -1,0 +1,53 @@
+import type { Store } from '../store/store.ts';
+import type { Event, Talk } from '../catalogue/types.ts';
+import { TalkIndex, type SearchHit } from './talk-index.ts';
+
+/**
+ * The search index kept in step with the store: built once at start-up, then updated from every
+ * commit (whoever made it: API, importer, poller), so lookups never scan the catalogue.
+ */
+export class CatalogueIndex {
+  readonly talks = new TalkIndex();
+  private unsubscribe: (() => void) | undefined;
+
+  /** Build from the store's current content and follow its commits. */
+  static async attach(store: Store): Promise<CatalogueIndex> {
+    const index = new CatalogueIndex();
+    for (const event of await store.list('events')) index.talks.upsertEvent(toIndexedEvent(event));
+    for (const talk of await store.list('talks')) index.talks.upsertTalk(toIndexedTalk(talk));
+    index.unsubscribe = store.onCommit(({ changes }) => {
+      for (const id of changes.delete?.talks ?? []) index.talks.removeTalk(id);
+      for (const event of changes.put?.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
+      for (const talk of changes.put?.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
+    });
+    return index;
+  }
+
+  search(query: string, opts: { eventId?: string | undefined; limit?: number | undefined }): SearchHit[] {
+    return this.talks.search(query, { ...(opts.eventId ? { eventId: opts.eventId } : {}), limit: opts.limit ?? 10 });
+  }
+
+  detach(): void {
+    this.unsubscribe?.();
+  }
+}
+
+function toIndexedEvent(e: Event) {
+  return { id: e.id, name: e.name, aliases: e.aliases, city: e.city, acronym: e.acronym };
+}
+
+function toIndexedTalk(t: Talk) {
+  return {
+    id: t.id,
+    eventId: t.eventId,
+    title: t.title,
+    subtitle: t.subtitle,
+    aliases: t.aliases,
+    speakers: t.speakers,
+    // Track, kind ("keynote") and the speakers' affiliations and roles ("Red Hat", "Neutron PTL") are
+    // metadata people search by; they share the track field's weight.
+    track:
+      [t.track, t.kind, ...t.speakers.flatMap((s) => [s.affiliation, s.role])].filter(Boolean).join(' · ') || undefined,
+    abstract: t.abstract,
+  };
+}

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { TalkIndex } from '../../../src/search/talk-index.ts';
+import { buildEventContext, matchRecording, titleVariants } from '../../../src/recordings/match.ts';
+import type { Event, Talk } from '../../../src/catalogue/types.ts';
+import type { RecordingItem } from '../../../src/recordings/source.ts';
+
+const NOW = '2014-01-01T00:00:00.000Z';
+const event: Event = {
+  id: 'rbc23',
+  name: 'RustyBelt Conf 2023',
+  acronym: 'rbc23',
+  aliases: ['RustyBelt'],
+  city: 'Ghent',
+  startDate: '2023-05-04',
+  endDate: '2023-05-05',
+  createdAt: NOW,
+  updatedAt: NOW,
+};
+const talk = (id: string, title: string, speakers: string[], extra: Partial<Talk> = {}): Talk => ({
+  id,
+  eventId: 'rbc23',
+  title,
+  aliases: [],
+  speakers: speakers.map((name) => ({ name })),
+  start: '2023-05-04T10:00:00+02:00',
+  externalIds: {},
+  recording: { status: 'pending' },
+  recordings: [],
+  createdAt: NOW,
+  updatedAt: NOW,
+  ...extra,
+});
+const talks: Talk[] = [
+  talk('intro-embedded', 'Intro to Embedded Rust', ['Yuki Tanabe']),
+  talk('advanced-embedded', 'Advanced Embedded Rust', ['Yuki Tanabe']),
+  talk('macros-example', 'Macros by Example', ['Lena Vogt']),
+  talk('proc-macros', 'Procedural Macros', ['Omar Haddad']),
+  talk('kernel', 'Rust in the Linux Kernel', ['Greg Holloway'], {
+    externalIds: { guid: 'aaaa-1111', scheduleId: '312', slug: 'rbc23-312-rust-in-the-linux-kernel' },
+  }),
+  talk('cli', 'Building CLI Tools', ['Ola Adeyemi']),
+];
+const index = new TalkIndex();
+index.upsertEvent({ id: event.id, name: event.name, aliases: event.aliases, city: event.city, acronym: event.acronym });
+for (const t of talks) index.upsertTalk(t);
+const ctx = buildEventContext(event, talks, 'https://talkreel.example');
+const item = (title: string, extra: Partial<RecordingItem> = {}): RecordingItem => ({
+  key: `youtube:${title.length}`,
+  url: 'https://www.youtube.com/watch?v=x',
+  provider: 'youtube',
+  title,
+  publishedAt: '2023-06-01T00:00:00Z',
+  ...extra,
+});
+
+describe('matcher/recordings', () => {
+  const cases: [string, RecordingItem, string | null][] = [
+    ['decorated "Speaker - Title | Event"', item('Ola Adeyemi - Building CLI Tools | RustyBelt Conf 2023'), 'cli'],
+    ['"Title (Event City Year)"', item('Rust in the Linux kernel (RustyBelt Ghent 2023)'), 'kernel'],
+    ['a one-letter typo', item('Bulding CLI Tools'), 'cli'],
+    ['guid first', item('Completely different words', { guid: 'AAAA-1111' }), 'kernel'],
+    ['schedule id inside a media.ccc.de slug', item('Opaque', { slug: 'rbc23-312-something' }), 'kernel'],
+    [
+      "the same speaker's two talks told apart by title",
+      item('Intro to Embedded Rust by Yuki Tanabe'),
+      'intro-embedded',
+    ],
+    ['speaker-only title of a speaker with two talks', item('Yuki Tanabe at RustyBelt Conf 2023'), null],
+    [
+      '…unless the description names one',
+      item('Yuki Tanabe at RustyBelt Conf 2023', {
+        description: 'Advanced embedded Rust: interrupts, DMA and async on microcontrollers.',
+      }),
+      'advanced-embedded',
+    ],
+    ['speaker-only title of a speaker with one talk', item('Greg Holloway at RustyBelt Conf 2023'), 'kernel'],
+    ['another edition of the event', item('Building CLI Tools - RustyBelt Conf 2021'), null],
+    ['another conference', item('Macros by Example | RustConf 2023'), null],
+    ['too short to call between two talks', item('Macros | RustyBelt Conf 2023'), null],
+    ['a highlights reel', item('RustyBelt Conf 2023 Highlights'), null],
+    ['published before the talk took place', item('Building CLI Tools', { publishedAt: '2022-01-01T00:00:00Z' }), null],
+  ];
+  for (const [name, rec, expected] of cases) {
+    it(`${name} → ${expected ?? 'unmatched'}`, () => {
+      const decision = matchRecording(rec, ctx, index);
+      if (expected === null) {
+        expect(decision.kind, JSON.stringify(decision)).to.equal('unmatched');
+      } else {
+        expect(decision.kind === 'matched' && decision.talkId, JSON.stringify(decision)).to.equal(expected);
+      }
+    });
+  }
+
+  it('strips decorations that only name the event, speaker or year', () => {
+    const { variants, foreign } = titleVariants('[RBC23] Building CLI Tools - Ola Adeyemi', ctx, ['Ola Adeyemi']);
+    expect(variants).to.include('Building CLI Tools');
+    expect(foreign).to.equal(undefined);
+  });
+});
