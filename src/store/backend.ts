@@ -1,0 +1,73 @@
+/**
+ * The adapter side of the store (service-provider interface). Adapters (memory, lowdb, PostgreSQL)
+ * implement `Backend`; the named use-case operations in `operations/` are written once over it, so
+ * every adapter behaves the same and one contract suite proves it.
+ *
+ * Nothing outside `src/store/` imports this file: capabilities see only the `Store` port.
+ */
+import type { Collections, CollectionName, DomainEvent, IndexName } from './records.ts';
+
+/** Reads inside a transaction. They see the transaction's own writes. */
+export interface ReadTx {
+  get<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
+  /** Records whose secondary index `index` (see `INDEXES`) holds `key`, in id order. */
+  find<K extends CollectionName>(collection: K, index: IndexName<K>, key: string): Promise<Collections[K][]>;
+  /** Every record of a collection, in id order. Only for listings that show them all and index builds. */
+  all<K extends CollectionName>(collection: K): Promise<Collections[K][]>;
+  count(collection: CollectionName): Promise<number>;
+}
+
+/** A write transaction: puts and deletes are applied together at commit, or not at all. */
+export interface WriteTx extends ReadTx {
+  put<K extends CollectionName>(collection: K, record: Collections[K]): Promise<void>;
+  delete(collection: CollectionName, id: string): Promise<void>;
+  /**
+   * Append a domain event to the change log in this transaction. Its id is deterministic (derived
+   * from what happened), so a second writer reporting the same fact is refused: returns false and
+   * stores nothing.
+   */
+  emit(event: DomainEvent): Promise<boolean>;
+}
+
+/** What one committed write changed, handed to listeners once it is durable. */
+export type Commit = {
+  /** Monotonic sequence number of the write in the change log. */
+  readonly seq: number;
+  readonly put: { readonly [K in CollectionName]?: readonly Collections[K][] };
+  readonly deleted: { readonly [K in CollectionName]?: readonly Collections[K][] };
+  /** Records replaced by `put`, as they were before the write. */
+  readonly previous: { readonly [K in CollectionName]?: readonly Collections[K][] };
+  /** Domain events appended by the write (duplicates refused are not listed). */
+  readonly events: readonly SequencedEvent[];
+};
+
+export type SequencedEvent = DomainEvent & { readonly seq: number };
+
+export type BackendStats = {
+  /** Durable writes (file writes, committed SQL transactions) since open. */
+  readonly writes: number;
+  readonly commits: number;
+  readonly counts: { readonly [K in CollectionName]: number };
+  readonly lastSeq: number;
+};
+
+export interface Backend {
+  /** Human name for logs and /health (`memory`, `lowdb`, `postgres`). */
+  readonly kind: string;
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` as one atomic write. `fn` must be a pure function of what it reads through `tx`:
+   * an adapter may run it again when a concurrent writer got there first (serialization
+   * conflict), so a lost update is retried, never committed. Resolves once the write is durable
+   * and listeners were called. A write that changes nothing commits nothing.
+   */
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Domain events with `seq > after`, oldest first, at most `limit`. */
+  eventsSince(after: number, limit: number): Promise<SequencedEvent[]>;
+  /** Called after each commit is durable, in commit order. Returns the unsubscribe function. */
+  onCommit(listener: (commit: Commit) => void): () => void;
+  /** Wait until every acknowledged write is durable. */
+  flush(): Promise<void>;
+  stats(): Promise<BackendStats>;
+  close(): Promise<void>;
+}
