@@ -17,7 +17,7 @@ import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/services.ts';
 import { createApp } from '../src/http/app.ts';
 import { extraRoutes } from '../src/wiring.ts';
-import { LowdbStore } from '../src/store/lowdb-store.ts';
+import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { talkDto } from '../src/http/dto.ts';
 import { childGuards } from './util.ts';
 
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
       PORT: '0',
     });
     const services = await createServices(config, createLogger('silent'));
-    talks = services.store.stats().counts.talks;
+    talks = (await services.store.stats()).counts.talks;
     callback = createApp(services, extraRoutes).callback();
     close = () => services.close();
   } else {
     // Same records, read once (read-only, no lock), turned into the same DTOs the app returns.
-    const store = await LowdbStore.open({ file: path.join(dataDir, 'db.json'), readOnly: true });
+    const store = await openLowdbStore({ file: path.join(dataDir, 'db.json'), readOnly: true });
     const dtos = new Map<string, ReturnType<typeof talkDto>>();
-    for (const talk of await store.list('talks')) dtos.set(talk.id, talkDto(talk, PUBLIC_URL));
+    for (const talk of await store.allTalks()) dtos.set(talk.id, talkDto(talk, PUBLIC_URL));
     await store.close();
     talks = dtos.size;
     const app = new Koa();

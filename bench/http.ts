@@ -22,7 +22,7 @@ import { isDeepStrictEqual } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import type { Result } from 'autocannon';
-import { LowdbStore } from '../src/store/lowdb-store.ts';
+import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import type { LoadJob } from './http-loadgen.ts';
 import {
@@ -111,8 +111,8 @@ export async function benchHttpTalkById(opts: BenchOptions): Promise<object> {
   try {
     progress(`httpTalkById: seeding ${talkCount} talks into ${tmp.dir}`);
     const { events, talks } = toDomain(syntheticCatalogue(talkCount, 7));
-    const store = await LowdbStore.open({ file: path.join(tmp.dir, 'db.json') });
-    await store.commit({ put: { events, talks } });
+    const store = await openLowdbStore({ file: path.join(tmp.dir, 'db.json') });
+    await store.load({ events, talks });
     await store.close();
 
     // Every other talk, spread over the whole catalogue, in a shuffled-but-deterministic order.

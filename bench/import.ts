@@ -137,12 +137,12 @@ async function oneRound(xml: string, edited: string): Promise<{ parseMs: number;
     try {
       const step = async (text: string): Promise<Step> => {
         await services.store.flush();
-        const w0 = services.store.stats().writes;
+        const w0 = (await services.store.stats()).writes;
         const t = performance.now();
         const report = await services.importSchedule(text);
         const elapsed = since(t);
         await services.store.flush();
-        return { ms: elapsed, writes: services.store.stats().writes - w0, report };
+        return { ms: elapsed, writes: (await services.store.stats()).writes - w0, report };
       };
       const first = await step(xml);
       const unchanged = await step(xml);

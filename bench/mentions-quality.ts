@@ -84,7 +84,7 @@ export async function loadLabelledCatalogue(): Promise<{
     events += 1;
   }
   const talks = new Map<string, TalkInfo>();
-  for (const t of await services.store.list('talks')) {
+  for (const t of await services.store.allTalks()) {
     talks.set(t.id, {
       id: t.id,
       title: t.title,
@@ -248,7 +248,7 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
 
     // Resolve every labelled guid; an unresolved guid is a broken label, not a detector miss.
     const resolve = async (lt: LabelTalk, file: string): Promise<string> => {
-      const talk = await services.store.resolveTalk(lt.guid);
+      const talk = await services.store.findTalk(lt.guid);
       if (!talk) throw new Error(`labels.json: ${file}: guid ${lt.guid} (${lt.talk ?? '?'}) is not in the catalogue`);
       return talk.id;
     };
@@ -273,13 +273,13 @@ export async function benchMentionQuality(_opts: BenchOptions): Promise<object> 
       for (const lt of label.expected) expected.set(await resolve(lt, file), lt);
       const acceptable = new Map<string, LabelTalk>();
       for (const lt of label.acceptable ?? []) acceptable.set(await resolve(lt, file), lt);
-      if (label.event && !(await services.store.get('events', label.event)))
+      if (label.event && !(await services.store.getEvent(label.event)))
         throw new Error(`labels.json: ${file}: unknown event ${label.event}`);
       const body = fs.readFileSync(path.join(POSTS_DIR, file), 'utf8');
       // Talkreel links carry ids assigned at import: check they still resolve, or the label is stale.
       for (const m of body.matchAll(/talkreel\.example\/t\/([a-z0-9_-]+)/g)) {
         const id = m[1] ?? '';
-        const talk = await services.store.resolveTalk(id);
+        const talk = await services.store.findTalk(id);
         if (!talk || !(expected.has(talk.id) || acceptable.has(talk.id))) brokenTalkreelLinks.push(`${file}: ${id}`);
       }
       prepared.push({ file, body, label, expected, acceptable });

@@ -28,7 +28,7 @@
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/services.ts';
-import { LowdbStore } from '../src/store/lowdb-store.ts';
+import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { detectMentions } from '../src/mentions/detect.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticTalk } from './synthetic.ts';
 import {
@@ -169,8 +169,8 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
     const cat = prefixOf(full, size);
     const { events, talks } = toDomain(cat);
     const tmp = makeTempDir('talkreel-bench-mspeed-');
-    const store = await LowdbStore.open({});
-    await store.commit({ put: { events, talks } });
+    const store = await openMemoryStore();
+    await store.load({ events, talks });
     tryGc();
     const t0 = performance.now();
     const services = await createServices(

@@ -19,7 +19,7 @@
  * have the same workload). For each run: wall time of `poller.run`, split at the last response
  * into `fetchPhaseMs` (fetch + parse under the concurrency caps) and `applyAndCommitMs` (loading
  * talks, matching/applying items, the durable commit) — measured by wrapping `services.http.get`;
- * store commits it reports; file writes it caused (`store.stats().writes` delta after
+ * store commits it reports; file writes it caused (`(await store.stats()).writes` delta after
  * `store.flush()`); per-status source counts; items/matched/unmatched totals; and what the server
  * saw (requests, conditional requests, 304s). `parseOnly` is the in-process CPU cost of parsing
  * every feed once (no network), for scale.
@@ -103,7 +103,7 @@ async function measuredRun(
   times: FetchTimes,
 ) {
   await services.store.flush();
-  const before = services.store.stats();
+  const before = await services.store.stats();
   const server0 = await serverStats(child, prefix);
   times.started.length = 0;
   times.ended.length = 0;
@@ -113,7 +113,7 @@ async function measuredRun(
   const wallMs = t1 - t0;
   const lastResponse = Math.max(t0, ...times.ended);
   await services.store.flush();
-  const after = services.store.stats();
+  const after = await services.store.stats();
   const server1 = await serverStats(child, prefix);
   if (run.status !== 'ok') throw new Error(`poll run skipped: ${run.reason}`);
   const count = (s: string): number => run.results.filter((r) => r.status === s).length;
@@ -183,7 +183,7 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
       const services = await createServices(config, createLogger('silent'));
       try {
         const now = new Date().toISOString();
-        await services.store.commit({ put: { events: domain.events, talks: domain.talks } });
+        await services.store.load({ events: domain.events, talks: domain.talks });
         const sources: Source[] = Array.from({ length: sourceCount }, (_, i) => ({
           id: `src_bench${String(i).padStart(5, '0')}`,
           eventId: domain.events[Math.min(events - 1, Math.floor(i / perEvent))]!.id,
@@ -194,7 +194,7 @@ export async function benchPollRun(opts: BenchOptions): Promise<object> {
           health: emptyHealth(),
           createdAt: now,
         }));
-        await services.store.commit({ put: { sources } });
+        await services.store.load({ sources });
         await services.store.flush();
 
         const times = instrumentHttp(services);

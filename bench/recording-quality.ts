@@ -215,7 +215,7 @@ const talkRef = (t: Talk | null | undefined): { id: string; title: string } | nu
 const showTitle = (t: string | null): string => (t === null || t === '' ? '(no title)' : t);
 
 async function evaluate(services: Services, labels: Labels, sourceKinds: ReadonlyMap<string, string>) {
-  const talks = await services.store.list('talks');
+  const talks = await services.store.allTalks();
   const talkById = new Map(talks.map((t) => [t.id, t]));
   const links = new Map<string, { talk: Talk; recording: Recording }[]>(); // `${eventId}|${key}` → links
   for (const t of talks) {
@@ -224,7 +224,7 @@ async function evaluate(services: Services, labels: Labels, sourceKinds: Readonl
       links.set(k, [...(links.get(k) ?? []), { talk: t, recording: r }]);
     }
   }
-  const unmatched = new Map((await services.store.list('unmatched')).map((u) => [u.id, u]));
+  const unmatched = new Map((await services.store.snapshot()).unmatched.map((u) => [u.id, u]));
 
   const outcomes: Outcome[] = [];
   const labelled = new Set<string>();
@@ -232,7 +232,7 @@ async function evaluate(services: Services, labels: Labels, sourceKinds: Readonl
     for (const [key, label] of Object.entries(items)) {
       labelled.add(`${event}|${key}`);
       const expected =
-        label.expect === null ? null : ((await services.store.resolveTalk(`${event}:${label.expect}`)) ?? null);
+        label.expect === null ? null : ((await services.store.findTalk(`${event}:${label.expect}`)) ?? null);
       if (label.expect !== null && !expected)
         throw new Error(`labels.json: ${event} ${key} expects talk ${label.expect}, which the schedule does not have`);
       const got = links.get(`${event}|${key}`) ?? [];

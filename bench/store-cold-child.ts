@@ -3,7 +3,7 @@
  * `store-cold-child.ts <file>` times `LowdbStore.open` (as the server does: with the lock; nothing is written) and
  * `CatalogueIndex.attach(store)` in a fresh process, sends the timings and exits.
  */
-import { LowdbStore } from '../src/store/lowdb-store.ts';
+import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { CatalogueIndex } from '../src/search/catalogue-index.ts';
 import { childGuards, heapUsedMb } from './util.ts';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('usage: store-cold-child.ts <db.json>');
   const t0 = performance.now();
-  const store = await LowdbStore.open({ file });
+  const store = await openLowdbStore({ file });
   const t1 = performance.now();
   const index = await CatalogueIndex.attach(store);
   const t2 = performance.now();

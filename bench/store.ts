@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Talk } from '../src/catalogue/types.ts';
-import { LowdbStore } from '../src/store/lowdb-store.ts';
+import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { CatalogueIndex } from '../src/search/catalogue-index.ts';
 import { syntheticCatalogue } from './synthetic.ts';
 import type { ColdStartTimings } from './store-cold-child.ts';
@@ -42,30 +42,30 @@ async function updates(n: number, withIndex: boolean): Promise<object> {
   const tmp = makeTempDir('talkreel-bench-store-');
   try {
     const { events, talks } = toDomain(syntheticCatalogue(n, 3));
-    const store = await LowdbStore.open({ file: path.join(tmp.dir, 'db.json') });
-    await store.commit({ put: { events, talks } });
+    const store = await openLowdbStore({ file: path.join(tmp.dir, 'db.json') });
+    await store.load({ events, talks });
     const index = withIndex ? await CatalogueIndex.attach(store) : undefined;
     const fileMb = round(fs.statSync(path.join(tmp.dir, 'db.json')).size / 2 ** 20, 2);
 
     // N separate commits, all issued before any is awaited.
     const concurrentUpdates = edited(talks, 'rev 1');
-    let writes0 = store.stats().writes;
+    let writes0 = (await store.stats()).writes;
     let t0 = performance.now();
-    const pending = concurrentUpdates.map((t) => store.commit({ put: { talks: [t] } }));
+    const pending = concurrentUpdates.map((t) => store.updateTalk(t.id, () => t));
     const issueMs = since(t0);
     await Promise.all(pending);
     const durableMs = since(t0);
-    const concurrentWrites = store.stats().writes - writes0;
+    const concurrentWrites = (await store.stats()).writes - writes0;
 
     // The same number of updates as one commit.
     const batchUpdates = edited(talks, 'rev 2');
-    writes0 = store.stats().writes;
+    writes0 = (await store.stats()).writes;
     t0 = performance.now();
-    const one = store.commit({ put: { talks: batchUpdates } });
+    const one = store.load({ talks: batchUpdates });
     const batchIssueMs = since(t0);
     await one;
     const batchDurableMs = since(t0);
-    const batchWrites = store.stats().writes - writes0;
+    const batchWrites = (await store.stats()).writes - writes0;
 
     index?.detach();
     await store.close();
@@ -101,8 +101,8 @@ async function coldStart(n: number, runs: number): Promise<object> {
     progress(`store: writing a ${n}-talk store file`);
     const { events, talks } = toDomain(syntheticCatalogue(n, 5));
     const t0 = performance.now();
-    const store = await LowdbStore.open({ file });
-    await store.commit({ put: { events, talks } });
+    const store = await openLowdbStore({ file });
+    await store.load({ events, talks });
     await store.close();
     const writeMs = since(t0);
     const fileMb = round(fs.statSync(file).size / 2 ** 20, 1);

@@ -63,12 +63,8 @@ export function startScheduler(services: Services, jobs: readonly JobDefinition[
     }
   };
 
-  const unsubscribe = services.store.onCommit(({ changes }) => {
-    const touched =
-      changes.put?.sources?.length ||
-      changes.delete?.sources?.length ||
-      changes.put?.blogs?.length ||
-      changes.delete?.blogs?.length;
+  const unsubscribe = services.store.onCommit(({ put, deleted }) => {
+    const touched = put.sources?.length || deleted.sources?.length || put.blogs?.length || deleted.blogs?.length;
     if (touched)
       syncing = syncing.then(syncNow).catch((err: unknown) => logger.error({ err }, 'scheduler sync failed'));
   });
@@ -91,7 +87,7 @@ export function pollRecordingsJob(services: Services): JobDefinition {
   return {
     name: 'poll-recordings',
     async schedules() {
-      return [...new Set((await services.store.list('sources')).map((s) => s.schedule))];
+      return [...new Set((await services.store.listSources()).map((s) => s.schedule))];
     },
     run: (schedule, signal) =>
       pollRecordings(services, { selection: { kind: 'due', schedule }, skipIfRunning: true, signal }),
@@ -103,7 +99,7 @@ export function crawlPostsJob(services: Services): JobDefinition {
   return {
     name: 'crawl-posts',
     async schedules() {
-      return [...new Set((await services.store.list('blogs')).map((b) => b.schedule))];
+      return [...new Set((await services.store.listBlogs()).map((b) => b.schedule))];
     },
     run: (schedule) => crawlPosts(services, { due: true, schedule, skipIfRunning: true }),
   };

@@ -5,7 +5,7 @@ import { createLogger } from './platform/logger.ts';
 import { createServices } from './services.ts';
 import { createApp } from './http/app.ts';
 import { seedIfEmpty } from './catalogue/seed.ts';
-import { StoreCorruptError, StoreLockedError } from './store/store.ts';
+import { StoreCorruptError, StoreLockedError } from './store/errors.ts';
 import { extraRoutes, startJobs } from './wiring.ts';
 
 /** Composition root: config → logger → store/services → HTTP → cron jobs → graceful shutdown. */

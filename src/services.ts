@@ -3,7 +3,8 @@ import type { Config } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Store } from './store/store.ts';
-import { LowdbStore } from './store/lowdb-store.ts';
+import { LowdbBackend } from './store/lowdb-backend.ts';
+import { createStore } from './store/create-store.ts';
 import { Catalogue } from './catalogue/catalogue.ts';
 import { CatalogueIndex } from './search/catalogue-index.ts';
 import { importSchedule, type ImportOptions, type ImportReport } from './schedules/import.ts';
@@ -49,7 +50,7 @@ export async function createServices(
   const clock = overrides.clock ?? systemClock;
   const store =
     overrides.store ??
-    (await LowdbStore.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
+    createStore(await LowdbBackend.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
   const index = await CatalogueIndex.attach(store);
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }), index });
   const http =
@@ -93,7 +94,7 @@ export async function createServices(
     mentions,
     posts,
     async importSchedule(text, opts) {
-      const report = await importSchedule({ store, clock, catalogue }, text, opts);
+      const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
       if (report.created.length > 0 || report.updated.length > 0) await posts.rescanAll();
       return report;

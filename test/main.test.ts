@@ -37,7 +37,7 @@ describe('the server process (src/main.ts)', function () {
       expect(await exit).to.equal(0);
       expect(out).to.match(/"msg":"stopped"/);
       expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
-      expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(1);
+      expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(2);
     } finally {
       tmp.cleanup();
     }

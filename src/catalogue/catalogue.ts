@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.ts';
+import type { CatalogueReader, Store } from '../store/store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Event, Speaker, Talk } from './types.ts';
@@ -64,20 +64,20 @@ export class Catalogue {
   private sorted: { items: Talk[]; keys: string[] } | undefined;
 
   constructor(private readonly deps: CatalogueDeps) {
-    deps.store.onCommit(({ changes }) => {
-      if (changes.put?.talks?.length || changes.delete?.talks?.length) this.sorted = undefined;
+    deps.store.onCommit(({ put, deleted }) => {
+      if (put.talks?.length || deleted.talks?.length) this.sorted = undefined;
     });
   }
 
   // ---- events -------------------------------------------------------------------------------
 
   async listEvents(): Promise<readonly Event[]> {
-    const events = await this.deps.store.list('events');
+    const events = await this.deps.store.listEvents();
     return [...events].sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? '') || a.id.localeCompare(b.id));
   }
 
   async getEvent(id: string): Promise<Event> {
-    const event = await this.deps.store.get('events', id);
+    const event = await this.deps.store.getEvent(id);
     if (!event) throw notFound('EVENT_NOT_FOUND', 'event', id);
     return event;
   }
@@ -89,47 +89,49 @@ export class Catalogue {
       throw new DomainError('VALIDATION_FAILED', `cannot derive a valid id from "${input.name}"; give one`, {
         field: 'id',
       });
-    if (await this.deps.store.get('events', id))
-      throw new DomainError('CONFLICT', `event "${id}" already exists`, { id });
     const now = this.now();
     const event: Event = { ...cleanEvent(input), id, createdAt: now, updatedAt: now };
-    await this.deps.store.commit({ put: { events: [event] } });
+    if (!(await this.deps.store.createEvent(event)))
+      throw new DomainError('CONFLICT', `event "${id}" already exists`, { id });
     return event;
   }
 
   async updateEvent(id: string, patch: Partial<EventInput>): Promise<Event> {
-    const current = await this.getEvent(id);
-    const merged = cleanEvent({ ...current, ...patch, aliases: patch.aliases ?? [...current.aliases] });
-    const event: Event = { ...merged, id, createdAt: current.createdAt, updatedAt: this.now() };
-    await this.deps.store.commit({ put: { events: [event] } });
+    const now = this.now();
+    const event = await this.deps.store.updateEvent(id, (current) => {
+      const merged = cleanEvent({ ...current, ...patch, aliases: patch.aliases ?? [...current.aliases] });
+      return { ...merged, id, createdAt: current.createdAt, updatedAt: now };
+    });
+    if (!event) throw notFound('EVENT_NOT_FOUND', 'event', id);
     return event;
   }
 
   /** Delete an event. Refused while it has talks unless `cascade`, which deletes them in the same commit. */
   async deleteEvent(id: string, cascade: boolean): Promise<{ deletedTalks: number }> {
-    await this.getEvent(id);
-    const talks = await this.deps.store.listTalksByEvent(id);
-    if (talks.length > 0 && !cascade) {
-      throw new DomainError(
-        'CONFLICT',
-        `event "${id}" still has ${talks.length} talks; delete with cascade=true to remove them too`,
-        {
-          talks: talks.length,
-        },
-      );
+    const result = await this.deps.store.deleteEvent(id, cascade);
+    switch (result.status) {
+      case 'not-found':
+        throw notFound('EVENT_NOT_FOUND', 'event', id);
+      case 'has-talks':
+        throw new DomainError(
+          'CONFLICT',
+          `event "${id}" still has ${result.talks} talks; delete with cascade=true to remove them too`,
+          { talks: result.talks },
+        );
+      case 'deleted':
+        return { deletedTalks: result.talks };
+      default: {
+        const never: never = result;
+        return never;
+      }
     }
-    const sources = (await this.deps.store.list('sources')).filter((s) => s.eventId === id);
-    await this.deps.store.commit({
-      delete: { events: [id], talks: talks.map((t) => t.id), sources: sources.map((s) => s.id) },
-    });
-    return { deletedTalks: talks.length };
   }
 
   // ---- talks --------------------------------------------------------------------------------
 
   /** A talk by id, earlier id, schedule guid or `<event>:<schedule id>`. */
   async getTalk(ref: string): Promise<Talk> {
-    const talk = await this.deps.store.resolveTalk(ref);
+    const talk = await this.deps.store.findTalk(ref);
     if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', ref);
     return talk;
   }
@@ -137,9 +139,7 @@ export class Catalogue {
   async listTalks(filter: TalkFilter, cursor: string | undefined, limit: number): Promise<Page<Talk>> {
     if (filter.eventId) await this.getEvent(filter.eventId);
     if (!filter.eventId && !filter.speaker && !filter.status && !filter.text) return this.pageOfAll(cursor, limit);
-    const all = filter.eventId
-      ? await this.deps.store.listTalksByEvent(filter.eventId)
-      : (await this.sortedTalks()).items;
+    const all = filter.eventId ? await this.deps.store.talksOfEvent(filter.eventId) : (await this.sortedTalks()).items;
     const speaker = filter.speaker ? normalizeLoose(filter.speaker) : undefined;
     const words = filter.text ? normalizeLoose(filter.text).split(' ').filter(Boolean) : [];
     const matches = all.filter((t) => {
@@ -180,7 +180,7 @@ export class Catalogue {
 
   private async sortedTalks(): Promise<{ items: Talk[]; keys: string[] }> {
     if (!this.sorted) {
-      const keyed = (await this.deps.store.list('talks'))
+      const keyed = (await this.deps.store.allTalks())
         .map((t) => ({ t, k: talkSortKey(t) }))
         .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
       this.sorted = { items: keyed.map((x) => x.t), keys: keyed.map((x) => x.k) };
@@ -193,7 +193,6 @@ export class Catalogue {
     const now = this.now();
     const id = input.id ?? (await this.newTalkId(event, input.title));
     if (!ID_PATTERN.test(id)) throw new DomainError('VALIDATION_FAILED', 'invalid talk id', { field: 'id' });
-    if (await this.deps.store.resolveTalk(id)) throw new DomainError('CONFLICT', `talk "${id}" already exists`, { id });
     const talk: Talk = {
       ...cleanTalkFields(input),
       id,
@@ -205,36 +204,21 @@ export class Catalogue {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.store.commit({ put: { talks: [talk] } });
+    if (!(await this.deps.store.createTalk(talk)))
+      throw new DomainError('CONFLICT', `talk "${id}" already exists`, { id });
     return talk;
   }
 
   /** Update a talk's fields. A changed title is kept as an alias so the old wording still finds it. */
   async updateTalk(ref: string, patch: Partial<TalkInput>): Promise<Talk> {
-    const current = await this.getTalk(ref);
-    const fields = cleanTalkFields({ ...current, ...patch, title: patch.title ?? current.title });
-    const aliases = dedupe([
-      ...(patch.aliases ?? current.aliases),
-      ...(patch.title && patch.title !== current.title ? [current.title] : []),
-    ]);
-    let recording = current.recording;
-    if (patch.notRecorded === true && recording.status === 'pending') recording = { status: 'not-recorded' };
-    if (patch.notRecorded === false && recording.status === 'not-recorded') recording = { status: 'pending' };
-    const talk: Talk = {
-      ...current,
-      ...fields,
-      aliases,
-      externalIds: patch.externalIds ?? current.externalIds,
-      recording,
-      updatedAt: this.now(),
-    };
-    await this.deps.store.commit({ put: { talks: [talk] } });
+    const now = this.now();
+    const talk = await this.deps.store.updateTalk(ref, (current) => patchTalk(current, patch, now));
+    if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', ref);
     return talk;
   }
 
   async deleteTalk(ref: string): Promise<void> {
-    const talk = await this.getTalk(ref);
-    await this.deps.store.commit({ delete: { talks: [talk.id] } });
+    if (!(await this.deps.store.deleteTalk(ref))) throw notFound('TALK_NOT_FOUND', 'talk', ref);
   }
 
   // ---- lookup -------------------------------------------------------------------------------
@@ -245,9 +229,9 @@ export class Catalogue {
     const hits = this.deps.index.search(query, { eventId: opts.eventId, limit: opts.limit });
     const results: LookupResult[] = [];
     for (const hit of hits) {
-      const talk = await this.deps.store.get('talks', hit.id);
+      const talk = await this.deps.store.findTalk(hit.id);
       if (!talk) continue;
-      const event = await this.deps.store.get('events', talk.eventId);
+      const event = await this.deps.store.getEvent(talk.eventId);
       results.push({
         talk,
         event,
@@ -262,19 +246,49 @@ export class Catalogue {
 
   /** A talk id for a new talk: `<event acronym or id>-<title slug>`, unique in the catalogue. */
   async newTalkId(event: Event, title: string, reserved: ReadonlySet<string> = new Set()): Promise<string> {
-    const prefix = slugify(event.acronym || event.id, 40);
-    const base = `${prefix}-${slugify(title, 50) || 'talk'}`;
-    const taken = new Set(reserved);
-    for (let n = 1; ; n += 1) {
-      const candidate = n === 1 ? base : `${base}-${n}`;
-      if (!taken.has(candidate) && !(await this.deps.store.resolveTalk(candidate))) return candidate;
-      taken.add(candidate);
-    }
+    return newTalkId(this.deps.store, event, title, reserved);
   }
 
   private now(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/** A talk id for a new talk: `<event acronym or id>-<title slug>`, unique in the catalogue. */
+export async function newTalkId(
+  view: Pick<CatalogueReader, 'talkIdTaken'>,
+  event: Event,
+  title: string,
+  reserved: ReadonlySet<string> = new Set(),
+): Promise<string> {
+  const prefix = slugify(event.acronym || event.id, 40);
+  const base = `${prefix}-${slugify(title, 50) || 'talk'}`;
+  const taken = new Set(reserved);
+  for (let n = 1; ; n += 1) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!taken.has(candidate) && !(await view.talkIdTaken(candidate))) return candidate;
+    taken.add(candidate);
+  }
+}
+
+/** A talk with a patch applied. A changed title is kept as an alias so the old wording still finds it. */
+function patchTalk(current: Talk, patch: Partial<TalkInput>, now: string): Talk {
+  const fields = cleanTalkFields({ ...current, ...patch, title: patch.title ?? current.title });
+  const aliases = dedupe([
+    ...(patch.aliases ?? current.aliases),
+    ...(patch.title && patch.title !== current.title ? [current.title] : []),
+  ]);
+  let recording = current.recording;
+  if (patch.notRecorded === true && recording.status === 'pending') recording = { status: 'not-recorded' };
+  if (patch.notRecorded === false && recording.status === 'not-recorded') recording = { status: 'pending' };
+  return {
+    ...current,
+    ...fields,
+    aliases,
+    externalIds: patch.externalIds ?? current.externalIds,
+    recording,
+    updatedAt: now,
+  };
 }
 
 // ---- helpers ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ export async function seedIfEmpty(
   services: Services,
   seedDir = SEED_DIR,
 ): Promise<{ seeded: boolean; eventId?: string }> {
-  if ((await services.store.list('events')).length > 0) return { seeded: false };
+  if ((await services.store.listEvents()).length > 0) return { seeded: false };
   const event = JSON.parse(await fs.readFile(path.join(seedDir, 'event.json'), 'utf8')) as EventInput & {
     schedule: string;
   };

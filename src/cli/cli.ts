@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createServices, type Services } from '../services.ts';
 import { DomainError } from '../platform/errors.ts';
-import { StoreCorruptError, StoreLockedError } from '../store/store.ts';
+import { StoreCorruptError, StoreLockedError } from '../store/errors.ts';
 import { lookupResultDto, recordingUrlOf } from '../http/dto.ts';
 import { cliVerbs, UsageError, type CliContext, type CliVerb } from './verbs.ts';
 import { readInput } from './input.ts';
@@ -63,7 +63,7 @@ const coreVerbs: CliVerb[] = [
     async run({ services, print }) {
       const events = await services.catalogue.listEvents();
       const rows = await Promise.all(
-        events.map(async (e) => ({ ...e, talks: (await services.store.listTalksByEvent(e.id)).length })),
+        events.map(async (e) => ({ ...e, talks: (await services.store.talksOfEvent(e.id)).length })),
       );
       print(rows, () =>
         rows.length === 0

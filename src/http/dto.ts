@@ -70,7 +70,7 @@ export async function mentionDtos(mentions: readonly Mention[], store: Store, pu
   return Promise.all(
     mentions.map(async (m) => ({
       ...m,
-      title: (await store.get('talks', m.talkId))?.title ?? null,
+      title: (await store.findTalk(m.talkId))?.title ?? null,
       url: talkPageUrl(publicUrl, m.talkId),
     })),
   );

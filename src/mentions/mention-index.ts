@@ -76,13 +76,13 @@ export class MentionIndex {
 
   static async attach(store: Store, vocabulary: TalkIndex, publicUrl: string): Promise<MentionIndex> {
     const index = new MentionIndex(vocabulary, publicUrl);
-    for (const e of await store.list('events')) index.upsertEvent(e);
-    for (const t of await store.list('talks')) index.upsertTalk(t);
-    index.unsubscribe = store.onCommit(({ changes }) => {
-      for (const id of changes.delete?.talks ?? []) index.removeTalk(id);
-      for (const id of changes.delete?.events ?? []) index.removeEvent(id);
-      for (const e of changes.put?.events ?? []) index.upsertEvent(e);
-      for (const t of changes.put?.talks ?? []) index.upsertTalk(t);
+    for (const e of await store.listEvents()) index.upsertEvent(e);
+    for (const t of await store.allTalks()) index.upsertTalk(t);
+    index.unsubscribe = store.onCommit(({ put, deleted }) => {
+      for (const t of deleted.talks ?? []) index.removeTalk(t.id);
+      for (const e of deleted.events ?? []) index.removeEvent(e.id);
+      for (const e of put.events ?? []) index.upsertEvent(e);
+      for (const t of put.talks ?? []) index.upsertTalk(t);
     });
     return index;
   }

@@ -64,24 +64,13 @@ export class PostService {
   /** Aborted by `stop()` so crawls and verifications end their fetches on shutdown. */
   private readonly shutdown = new AbortController();
 
-  /** Talk id → ids of the posts mentioning it; built on first use, then kept in step with commits. */
-  private byTalk: Map<string, Set<string>> | undefined;
-
-  constructor(private readonly deps: PostServiceDeps) {
-    deps.store.onCommit(({ changes, previous }) => {
-      const byTalk = this.byTalk;
-      if (!byTalk) return;
-      for (const old of previous.posts ?? []) for (const m of old.mentions) byTalk.get(m.talkId)?.delete(old.id);
-      for (const post of changes.put?.posts ?? [])
-        for (const m of post.mentions) addToSetMap(byTalk, m.talkId, post.id);
-    });
-  }
+  constructor(private readonly deps: PostServiceDeps) {}
 
   // ---- detection ----------------------------------------------------------------------------
 
   /** Dry run: the mentions of a document, nothing stored. */
   async detect(input: PostInput): Promise<readonly Mention[]> {
-    if (input.eventId && !(await this.deps.store.get('events', input.eventId)))
+    if (input.eventId && !(await this.deps.store.getEvent(input.eventId)))
       throw notFound('EVENT_NOT_FOUND', 'event', input.eventId);
     return detectMentions(this.document(input), this.deps.index, { eventId: input.eventId });
   }
@@ -110,7 +99,7 @@ export class PostService {
     extra: { blogId?: string; publishedAt?: string; requireTalk?: string } = {},
   ): Promise<SubmitResult> {
     if (input.url) this.checkUrl(input.url);
-    if (input.eventId && !(await this.deps.store.get('events', input.eventId)))
+    if (input.eventId && !(await this.deps.store.getEvent(input.eventId)))
       throw notFound('EVENT_NOT_FOUND', 'event', input.eventId);
     const doc = this.document(input);
     let mentions = detectMentions(doc, this.deps.index, { eventId: input.eventId });
@@ -127,33 +116,35 @@ export class PostService {
       .update(JSON.stringify([doc.title ?? '', text, links, input.eventId ?? '']))
       .digest('hex');
     const id = input.url ? postIdOf(input.url) : `post_${contentHash.slice(0, 16)}`;
-    const existing = await this.deps.store.get('posts', id);
+    const now = this.deps.clock.now().toISOString();
+    let existing: Post | undefined;
+    let unchanged = false;
+    const post = (await this.deps.store.savePost(id, (current) => {
+      existing = current;
+      unchanged =
+        current !== undefined &&
+        current.contentHash === contentHash &&
+        JSON.stringify(current.mentions) === JSON.stringify(mentions);
+      if (unchanged) return current;
+      return {
+        id,
+        url: input.url,
+        title: doc.title,
+        text,
+        links,
+        contentHash,
+        origin: existing?.origin ?? origin,
+        blogId: extra.blogId ?? existing?.blogId,
+        eventId: input.eventId ?? existing?.eventId,
+        mentions,
+        publishedAt: extra.publishedAt ?? existing?.publishedAt,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+    }))!;
+    if (unchanged) return { post, status: 'unchanged', added: [], removed: [] };
     const before = new Set(existing?.mentions.map((m) => m.talkId) ?? []);
     const after = new Set(mentions.map((m) => m.talkId));
-    if (
-      existing &&
-      existing.contentHash === contentHash &&
-      JSON.stringify(existing.mentions) === JSON.stringify(mentions)
-    ) {
-      return { post: existing, status: 'unchanged', added: [], removed: [] };
-    }
-    const now = this.deps.clock.now().toISOString();
-    const post: Post = {
-      id,
-      url: input.url,
-      title: doc.title,
-      text,
-      links,
-      contentHash,
-      origin: existing?.origin ?? origin,
-      blogId: extra.blogId ?? existing?.blogId,
-      eventId: input.eventId ?? existing?.eventId,
-      mentions,
-      publishedAt: extra.publishedAt ?? existing?.publishedAt,
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-    };
-    await this.deps.store.commit({ put: { posts: [post] } });
     return {
       post,
       status: existing ? 'updated' : 'created',
@@ -177,10 +168,10 @@ export class PostService {
    * a post arrived). Only posts whose mentions change are written, in one commit.
    */
   async rescanAll(): Promise<{ posts: number; changed: number }> {
-    const posts = await this.deps.store.list('posts');
-    const changed: Post[] = [];
     const now = this.deps.clock.now().toISOString();
-    for (const post of posts) {
+    let posts = 0;
+    const changed = await this.deps.store.updatePosts((post) => {
+      posts += 1;
       const doc: PostDocument = {
         title: post.title,
         text: post.text,
@@ -194,45 +185,37 @@ export class PostService {
         (m) => m.start < 0 && m.evidence.includes('link') && !fresh.some((f) => f.talkId === m.talkId),
       );
       const mentions = [...fresh, ...kept];
-      if (JSON.stringify(mentions) !== JSON.stringify(post.mentions))
-        changed.push({ ...post, mentions, updatedAt: now });
-    }
-    if (changed.length > 0) await this.deps.store.commit({ put: { posts: changed } });
-    return { posts: posts.length, changed: changed.length };
+      return JSON.stringify(mentions) !== JSON.stringify(post.mentions)
+        ? { ...post, mentions, updatedAt: now }
+        : undefined;
+    });
+    return { posts, changed };
   }
 
   async listPosts(): Promise<readonly Post[]> {
-    return [...(await this.deps.store.list('posts'))].sort(
+    return [...(await this.deps.store.listPosts())].sort(
       (a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id),
     );
   }
 
   async getPost(id: string): Promise<Post> {
-    const post = await this.deps.store.get('posts', id);
+    const post = await this.deps.store.getPost(id);
     if (!post) throw notFound('POST_NOT_FOUND', 'post', id);
     return post;
   }
 
   async deletePost(id: string): Promise<void> {
-    await this.getPost(id);
-    await this.deps.store.commit({ delete: { posts: [id] } });
+    if (!(await this.deps.store.deletePost(id))) throw notFound('POST_NOT_FOUND', 'post', id);
   }
 
   /** Recaps that mention a talk, most confident first. */
   async postsForTalk(talkRef: string): Promise<{ post: Post; mention: Mention }[]> {
-    const talk = await this.deps.store.resolveTalk(talkRef);
+    const talk = await this.deps.store.findTalk(talkRef);
     if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', talkRef);
-    if (!this.byTalk) {
-      const byTalk = new Map<string, Set<string>>();
-      for (const post of await this.deps.store.list('posts'))
-        for (const m of post.mentions) addToSetMap(byTalk, m.talkId, post.id);
-      this.byTalk = byTalk;
-    }
     const out: { post: Post; mention: Mention }[] = [];
-    for (const id of this.byTalk.get(talk.id) ?? []) {
-      const post = await this.deps.store.get('posts', id);
-      const mention = post?.mentions.find((m) => m.talkId === talk.id);
-      if (post && mention) out.push({ post, mention });
+    for (const post of await this.deps.store.postsMentioningTalk(talk.id)) {
+      const mention = post.mentions.find((m) => m.talkId === talk.id);
+      if (mention) out.push({ post, mention });
     }
     return out.sort((a, b) => b.mention.confidence - a.mention.confidence || a.post.id.localeCompare(b.post.id));
   }
@@ -244,10 +227,7 @@ export class PostService {
     const schedule = input.schedule?.trim() || this.deps.defaultCron;
     if (!validateCron(schedule))
       throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
-    const existing = (await this.deps.store.list('blogs')).find((b) => b.feedUrl === input.feedUrl);
-    if (existing)
-      throw new DomainError('CONFLICT', `blog feed ${input.feedUrl} is already registered`, { id: existing.id });
-    const blog: Blog = {
+    const candidate: Blog = {
       id: randomId('blog'),
       feedUrl: input.feedUrl,
       schedule,
@@ -255,19 +235,20 @@ export class PostService {
       health: emptyHealth(),
       createdAt: this.deps.clock.now().toISOString(),
     };
-    await this.deps.store.commit({ put: { blogs: [blog] } });
+    const { blog, created } = await this.deps.store.addBlog(candidate);
+    if (!created)
+      throw new DomainError('CONFLICT', `blog feed ${input.feedUrl} is already registered`, { id: blog.id });
     return blog;
   }
 
   async listBlogs(): Promise<readonly Blog[]> {
-    return [...(await this.deps.store.list('blogs'))]
+    return [...(await this.deps.store.listBlogs())]
       .map((b) => ({ ...b, health: { ...b.health, ...this.liveHealth.get(b.id) } }))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async deleteBlog(id: string): Promise<void> {
-    if (!(await this.deps.store.get('blogs', id))) throw notFound('BLOG_NOT_FOUND', 'blog', id);
-    await this.deps.store.commit({ delete: { blogs: [id] } });
+    if (!(await this.deps.store.deleteBlog(id))) throw notFound('BLOG_NOT_FOUND', 'blog', id);
   }
 
   /**
@@ -291,7 +272,7 @@ export class PostService {
     this.crawlRunning = true;
     try {
       const now = this.deps.clock.now();
-      const blogs = (await this.deps.store.list('blogs')).filter((b) => {
+      const blogs = (await this.deps.store.listBlogs()).filter((b) => {
         if (opts.schedule && b.schedule !== opts.schedule) return false;
         const nextAt = { ...b.health, ...this.liveHealth.get(b.id) }.nextPollAt;
         return !opts.due || !nextAt || Date.parse(nextAt) <= now.getTime();
@@ -319,15 +300,16 @@ export class PostService {
       if (res.status === 'not-modified') {
         this.liveHealth.set(blog.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
         if (blog.health.consecutiveFailures > 0)
-          await this.deps.store.commit({
-            put: { blogs: [{ ...blog, health: { ...blog.health, consecutiveFailures: 0, lastError: undefined } }] },
-          });
+          await this.deps.store.updateBlog(blog.id, (b) => ({
+            ...b,
+            health: { ...b.health, consecutiveFailures: 0, lastError: undefined },
+          }));
         return { blogId: blog.id, status: 'not-modified', items: 0, ingested: 0 };
       }
       const items = parseRecordingFeed(res.body, res.contentType);
       let ingested = 0;
       for (const item of items.slice(0, MAX_FEED_ITEMS_PER_RUN)) {
-        const existing = await this.deps.store.get('posts', postIdOf(item.url));
+        const existing = await this.deps.store.getPost(postIdOf(item.url));
         // New posts and posts whose feed entry changed are fetched; the rest cost nothing.
         const stamp = item.updatedAt ?? item.publishedAt;
         if (existing && stamp && existing.updatedAt >= stamp) continue;
@@ -362,7 +344,11 @@ export class PostService {
         nextPollAt: undefined,
       };
       this.liveHealth.delete(blog.id);
-      await this.commitBlog({ ...blog, cache: { etag: res.etag, lastModified: res.lastModified }, health });
+      await this.deps.store.updateBlog(blog.id, (b) => ({
+        ...b,
+        cache: { etag: res.etag, lastModified: res.lastModified },
+        health: { ...health, itemsMatched: b.health.itemsMatched + ingested },
+      }));
       return { blogId: blog.id, status: 'ok', items: items.length, ingested };
     } catch (err) {
       if (this.shutdown.signal.aborted)
@@ -380,15 +366,13 @@ export class PostService {
         nextPollAt: new Date(now.getTime() + backoffDelayMs(failures)).toISOString(),
       };
       this.liveHealth.delete(blog.id);
-      await this.commitBlog({ ...blog, health });
+      await this.deps.store.updateBlog(blog.id, (b) => ({
+        ...b,
+        health,
+      }));
       this.deps.logger.warn({ blogId: blog.id, failures, error: message }, 'blog crawl failed');
       return { blogId: blog.id, status: 'failed', items: 0, ingested: 0, error: message };
     }
-  }
-
-  /** Write a blog's new state unless it was deleted meanwhile. */
-  private async commitBlog(blog: Blog): Promise<void> {
-    if (await this.deps.store.get('blogs', blog.id)) await this.deps.store.commit({ put: { blogs: [blog] } });
   }
 
   // ---- webmention ---------------------------------------------------------------------------
@@ -413,29 +397,23 @@ export class PostService {
       });
     }
     const id = `wm_${createHash('sha256').update(`${source}\n${target}`).digest('hex').slice(0, 20)}`;
-    const existing = await this.deps.store.get('webmentions', id);
-    const wm: Webmention = {
-      id,
-      source,
-      target,
-      status: 'pending',
-      postId: existing?.postId,
-      receivedAt: this.deps.clock.now().toISOString(),
-    };
-    await this.deps.store.commit({ put: { webmentions: [wm] } });
+    const receivedAt = this.deps.clock.now().toISOString();
+    const wm = (await this.deps.store.saveWebmention(id, async (existing) => ({
+      webmention: { id, source, target, status: 'pending', postId: existing?.postId, receivedAt },
+    })))!;
     this.scheduleVerify(id);
     return wm;
   }
 
   async getWebmention(id: string): Promise<Webmention> {
-    const wm = await this.deps.store.get('webmentions', id);
+    const wm = await this.deps.store.getWebmention(id);
     if (!wm) throw notFound('NOT_FOUND', 'webmention', id);
     return wm;
   }
 
   /** Re-queue Webmentions left pending by a restart. */
   async resumePending(): Promise<number> {
-    const pending = (await this.deps.store.list('webmentions')).filter((w) => w.status === 'pending');
+    const pending = await this.deps.store.webmentionsWithStatus('pending');
     for (const w of pending) this.scheduleVerify(w.id);
     return pending.length;
   }
@@ -462,7 +440,7 @@ export class PostService {
 
   /** Fetch the source, check it links to the target (exact href), then ingest, update or remove. */
   private async verify(id: string): Promise<void> {
-    const wm = await this.deps.store.get('webmentions', id);
+    const wm = await this.deps.store.getWebmention(id);
     if (!wm || wm.status !== 'pending') return;
     const target = this.targetOf(wm.target);
     const now = this.deps.clock.now().toISOString();
@@ -470,13 +448,14 @@ export class PostService {
       status: Webmention['status'],
       reason: string | undefined,
       postId: string | undefined,
-      extra: { deletePost?: string; post?: boolean } = {},
+      extra: { deletePost?: boolean; post?: Post } = {},
     ) => {
-      const current = await this.deps.store.get('webmentions', id);
-      if (!current || current.receivedAt !== wm.receivedAt) return; // superseded by a newer request
-      await this.deps.store.commit({
-        put: { webmentions: [{ ...current, status, reason, postId, verifiedAt: now }] },
-        delete: { posts: extra.deletePost ? [extra.deletePost] : [] },
+      await this.deps.store.saveWebmention(id, async (current) => {
+        if (!current || current.receivedAt !== wm.receivedAt) return undefined; // superseded by a newer request
+        return {
+          webmention: { ...current, status, reason, postId, verifiedAt: now },
+          post: extra.deletePost ? null : extra.post,
+        };
       });
     };
     let page: { html?: string; text?: string; title?: string };
@@ -522,23 +501,23 @@ export class PostService {
       s: Webmention['status'],
       r: string | undefined,
       p: string | undefined,
-      e?: { deletePost?: string },
+      e?: { deletePost?: boolean; post?: Post },
     ) => Promise<void>,
   ): Promise<void> {
     if (!wm.postId) return finish('rejected', reason, undefined);
-    const post = await this.deps.store.get('posts', wm.postId);
+    const post = await this.deps.store.getPost(wm.postId);
     if (!post) return finish('removed', reason, undefined);
-    const others = (await this.deps.store.list('webmentions')).filter(
-      (w) => w.id !== wm.id && w.postId === post.id && w.status === 'accepted',
+    const others = (await this.deps.store.webmentionsOfPost(post.id)).filter(
+      (w) => w.id !== wm.id && w.status === 'accepted',
     );
     if (post.origin === 'webmention' && others.length === 0)
-      return finish('removed', reason, undefined, { deletePost: post.id });
+      return finish('removed', reason, undefined, { deletePost: true });
     const target = this.targetOf(wm.target);
     if (target?.talkId) {
       const mentions = post.mentions.filter(
         (m) => !(m.talkId === target.talkId && m.evidence.includes('link') && m.start < 0),
       );
-      await this.deps.store.commit({ put: { posts: [{ ...post, mentions }] } });
+      return finish('removed', reason, undefined, { post: { ...post, mentions } });
     }
     return finish('removed', reason, undefined);
   }

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Store } from '../store/store.ts';
+import type { CatalogueReader, RecordingReader, Store } from '../store/store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
@@ -120,12 +120,13 @@ export class RecordingPoller {
    */
   ingest(sourceId: string, items: readonly RecordingItem[]): Promise<SourceRunResult> {
     const next = this.chain.then(async () => {
-      const source = await this.deps.store.get('sources', sourceId);
-      if (!source) throw new Error(`source ${sourceId} not found`);
-      const work = await this.workset([source]);
-      const result = this.applyItems(source, items, work);
-      await this.commit(work, new Map());
-      return result;
+      return this.deps.store.applyRecordings(async (view) => {
+        const source = await view.getSource(sourceId);
+        if (!source) throw new Error(`source ${sourceId} not found`);
+        const work = await this.workset(view, [source]);
+        const result = this.applyItems(source, items, work);
+        return { ...writeOf(work, new Map()), result };
+      });
     });
     this.chain = next.catch(() => undefined);
     return next;
@@ -135,7 +136,7 @@ export class RecordingPoller {
     this.running = true;
     try {
       const now = this.deps.clock.now();
-      const all = await this.deps.store.list('sources');
+      const all = await this.deps.store.listSources();
       const chosen = all.filter((s) => {
         if (selection.kind === 'ids') return selection.ids.includes(s.id);
         if (selection.kind === 'all') return true;
@@ -148,28 +149,42 @@ export class RecordingPoller {
       const fetched = await Promise.all(
         chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => this.fetchSource(s, signal)))),
       );
-      const work = await this.workset(chosen);
-      const sourcePuts = new Map<string, Source>();
-      const results: SourceRunResult[] = [];
-      for (const [i, source] of chosen.entries()) {
-        const outcome = fetched[i]!;
-        try {
-          results.push(this.applyOutcome(source, outcome, work, sourcePuts));
-        } catch (err) {
-          // One bad item must not sink the run: this source fails, the others are applied.
-          this.deps.logger.error({ err, sourceId: source.id }, 'applying a source failed');
-          results.push(
-            this.applyOutcome(
-              source,
-              { kind: 'failed', error: `could not apply items: ${(err as Error).message}` },
-              work,
-              sourcePuts,
-            ),
-          );
+      // Matching and the write run in one transaction over current data (run again on a conflict).
+      return await this.deps.store.applyRecordings(async (view) => {
+        const live: Source[] = [];
+        const outcomes: FetchOutcome[] = [];
+        for (const [i, s] of chosen.entries()) {
+          // Sources deleted while the run was fetching are not brought back.
+          const current = await view.getSource(s.id);
+          if (current) {
+            live.push(current);
+            outcomes.push(fetched[i]!);
+          }
         }
-      }
-      const commits = await this.commit(work, sourcePuts);
-      return { status: 'ok', results, storeCommits: commits };
+        const work = await this.workset(view, live);
+        const sourcePuts = new Map<string, Source>();
+        const results: SourceRunResult[] = [];
+        for (const [i, source] of live.entries()) {
+          const outcome = outcomes[i]!;
+          try {
+            results.push(this.applyOutcome(source, outcome, work, sourcePuts));
+          } catch (err) {
+            // One bad item must not sink the run: this source fails, the others are applied.
+            this.deps.logger.error({ err, sourceId: source.id }, 'applying a source failed');
+            results.push(
+              this.applyOutcome(
+                source,
+                { kind: 'failed', error: `could not apply items: ${(err as Error).message}` },
+                work,
+                sourcePuts,
+              ),
+            );
+          }
+        }
+        const write = writeOf(work, sourcePuts);
+        const commits = Object.values(write).some((v) => v.length > 0) ? 1 : 0;
+        return { ...write, result: { status: 'ok' as const, results, storeCommits: commits } };
+      });
     } finally {
       this.running = false;
     }
@@ -294,7 +309,7 @@ export class RecordingPoller {
   }
 
   /** Load what matching needs for the sources' events: their talks, unmatched queue and contexts. */
-  private async workset(sources: readonly Source[]): Promise<Workset> {
+  private async workset(view: CatalogueReader & RecordingReader, sources: readonly Source[]): Promise<Workset> {
     const work: Workset = {
       events: new Map(),
       talks: new Map(),
@@ -305,16 +320,16 @@ export class RecordingPoller {
       domainEvents: [],
     };
     for (const eventId of new Set(sources.map((s) => s.eventId))) {
-      const event = await this.deps.store.get('events', eventId);
+      const event = await view.getEvent(eventId);
       if (!event) continue;
-      const talks = await this.deps.store.listTalksByEvent(eventId);
+      const talks = await view.talksOfEvent(eventId);
       for (const t of talks) work.talks.set(t.id, t);
       const keyToTalk = new Map<string, string>();
       for (const t of talks) for (const r of t.recordings) keyToTalk.set(r.key, t.id);
       work.events.set(eventId, { event, ctx: buildEventContext(event, talks, this.deps.publicUrl), keyToTalk });
     }
-    for (const u of await this.deps.store.list('unmatched'))
-      if (work.events.has(u.eventId)) work.unmatched.set(u.id, u);
+    for (const eventId of work.events.keys())
+      for (const u of await view.listUnmatched(eventId)) work.unmatched.set(u.id, u);
     return work;
   }
 
@@ -415,30 +430,17 @@ export class RecordingPoller {
     const ev = work.events.get(talk.eventId);
     if (ev) for (const r of talk.recordings) ev.keyToTalk.set(r.key, talk.id);
   }
+}
 
-  private async commit(work: Workset, sourcePuts: Map<string, Source>): Promise<number> {
-    const talks = [...work.changedTalks].map((id) => work.talks.get(id)!);
-    if (
-      talks.length === 0 &&
-      sourcePuts.size === 0 &&
-      work.unmatchedPuts.size === 0 &&
-      work.unmatchedDeletes.size === 0 &&
-      work.domainEvents.length === 0
-    )
-      return 0;
-    // Sources deleted while the run was fetching are not brought back.
-    const live = new Set((await this.deps.store.list('sources')).map((s) => s.id));
-    await this.deps.store.commit({
-      put: {
-        talks,
-        sources: [...sourcePuts.values()].filter((s) => live.has(s.id)),
-        unmatched: [...work.unmatchedPuts.values()],
-        domainEvents: work.domainEvents,
-      },
-      delete: { unmatched: [...work.unmatchedDeletes] },
-    });
-    return 1;
-  }
+/** What a run writes: changed talks, sources' health, queue changes and domain events. */
+function writeOf(work: Workset, sourcePuts: Map<string, Source>) {
+  return {
+    talks: [...work.changedTalks].map((id) => work.talks.get(id)!),
+    sources: [...sourcePuts.values()],
+    unmatched: [...work.unmatchedPuts.values()],
+    unmatchedDeletes: [...work.unmatchedDeletes],
+    domainEvents: work.domainEvents,
+  };
 }
 
 type FetchOutcome =

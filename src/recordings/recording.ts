@@ -1,6 +1,6 @@
 import type { DomainEvent, MatchInfo, Recording, RecordingState, Talk } from '../catalogue/types.ts';
 import { DomainError } from '../platform/errors.ts';
-import { randomId } from '../catalogue/ids.ts';
+import { stableId } from '../catalogue/ids.ts';
 
 /** Guess the provider from a recording URL. */
 export function providerOf(url: string): string {
@@ -115,7 +115,7 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
   } else {
     const makePrimary = input.primary === true || !talk.recordings.some((r) => r.primary);
     recording = {
-      id: randomId('rec'),
+      id: stableId('rec', talk.id, key),
       key,
       url: input.url,
       provider: input.provider ?? providerOf(input.url),
@@ -144,7 +144,7 @@ export function attachRecording(talk: Talk, input: NewRecording, now: Date): Tra
       ? []
       : [
           {
-            id: randomId('evt'),
+            id: stableId('evt', 'recording.published', talk.id, primary.key),
             type: 'recording.published',
             timestamp: nowIso,
             data: { talkId: talk.id, eventId: talk.eventId, recording: primary },
@@ -203,7 +203,13 @@ export function detachRecording(
     talk: { ...talk, recordings: [], recording, updatedAt: nowIso },
     events: [
       {
-        id: randomId('evt'),
+        id: stableId(
+          'evt',
+          'recording.withdrawn',
+          talk.id,
+          target.key,
+          talk.recording.status === 'published' ? talk.recording.publishedAt : '',
+        ),
         type: 'recording.withdrawn',
         timestamp: nowIso,
         data: { talkId: talk.id, eventId: talk.eventId, url: target.url, reason },

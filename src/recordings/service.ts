@@ -55,7 +55,7 @@ export class SourceService {
     eventId: string,
     input: { kind: string; url: string; schedule?: string | undefined },
   ): Promise<Source> {
-    if (!(await this.deps.store.get('events', eventId))) throw notFound('EVENT_NOT_FOUND', 'event', eventId);
+    if (!(await this.deps.store.getEvent(eventId))) throw notFound('EVENT_NOT_FOUND', 'event', eventId);
     if (!SOURCE_KINDS.includes(input.kind as SourceKind)) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -67,12 +67,7 @@ export class SourceService {
     if (!validateCron(schedule))
       throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
     this.checkUrl(input.url, 'url');
-    const existing = (await this.deps.store.list('sources')).find((s) => s.eventId === eventId && s.url === input.url);
-    if (existing)
-      throw new DomainError('CONFLICT', `event "${eventId}" already has a source for ${input.url}`, {
-        id: existing.id,
-      });
-    const source: Source = {
+    const candidate: Source = {
       id: randomId('src'),
       eventId,
       kind: input.kind as SourceKind,
@@ -82,32 +77,35 @@ export class SourceService {
       health: emptyHealth(),
       createdAt: this.deps.clock.now().toISOString(),
     };
-    await this.deps.store.commit({ put: { sources: [source] } });
+    const { source, created } = await this.deps.store.addSource(candidate);
+    if (!created)
+      throw new DomainError('CONFLICT', `event "${eventId}" already has a source for ${input.url}`, {
+        id: source.id,
+      });
     return source;
   }
 
   async listSources(): Promise<readonly Source[]> {
-    const all = await this.deps.store.list('sources');
+    const all = await this.deps.store.listSources();
     return [...all]
       .map((s) => this.withHealth(s))
       .sort((a, b) => a.eventId.localeCompare(b.eventId) || a.createdAt.localeCompare(b.createdAt));
   }
 
   async getSource(id: string): Promise<Source> {
-    const s = await this.deps.store.get('sources', id);
+    const s = await this.deps.store.getSource(id);
     if (!s) throw notFound('SOURCE_NOT_FOUND', 'source', id);
     return this.withHealth(s);
   }
 
   async deleteSource(id: string): Promise<void> {
-    await this.getSource(id);
-    await this.deps.store.commit({ delete: { sources: [id] } });
+    if (!(await this.deps.store.deleteSource(id))) throw notFound('SOURCE_NOT_FOUND', 'source', id);
   }
 
   async listUnmatched(eventId: string): Promise<readonly UnmatchedRecording[]> {
-    if (!(await this.deps.store.get('events', eventId))) throw notFound('EVENT_NOT_FOUND', 'event', eventId);
-    return (await this.deps.store.list('unmatched'))
-      .filter((u) => u.eventId === eventId && !u.dismissed)
+    if (!(await this.deps.store.getEvent(eventId))) throw notFound('EVENT_NOT_FOUND', 'event', eventId);
+    return (await this.deps.store.listUnmatched(eventId))
+      .filter((u) => !u.dismissed)
       .sort((a, b) => a.firstSeenAt.localeCompare(b.firstSeenAt) || a.id.localeCompare(b.id));
   }
 
@@ -117,53 +115,58 @@ export class SourceService {
    */
   async linkRecording(talkRef: string, input: ManualLinkInput): Promise<Talk> {
     this.checkUrl(input.url, 'url');
-    const talk = await this.talk(talkRef);
     const now = this.deps.clock.now();
     const key = recordingKeyOf(input.url);
-    const puts: Talk[] = [];
-    const events = [];
-    for (const other of await this.deps.store.listTalksByEvent(talk.eventId)) {
-      if (other.id === talk.id) continue;
-      const rec = other.recordings.find((r) => r.key === key);
-      if (rec) {
-        const res = detachRecording(other, rec.id, `moved by hand to ${talk.id}`, now, 'unlinked');
-        puts.push({ ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, key) });
-        events.push(...res.events);
+    return this.deps.store.applyRecordings(async (view) => {
+      const talk = await view.findTalk(talkRef);
+      if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', talkRef);
+      const puts: Talk[] = [];
+      const events = [];
+      for (const other of await view.talksOfEvent(talk.eventId)) {
+        if (other.id === talk.id) continue;
+        const rec = other.recordings.find((r) => r.key === key);
+        if (rec) {
+          const res = detachRecording(other, rec.id, `moved by hand to ${talk.id}`, now, 'unlinked');
+          puts.push({ ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, key) });
+          events.push(...res.events);
+        }
       }
-    }
-    const res = attachRecording(
-      { ...talk, rejectedRecordingKeys: talk.rejectedRecordingKeys?.filter((k) => k !== key) },
-      {
-        url: input.url,
-        key,
-        provider: input.provider,
-        language: input.language,
-        title: input.title,
-        primary: input.primary,
-        match: { method: 'manual', confidence: 1, evidence: ['linked by hand'] },
-      },
-      now,
-    );
-    puts.push(res.talk);
-    events.push(...res.events);
-    const queueId = `${talk.eventId}|${key}`;
-    await this.deps.store.commit({ put: { talks: puts, domainEvents: events }, delete: { unmatched: [queueId] } });
-    return res.talk;
+      const res = attachRecording(
+        { ...talk, rejectedRecordingKeys: talk.rejectedRecordingKeys?.filter((k) => k !== key) },
+        {
+          url: input.url,
+          key,
+          provider: input.provider,
+          language: input.language,
+          title: input.title,
+          primary: input.primary,
+          match: { method: 'manual', confidence: 1, evidence: ['linked by hand'] },
+        },
+        now,
+      );
+      puts.push(res.talk);
+      events.push(...res.events);
+      const queueId = `${talk.eventId}|${key}`;
+      return { talks: puts, domainEvents: events, unmatchedDeletes: [queueId], result: res.talk };
+    });
   }
 
   /** A person unlinks a recording; later polls will not link that recording to this talk again. */
   async unlinkRecording(talkRef: string, recordingId: string): Promise<Talk> {
-    const talk = await this.talk(talkRef);
-    const rec = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
-    if (!rec)
-      throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, {
-        talkId: talk.id,
-        recordingId,
-      });
-    const res = detachRecording(talk, rec.id, 'unlinked by hand', this.deps.clock.now(), 'unlinked');
-    const next = { ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, rec.key) };
-    await this.deps.store.commit({ put: { talks: [next], domainEvents: [...res.events] } });
-    return next;
+    const now = this.deps.clock.now();
+    return this.deps.store.applyRecordings(async (view) => {
+      const talk = await view.findTalk(talkRef);
+      if (!talk) throw notFound('TALK_NOT_FOUND', 'talk', talkRef);
+      const rec = talk.recordings.find((r) => r.id === recordingId || r.key === recordingId);
+      if (!rec)
+        throw new DomainError('RECORDING_NOT_FOUND', `talk "${talk.id}" has no recording "${recordingId}"`, {
+          talkId: talk.id,
+          recordingId,
+        });
+      const res = detachRecording(talk, rec.id, 'unlinked by hand', now, 'unlinked');
+      const next = { ...res.talk, rejectedRecordingKeys: addKey(res.talk.rejectedRecordingKeys, rec.key) };
+      return { talks: [next], domainEvents: res.events, result: next };
+    });
   }
 
   /**
@@ -173,7 +176,7 @@ export class SourceService {
   async intakeVoctopublish(
     release: VoctopublishRelease,
   ): Promise<{ talkId: string | null; recordings: number; polled: number }> {
-    const talk = await this.deps.store.resolveTalk(release.fahrplan.guid.toLowerCase());
+    const guid = release.fahrplan.guid.toLowerCase();
     const urls: { url: string; provider: string }[] = [];
     if (release.voctoweb?.frontend_url && release.voctoweb.enabled !== false)
       urls.push({ url: release.voctoweb.frontend_url, provider: 'mediaccc' });
@@ -184,8 +187,10 @@ export class SourceService {
     for (const u of urls)
       if (!/^https?:\/\//i.test(u.url) || !URL.canParse(u.url))
         throw new DomainError('VALIDATION_FAILED', `not an http(s) URL: ${u.url}`, { field: 'url' });
-    if (talk && urls.length > 0) {
-      const now = this.deps.clock.now();
+    const now = this.deps.clock.now();
+    const talk = await this.deps.store.applyRecordings(async (view) => {
+      const talk = await view.findTalk(guid);
+      if (!talk || urls.length === 0) return { result: talk };
       let current = talk;
       const events = [];
       for (const u of urls) {
@@ -206,25 +211,14 @@ export class SourceService {
         events.push(...res.events);
       }
       const queued = urls.map((u) => `${talk.eventId}|${recordingKeyOf(u.url)}`);
-      if (current !== talk)
-        await this.deps.store.commit({
-          put: { talks: [current], domainEvents: events },
-          delete: { unmatched: queued },
-        });
-    }
+      if (current === talk) return { result: talk };
+      return { talks: [current], domainEvents: events, unmatchedDeletes: queued, result: current };
+    });
     const eventId = talk?.eventId;
-    const sourceIds = eventId
-      ? (await this.deps.store.list('sources')).filter((s) => s.eventId === eventId).map((s) => s.id)
-      : [];
+    const sourceIds = eventId ? (await this.deps.store.listSources({ eventId })).map((s) => s.id) : [];
     // The poller logs its own failures and the next scheduled poll reconciles anyway.
     if (sourceIds.length > 0) this.deps.poller.run({ kind: 'ids', ids: sourceIds }).catch(() => undefined);
     return { talkId: talk?.id ?? null, recordings: talk ? urls.length : 0, polled: sourceIds.length };
-  }
-
-  private async talk(ref: string): Promise<Talk> {
-    const t = await this.deps.store.resolveTalk(ref);
-    if (!t) throw notFound('TALK_NOT_FOUND', 'talk', ref);
-    return t;
   }
 
   private withHealth(s: Source): Source {

@@ -1,14 +1,14 @@
-import type { Store } from '../store/store.ts';
+import type { CatalogueReader, ImportWrite, Store } from '../store/store.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DomainEvent, Event, Talk } from '../catalogue/types.ts';
 import { DomainError } from '../platform/errors.ts';
 import { slugify } from '../catalogue/ids.ts';
 import { applyOptOut, attachRecording } from '../recordings/recording.ts';
-import { dedupe, type Catalogue } from '../catalogue/catalogue.ts';
+import { dedupe, newTalkId } from '../catalogue/catalogue.ts';
 import { ScheduleParseError, type ImportedSchedule, type ImportedTalk } from './imported.ts';
 import { parseSchedule } from './parse.ts';
 
-export type ImportDeps = { readonly store: Store; readonly clock: Clock; readonly catalogue: Catalogue };
+export type ImportDeps = { readonly store: Store; readonly clock: Clock };
 
 export type ImportOptions = {
   /** Import into this event. Without it, the event the file names (acronym, then title) is used or created. */
@@ -51,10 +51,21 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
   }
   checkDuplicateKeys(parsed.talks);
   const now = deps.clock.now();
-  const nowIso = now.toISOString();
-  const { event, created: eventCreated } = await resolveEvent(deps, parsed, opts, nowIso);
+  // Planned and written in one transaction: a concurrent import or edit makes the plan run again.
+  return deps.store.saveImport((view) => planImport(view, parsed, opts, now));
+}
 
-  const existing = await deps.store.listTalksByEvent(event.id);
+/** The import as a pure function of the current catalogue: what to write and the report. */
+async function planImport(
+  view: CatalogueReader,
+  parsed: ImportedSchedule,
+  opts: ImportOptions,
+  now: Date,
+): Promise<ImportWrite<ImportReport>> {
+  const nowIso = now.toISOString();
+  const { event, created: eventCreated } = await resolveEvent(view, parsed, opts, nowIso);
+
+  const existing = await view.talksOfEvent(event.id);
   const byGuid = new Map<string, Talk>();
   const byScheduleId = new Map<string, Talk>();
   const byTitle = new Map<string, Talk>();
@@ -87,7 +98,7 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
       if (candidate && !seen.has(candidate.id)) current = candidate;
     }
     if (!current && guid) {
-      const elsewhere = await deps.store.resolveTalk(guid);
+      const elsewhere = await view.findTalk(guid);
       if (elsewhere && elsewhere.eventId !== event.id) {
         throw new DomainError(
           'CONFLICT',
@@ -104,7 +115,7 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
       seen.add(current.id);
       next = mergeTalk(current, item, nowIso);
     } else {
-      const id = await deps.catalogue.newTalkId(event, item.title, reserved);
+      const id = await newTalkId(view, event, item.title, reserved);
       reserved.add(id);
       next = newTalk(id, event.id, item, nowIso);
     }
@@ -148,10 +159,7 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
     const refreshed = refreshEvent(event, parsed, nowIso);
     if (refreshed) eventPuts.push(refreshed);
   }
-  if (puts.length > 0 || eventPuts.length > 0 || events.length > 0) {
-    await deps.store.commit({ put: { events: eventPuts, talks: puts, domainEvents: events } });
-  }
-  return {
+  const result: ImportReport = {
     eventId: event.id,
     eventCreated,
     format: parsed.format,
@@ -162,17 +170,18 @@ export async function importSchedule(deps: ImportDeps, text: string, opts: Impor
     removed,
     published,
   };
+  return { events: eventPuts, talks: puts, domainEvents: events, result };
 }
 
 async function resolveEvent(
-  deps: ImportDeps,
+  view: CatalogueReader,
   parsed: ImportedSchedule,
   opts: ImportOptions,
   nowIso: string,
 ): Promise<{ event: Event; created: boolean }> {
   const conf = parsed.conference;
   if (opts.eventId) {
-    const found = await deps.store.get('events', opts.eventId);
+    const found = await view.getEvent(opts.eventId);
     if (found) return { event: found, created: false };
     if (!opts.createMissingEvent)
       throw new DomainError('EVENT_NOT_FOUND', `event "${opts.eventId}" not found`, { id: opts.eventId });
@@ -180,7 +189,7 @@ async function resolveEvent(
   }
   const names = [conf.acronym, conf.title].filter((n): n is string => Boolean(n));
   const keys = new Set(names.flatMap((n) => [slugify(n), n.trim().toLowerCase()]));
-  for (const e of await deps.store.list('events')) {
+  for (const e of await view.listEvents()) {
     const own = [e.id, e.name, e.acronym, ...e.aliases].filter((n): n is string => Boolean(n));
     if (own.some((n) => keys.has(n.trim().toLowerCase()) || keys.has(slugify(n)))) return { event: e, created: false };
   }

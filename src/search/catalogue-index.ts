@@ -13,12 +13,13 @@ export class CatalogueIndex {
   /** Build from the store's current content and follow its commits. */
   static async attach(store: Store): Promise<CatalogueIndex> {
     const index = new CatalogueIndex();
-    for (const event of await store.list('events')) index.talks.upsertEvent(toIndexedEvent(event));
-    for (const talk of await store.list('talks')) index.talks.upsertTalk(toIndexedTalk(talk));
-    index.unsubscribe = store.onCommit(({ changes }) => {
-      for (const id of changes.delete?.talks ?? []) index.talks.removeTalk(id);
-      for (const event of changes.put?.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
-      for (const talk of changes.put?.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
+    for (const event of await store.listEvents()) index.talks.upsertEvent(toIndexedEvent(event));
+    for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));
+    index.unsubscribe = store.onCommit(({ put, deleted }) => {
+      for (const talk of deleted.talks ?? []) index.talks.removeTalk(talk.id);
+      for (const event of deleted.events ?? []) index.talks.removeEvent(event.id);
+      for (const event of put.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
+      for (const talk of put.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
     });
     return index;
   }

@@ -1,13 +1,13 @@
-import { COLLECTION_NAMES, type CollectionName, type Collections } from './store.ts';
-
-/** Version of the document shape this code writes. Bump it and add a step below when the shape changes. */
-export const CURRENT_SCHEMA_VERSION = 1;
-
-export type StoreDocument = { schemaVersion: number } & { [K in CollectionName]: Record<string, Collections[K]> };
+import { COLLECTION_NAMES } from './records.ts';
+import { CURRENT_SCHEMA_VERSION, type StoreDocument } from './memory-backend.ts';
+import type { SequencedEvent } from './backend.ts';
 
 /**
  * Upgrade a document read from disk to the current shape (json-server's normalising adapter idea).
  * Throws on a document this code cannot understand; the caller leaves the file untouched.
+ *
+ * - v1 → v2: domain events get a monotonic `seq` (in timestamp order) and the document a `seq`
+ *   counter; event ids are kept as they were.
  */
 export function migrate(raw: unknown): StoreDocument {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('top level is not an object');
@@ -20,11 +20,23 @@ export function migrate(raw: unknown): StoreDocument {
       `schemaVersion ${version} is newer than this Talkreel understands (${CURRENT_SCHEMA_VERSION}); upgrade Talkreel`,
     );
   }
-  for (const name of COLLECTION_NAMES) {
+  for (const name of [...COLLECTION_NAMES, 'domainEvents'] as const) {
     const table = doc[name];
     if (table === undefined) doc[name] = {};
     else if (typeof table !== 'object' || table === null || Array.isArray(table))
       throw new Error(`"${name}" is not an object`);
+  }
+  if (version < 2) {
+    const events = Object.values(doc.domainEvents as Record<string, { timestamp?: string }>).sort((a, b) =>
+      String(a.timestamp).localeCompare(String(b.timestamp)),
+    );
+    let seq = 0;
+    for (const e of events) (e as { seq: number }).seq = ++seq;
+    doc.seq = seq;
+  }
+  if (typeof doc.seq !== 'number' || !Number.isInteger(doc.seq) || doc.seq < 0) {
+    const seqs = Object.values(doc.domainEvents as Record<string, SequencedEvent>).map((e) => e.seq);
+    doc.seq = Math.max(0, ...seqs.filter((s) => Number.isInteger(s)));
   }
   doc.schemaVersion = CURRENT_SCHEMA_VERSION;
   return doc as StoreDocument;

@@ -100,7 +100,7 @@ describe('HTTP: catalogue, lookup, pages', () => {
         },
         new Date(),
       );
-      await app.services.store.commit({ put: { talks: [published] } });
+      await app.services.store.updateTalk(id, () => published);
       const redirect = await app.request(`/t/${id}/watch`);
       expect(redirect.status).to.equal(302);
       expect(redirect.headers.get('location')).to.equal('https://www.youtube.com/watch?v=abc123XYZ_0');
@@ -285,7 +285,7 @@ describe('HTTP: catalogue, lookup, pages', () => {
       const r3 = (await edited.json()) as { created: string[]; updated: string[]; removed: string[] };
       expect(r3.updated.length).to.be.greaterThan(0);
       expect(r3.removed).to.have.length(1);
-      const talks = await app.services.store.listTalksByEvent(eventId);
+      const talks = await app.services.store.talksOfEvent(eventId);
       expect(talks.length).to.equal(r1.created.length + r3.created.length);
     });
 
@@ -384,7 +384,7 @@ describe('HTTP: catalogue, lookup, pages', () => {
 
   describe('pagination', () => {
     it('walks every talk exactly once with cursors, with and without filters; a bad cursor is 400', async () => {
-      const total = (await app.services.store.list('talks')).length;
+      const total = (await app.services.store.allTalks()).length;
       for (const filter of ['', `&event=${DEMO}`, '&status=pending']) {
         const seen: string[] = [];
         let cursor: string | null = null;
@@ -399,7 +399,7 @@ describe('HTTP: catalogue, lookup, pages', () => {
         expect(new Set(seen).size, filter).to.equal(seen.length);
         if (filter === '') expect(seen.length).to.equal(total);
         if (filter.includes('event'))
-          expect(seen.length).to.equal((await app.services.store.listTalksByEvent(DEMO)).length);
+          expect(seen.length).to.equal((await app.services.store.talksOfEvent(DEMO)).length);
       }
       expect((await app.request('/api/talks?cursor=%%%')).status).to.equal(400);
     });

@@ -32,7 +32,7 @@ describe('hardening against hostile or odd input', function () {
   });
 
   it('permanent links keep working with tracking parameters added', async () => {
-    const [talk] = await app.services.store.listTalksByEvent(DEMO);
+    const [talk] = await app.services.store.talksOfEvent(DEMO);
     expect(
       (await app.request(`/t/${talk!.id}?utm_source=x&fbclid=abc`, { headers: { accept: 'text/html' } })).status,
     ).to.equal(200);
@@ -71,7 +71,7 @@ describe('hardening against hostile or odd input', function () {
   });
 
   it('a webmention whose source is too large finishes as rejected, not pending', async () => {
-    const [talk] = await app.services.store.listTalksByEvent(DEMO);
+    const [talk] = await app.services.store.talksOfEvent(DEMO);
     const target = `http://talkreel.test/t/${talk!.id}`;
     const page = await startFakeServer((_q, res) => {
       res.setHeader('content-type', 'text/html');
@@ -85,7 +85,7 @@ describe('hardening against hostile or odd input', function () {
       });
       expect(res.status).to.equal(202);
       await app.services.posts.idle();
-      const wm = (await app.services.store.list('webmentions')).find((w) => w.source === `${page.url}/big`);
+      const wm = (await app.services.store.listWebmentions()).find((w) => w.source === `${page.url}/big`);
       expect(wm?.status).to.equal('rejected');
       expect(wm?.reason).to.match(/limit/);
     } finally {
@@ -97,7 +97,7 @@ describe('hardening against hostile or odd input', function () {
     expect(
       (await app.request('/api/webhooks/voctopublish', { method: 'POST', json: { nonsense: true } })).status,
     ).to.equal(401);
-    const [talk] = await app.services.store.listTalksByEvent(DEMO);
+    const [talk] = await app.services.store.talksOfEvent(DEMO);
     const res = await app.request('/api/webhooks/voctopublish', {
       method: 'POST',
       headers: { authorization: 'Bearer hook' },
@@ -107,7 +107,7 @@ describe('hardening against hostile or odd input', function () {
   });
 
   it('unlinking a wrong match returns the talk to pending (no withdrawal), and a webhook does not undo it', async () => {
-    const talks = await app.services.store.listTalksByEvent(DEMO);
+    const talks = await app.services.store.talksOfEvent(DEMO);
     const talk = talks.find((t) => t.title.startsWith('Havana'))!;
     const url = 'https://media.ccc.de/v/wrong-match';
     const linked = await app.services.sources.linkRecording(talk.id, { url });
@@ -115,7 +115,7 @@ describe('hardening against hostile or odd input', function () {
     const un = await app.request(`/api/talks/${talk.id}/recordings/${rec.id}`, { method: 'DELETE', admin: true });
     expect(un.status).to.equal(200);
     expect(((await un.json()) as { recording: { status: string } }).recording.status).to.equal('pending');
-    expect((await app.services.store.list('domainEvents')).some((e) => e.type === 'recording.withdrawn')).to.equal(
+    expect((await app.services.store.eventsSince(0, 1_000_000)).some((e) => e.type === 'recording.withdrawn')).to.equal(
       false,
     );
     await app.request('/api/webhooks/voctopublish', {

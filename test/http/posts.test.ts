@@ -32,7 +32,7 @@ describe('recap posts and mentions', function () {
     });
     app = await startApp({ env: { TALKREEL_MAX_POST_BYTES: '50000', TALKREEL_FETCH_MAX_BYTES: '100000' } });
     await seedIfEmpty(app.services);
-    const talks = await app.services.store.listTalksByEvent(DEMO);
+    const talks = await app.services.store.talksOfEvent(DEMO);
     const find = (re: RegExp) => talks.find((t) => re.test(t.title))!.id;
     ids = { segments: find(/Segments/), havana: find(/Havana/), cormier: find(/Open Cloud/) };
   });
@@ -56,7 +56,7 @@ describe('recap posts and mentions', function () {
       const havana = mentions.find((m) => m.talkId === ids.havana)!;
       expect(havana.evidence).to.include.members(['speaker', 'title']);
       expect(havana.snippet).to.match(/Ice House/);
-      expect((await app.services.store.list('posts')).length, 'a dry run stores nothing').to.equal(0);
+      expect((await app.services.store.listPosts()).length, 'a dry run stores nothing').to.equal(0);
     });
 
     it('generic words and a first name alone link nothing', async () => {
@@ -233,8 +233,8 @@ describe('recap posts and mentions', function () {
 
       await send({ source: `${site.url}/wm-post`, target: target() });
       await app.services.posts.idle();
-      expect(await app.services.store.list('posts')).to.have.length(1);
-      expect(await app.services.store.list('webmentions')).to.have.length(1);
+      expect(await app.services.store.listPosts()).to.have.length(1);
+      expect(await app.services.store.listWebmentions()).to.have.length(1);
 
       pages.set('/wm-post', { status: 410, type: 'text/html', body: 'gone' });
       await send({ source: `${site.url}/wm-post`, target: target() });
@@ -253,22 +253,22 @@ describe('recap posts and mentions', function () {
       const res = await send({ source: `${site.url}/no-link`, target: target() });
       expect(res.status).to.equal(202);
       await app.services.posts.idle();
-      const [wm] = await app.services.store.list('webmentions');
+      const [wm] = await app.services.store.listWebmentions();
       expect(wm?.status).to.equal('rejected');
       expect(wm?.reason).to.match(/does not link/);
-      expect(await app.services.store.list('posts')).to.have.length(0);
+      expect(await app.services.store.listPosts()).to.have.length(0);
     });
 
     it('a source that no longer links removes the link', async () => {
       pages.set('/changing', { type: 'text/html', body: `<p><a href="${target()}">talk</a></p>` });
       await send({ source: `${site.url}/changing`, target: target() });
       await app.services.posts.idle();
-      expect(await app.services.store.list('posts')).to.have.length(1);
+      expect(await app.services.store.listPosts()).to.have.length(1);
       pages.set('/changing', { type: 'text/html', body: '<p>edited: link removed</p>' });
       await send({ source: `${site.url}/changing`, target: target() });
       await app.services.posts.idle();
-      expect(await app.services.store.list('posts')).to.have.length(0);
-      expect((await app.services.store.list('webmentions'))[0]?.status).to.equal('removed');
+      expect(await app.services.store.listPosts()).to.have.length(0);
+      expect((await app.services.store.listWebmentions())[0]?.status).to.equal('removed');
     });
 
     it('missing or invalid URLs, source equal to target, unknown target → 400', async () => {
@@ -286,7 +286,7 @@ describe('recap posts and mentions', function () {
         expect(res.status, JSON.stringify(form)).to.equal(400);
         expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('VALIDATION_FAILED');
       }
-      expect(await app.services.store.list('webmentions')).to.have.length(0);
+      expect(await app.services.store.listWebmentions()).to.have.length(0);
     });
   });
 
@@ -325,7 +325,7 @@ describe('recap posts and mentions', function () {
 
       const run = await app.services.posts.crawl({});
       expect(run.status).to.equal('ok');
-      const posts = await app.services.store.list('posts');
+      const posts = await app.services.store.listPosts();
       expect(posts).to.have.length(2);
       expect(posts.find((p) => p.url === `${site.url}/posts/oia`)?.mentions).to.have.length(3);
       const blogs = (await (await app.request('/api/blogs')).json()) as {

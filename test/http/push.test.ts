@@ -34,7 +34,7 @@ describe('push intake: voctopublish and WebSub', function () {
   });
 
   const havana = async () =>
-    (await app.services.store.listTalksByEvent(DEMO)).find((t) => t.title === 'Havana to Icehouse')!;
+    (await app.services.store.talksOfEvent(DEMO)).find((t) => t.title === 'Havana to Icehouse')!;
 
   it('voctopublish release: records the media.ccc.de and public YouTube URLs on the talk named by guid, then polls the event sources', async () => {
     const talk = await havana();
@@ -76,7 +76,7 @@ describe('push intake: voctopublish and WebSub', function () {
     });
     expect((await havana()).recordings).to.have.length(2);
     expect(
-      (await app.services.store.list('domainEvents')).filter(
+      (await app.services.store.eventsSince(0, 1_000_000)).filter(
         (e) => e.type === 'recording.published' && e.data.talkId === talk.id,
       ),
     ).to.have.length(1);
@@ -159,7 +159,7 @@ describe('push intake: voctopublish and WebSub', function () {
     const again = await havana();
     expect(again.recordings).to.have.length(1);
     expect(
-      (await app.services.store.list('domainEvents')).filter((e) => e.type === 'recording.published'),
+      (await app.services.store.eventsSince(0, 1_000_000)).filter((e) => e.type === 'recording.published'),
     ).to.have.length(1);
     const html = await app.request(`/api/websub/${source.id}`, {
       method: 'POST',

@@ -10,7 +10,7 @@ import type { Source } from '../../src/recordings/types.ts';
 const DEMO = 'openstack-in-action-paris-2013';
 
 async function demoTalks(app: TestApp): Promise<Record<'segments' | 'havana' | 'cormier', Talk>> {
-  const talks = await app.services.store.listTalksByEvent(DEMO);
+  const talks = await app.services.store.talksOfEvent(DEMO);
   const find = (re: RegExp) => talks.find((t) => re.test(t.title))!;
   return { segments: find(/Segments to Services/), havana: find(/Havana to Icehouse/), cormier: find(/Open Cloud/) };
 }
@@ -59,9 +59,7 @@ describe('jobs: poll recording sources', function () {
     });
     expect(havana.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidHavana0002' });
     expect(cormier.recording).to.include({ status: 'published', url: 'https://www.youtube.com/watch?v=vidCormier003' });
-    const published = (await app.services.store.listTalksByEvent(DEMO)).filter(
-      (t) => t.recording.status === 'published',
-    );
+    const published = (await app.services.store.talksOfEvent(DEMO)).filter((t) => t.recording.status === 'published');
     expect(published).to.have.length(3);
     const watch = await app.request(`/t/${segments.id}/watch`);
     expect(watch.status).to.equal(302);
@@ -70,7 +68,7 @@ describe('jobs: poll recording sources', function () {
     expect(segments.recordings[0]?.match.evidence.join(' ')).to.match(/speaker/);
 
     // each pending→published transition is a stored recording.published event
-    const events = (await app.services.store.list('domainEvents')).filter((e) => e.type === 'recording.published');
+    const events = (await app.services.store.eventsSince(0, 1_000_000)).filter((e) => e.type === 'recording.published');
     expect(events.map((e) => e.data.talkId)).to.have.members([segments.id, havana.id, cormier.id]);
     // the unrelated videos wait in the unmatched queue, linked to nothing
     const unmatched = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as {
@@ -83,22 +81,22 @@ describe('jobs: poll recording sources', function () {
     await addSource(`${feed.url}/feed`);
     await pollRecordings(app.services);
     await app.services.store.flush();
-    const talksBefore = JSON.stringify(await app.services.store.listTalksByEvent(DEMO));
-    const eventsBefore = (await app.services.store.list('domainEvents')).length;
-    const writesBefore = app.services.store.stats().writes;
+    const talksBefore = JSON.stringify(await app.services.store.talksOfEvent(DEMO));
+    const eventsBefore = (await app.services.store.eventsSince(0, 1_000_000)).length;
+    const writesBefore = (await app.services.store.stats()).writes;
 
     const second = await pollRecordings(app.services);
     expect(second.status === 'ok' && second.counts.notModified).to.equal(1);
     expect(feed.requests.at(-1)?.headers['if-none-match']).to.be.a('string');
     await app.services.store.flush();
-    expect(app.services.store.stats().writes).to.equal(writesBefore);
+    expect((await app.services.store.stats()).writes).to.equal(writesBefore);
 
     // same content without validators (server forgets ETags): still no change, no duplicates
     body = body.replace('<title>Conference Videos</title>', '<title>Conference Videos </title>');
     const third = await pollRecordings(app.services);
     expect(third.status === 'ok' && third.counts.ok).to.equal(1);
-    expect(JSON.stringify(await app.services.store.listTalksByEvent(DEMO))).to.equal(talksBefore);
-    expect((await app.services.store.list('domainEvents')).length).to.equal(eventsBefore);
+    expect(JSON.stringify(await app.services.store.talksOfEvent(DEMO))).to.equal(talksBefore);
+    expect((await app.services.store.eventsSince(0, 1_000_000)).length).to.equal(eventsBefore);
   });
 
   it('absence from the feed or a failing fetch never withdraws a recording', async () => {
@@ -308,9 +306,7 @@ describe('jobs: poll recording sources', function () {
       ]);
       await addSource(`${feed.url}/feed`);
       await pollRecordings(app.services);
-      const published = (await app.services.store.listTalksByEvent(DEMO)).filter(
-        (t) => t.recording.status === 'published',
-      );
+      const published = (await app.services.store.talksOfEvent(DEMO)).filter((t) => t.recording.status === 'published');
       expect(published.map((t) => [t.title, t.recordings[0]?.match])).to.deep.equal([]);
       const q = (await (await app.request(`/api/events/${DEMO}/unmatched`)).json()) as {
         items: { key: string; candidates: { talkId: string }[]; reason: string }[];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { LowdbStore } from '../../src/store/lowdb-store.ts';
-import { StoreCorruptError, StoreLockedError } from '../../src/store/store.ts';
+import { openLowdbStore } from '../../src/store/open.ts';
+import { StoreCorruptError, StoreLockedError } from '../../src/store/errors.ts';
 import type { Talk } from '../../src/catalogue/types.ts';
 import { tempDir } from '../helpers/start-app.ts';
 
@@ -20,7 +20,7 @@ const talk = (id: string, eventId = 'ev', extra: Partial<Talk> = {}): Talk => ({
   ...extra,
 });
 
-describe('LowdbStore', () => {
+describe('lowdb store', () => {
   let tmp: ReturnType<typeof tempDir>;
   let file: string;
   beforeEach(() => {
@@ -30,40 +30,40 @@ describe('LowdbStore', () => {
   afterEach(() => tmp.cleanup());
 
   it('persists commits to the file with a schema version and reloads them', async () => {
-    const store = await LowdbStore.open({ file });
-    await store.commit({ put: { talks: [talk('t1'), talk('t2', 'other')] } });
+    const store = await openLowdbStore({ file });
+    await store.load({ talks: [talk('t1'), talk('t2', 'other')] });
     await store.close();
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(doc.schemaVersion).to.equal(1);
+    expect(doc.schemaVersion).to.equal(2);
     expect(Object.keys(doc.talks)).to.have.members(['t1', 't2']);
 
-    const again = await LowdbStore.open({ file });
-    expect((await again.get('talks', 't1'))?.title).to.equal('Talk t1');
-    expect((await again.listTalksByEvent('other')).map((t) => t.id)).to.deep.equal(['t2']);
+    const again = await openLowdbStore({ file });
+    expect((await again.findTalk('t1'))?.title).to.equal('Talk t1');
+    expect((await again.talksOfEvent('other')).map((t: Talk) => t.id)).to.deep.equal(['t2']);
     await again.close();
   });
 
   it('resolves talks by guid, event:scheduleId and slug-like aliases, and forgets them on delete', async () => {
-    const store = await LowdbStore.open({ file });
-    await store.commit({ put: { talks: [talk('t7', 'ev', { aliases: ['old-slug', 'An Old Title'] })] } });
-    expect((await store.resolveTalk('GUID-T7'))?.id).to.equal('t7');
-    expect((await store.resolveTalk('ev:7'))?.id).to.equal('t7');
-    expect((await store.resolveTalk('old-slug'))?.id).to.equal('t7');
-    expect(await store.resolveTalk('An Old Title')).to.equal(undefined);
-    await store.commit({ delete: { talks: ['t7'] } });
-    expect(await store.resolveTalk('guid-t7')).to.equal(undefined);
-    expect(await store.listTalksByEvent('ev')).to.have.length(0);
+    const store = await openLowdbStore({ file });
+    await store.load({ talks: [talk('t7', 'ev', { aliases: ['old-slug', 'An Old Title'] })] });
+    expect((await store.findTalk('GUID-T7'))?.id).to.equal('t7');
+    expect((await store.findTalk('ev:7'))?.id).to.equal('t7');
+    expect((await store.findTalk('old-slug'))?.id).to.equal('t7');
+    expect(await store.findTalk('An Old Title')).to.equal(undefined);
+    await store.deleteTalk('t7');
+    expect(await store.findTalk('guid-t7')).to.equal(undefined);
+    expect(await store.talksOfEvent('ev')).to.have.length(0);
     await store.close();
   });
 
   it('coalesces 10,000 concurrent updates into a handful of file writes', async () => {
-    const store = await LowdbStore.open({ file });
-    await store.commit({ put: { talks: [talk('seed')] } });
-    const before = store.stats().writes;
-    await Promise.all(Array.from({ length: 10_000 }, (_, i) => store.commit({ put: { talks: [talk(`t${i}`)] } })));
-    const writes = store.stats().writes - before;
+    const store = await openLowdbStore({ file });
+    await store.load({ talks: [talk('seed')] });
+    const before = (await store.stats()).writes;
+    await Promise.all(Array.from({ length: 10_000 }, (_, i) => store.load({ talks: [talk(`t${i}`)] })));
+    const writes = (await store.stats()).writes - before;
     expect(writes).to.be.at.least(1).and.at.most(3);
-    expect(store.stats().counts.talks).to.equal(10_001);
+    expect((await store.stats()).counts.talks).to.equal(10_001);
     await store.close();
     expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')).talks)).to.have.length(10_001);
   });
@@ -73,7 +73,7 @@ describe('LowdbStore', () => {
     const before = fs.readFileSync(file);
     let error: unknown;
     try {
-      await LowdbStore.open({ file });
+      await openLowdbStore({ file });
     } catch (err) {
       error = err;
     }
@@ -86,7 +86,7 @@ describe('LowdbStore', () => {
   it('refuses a schema version newer than it understands', async () => {
     fs.writeFileSync(file, JSON.stringify({ schemaVersion: 99, talks: {} }));
     try {
-      await LowdbStore.open({ file });
+      await openLowdbStore({ file });
       expect.fail('should not open');
     } catch (err) {
       expect(err).to.be.instanceOf(StoreCorruptError);
@@ -97,24 +97,26 @@ describe('LowdbStore', () => {
   it('takes a lock so a second writer cannot open the same directory', async () => {
     fs.writeFileSync(path.join(tmp.dir, '.lock'), String(process.ppid));
     try {
-      await LowdbStore.open({ file });
+      await openLowdbStore({ file });
       expect.fail('should be locked');
     } catch (err) {
       expect(err).to.be.instanceOf(StoreLockedError);
     }
-    const reader = await LowdbStore.open({ file, readOnly: true });
-    try {
-      await reader.commit({ put: { talks: [talk('x')] } });
-      expect.fail('read-only store accepted a write');
-    } catch (err) {
-      expect((err as Error).message).to.match(/read-only/);
-    }
+    const reader = await openLowdbStore({ file, readOnly: true });
+    // The write must be refused: a resolved promise leaves `refused` undefined and fails below.
+    const refused = await reader.load({ talks: [talk('x')] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).to.be.instanceOf(Error);
+    expect((refused as Error).message).to.match(/read-only/);
+    expect(await reader.findTalk('x')).to.equal(undefined);
     await reader.close();
   });
 
   it('takes over a lock left by a dead process', async () => {
     fs.writeFileSync(path.join(tmp.dir, '.lock'), '999999');
-    const store = await LowdbStore.open({ file });
+    const store = await openLowdbStore({ file });
     expect(fs.readFileSync(path.join(tmp.dir, '.lock'), 'utf8')).to.equal(String(process.pid));
     await store.close();
     expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);

@@ -38,7 +38,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         ctx.body = talkDto(talk, base);
         return;
       }
-      const event = await services.store.get('events', talk.eventId);
+      const event = await services.store.getEvent(talk.eventId);
       ctx.type = 'html';
       ctx.body = renderTalkPage(talk, event, base);
     },
@@ -108,7 +108,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       ctx.vary('Accept');
       const event = await catalogue.getEvent(params.id);
       ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
-      const talks = [...(await services.store.listTalksByEvent(event.id))].sort(
+      const talks = [...(await services.store.talksOfEvent(event.id))].sort(
         (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id),
       );
       if (wantsJson(ctx, query.format)) {
@@ -135,9 +135,12 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
     summary: 'Liveness and store status',
     tags: ['ops'],
     responses: { 200: 'ok', 503: 'degraded' },
-    handler: (ctx) => {
-      const stats = services.store.stats();
-      ctx.body = { status: 'ok', store: { writes: stats.writes, counts: stats.counts } };
+    handler: async (ctx) => {
+      const stats = await services.store.stats();
+      ctx.body = {
+        status: 'ok',
+        store: { kind: stats.kind, writes: stats.writes, counts: stats.counts, lastSeq: stats.lastSeq },
+      };
     },
   });
 
