@@ -171,6 +171,19 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect((await app.request(`/api/talks/${talk.id}`)).status).to.equal(404);
     });
 
+    it('derives ids from names in any script; an acronym with no letters falls back to the event id', async () => {
+      const post = async (path: string, json: unknown) => {
+        const res = await app.request(path, { method: 'POST', admin: true, json });
+        expect(res.status, await res.clone().text()).to.equal(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      expect(await post('/api/events', { name: 'Øredev 2031' })).to.equal('oredev-2031');
+      expect(await post('/api/events', { name: 'Москва Ruby 2031' })).to.equal('moskva-ruby-2031');
+      const mic = await post('/api/events', { id: 'mic_2031', name: 'Mic 2031', acronym: '🎤' });
+      expect(await post(`/api/events/${mic}/talks`, { title: 'Ελληνικά' })).to.equal('mic-2031-ellinika');
+      expect(await post(`/api/events/${mic}/talks`, { title: '🎤🎤' })).to.equal('mic-2031-talk');
+    });
+
     it('stores titles with HTML as text and escapes them on pages', async () => {
       const created = await app.request('/api/events', { method: 'POST', admin: true, json: { name: 'XSS Conf' } });
       const ev = (await created.json()) as { id: string };
