@@ -117,13 +117,25 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('refuses writes without or with a wrong token (401)', async () => {
       const none = await app.request('/api/events', { method: 'POST', json: { name: 'X' } });
       expect(none.status).to.equal(401);
-      const wrong = await app.request('/api/events', {
+      // wrong tokens of another length, of the same length, a prefix and an extension of the right one
+      for (const token of ['nope', 'test-admin-tokem', 'Test-admin-token', 'test-admin-toke', 'test-admin-token2']) {
+        const wrong = await app.request('/api/events', {
+          method: 'POST',
+          json: { name: 'X' },
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(wrong.status, token).to.equal(401);
+        expect(wrong.headers.get('www-authenticate')).to.equal('Bearer realm="talkreel"');
+        expect(await wrong.json()).to.deep.equal({
+          error: { code: 'UNAUTHORIZED', message: 'wrong admin token', details: null },
+        });
+      }
+      const right = await app.request('/api/events', {
         method: 'POST',
-        json: { name: 'X' },
-        headers: { authorization: 'Bearer nope' },
+        json: { name: 'Token Conf 2040' },
+        headers: { authorization: 'Bearer test-admin-token' },
       });
-      expect(wrong.status).to.equal(401);
-      expect(((await wrong.json()) as { error: { code: string } }).error.code).to.equal('UNAUTHORIZED');
+      expect(right.status).to.equal(201);
     });
 
     it('creates, updates, lists and deletes events and talks', async () => {
