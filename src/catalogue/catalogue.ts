@@ -261,7 +261,8 @@ export async function newTalkId(
   title: string,
   reserved: ReadonlySet<string> = new Set(),
 ): Promise<string> {
-  const prefix = slugify(event.acronym || event.id, 40);
+  // An acronym with nothing to transliterate (an emoji) slugs to '': the event id always has letters.
+  const prefix = slugify(event.acronym || event.id, 40) || slugify(event.id, 40);
   const base = `${prefix}-${slugify(title, 50) || 'talk'}`;
   const taken = new Set(reserved);
   for (let n = 1; ; n += 1) {

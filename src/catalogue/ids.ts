@@ -1,13 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { transliterate } from 'transliteration';
 
 /**
- * URL-safe slug: ASCII letters/digits and single dashes, accents folded, at most `max` characters
- * cut on a word boundary. Returns '' when nothing is left.
+ * URL-safe slug: ASCII letters/digits and single dashes, at most `max` characters cut on a word
+ * boundary. Accents are folded (é → e, ü → u), other letters transliterated (Ø → o, ß → ss,
+ * Cyrillic, Greek, CJK → Latin), apostrophes dropped. Returns '' when nothing is left.
+ *
+ * @param max longest slug in characters @default 60
  */
 export function slugify(text: string, max = 60): string {
-  const base = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  // Fold accents and compatibility forms first, so that ü stays u (not the German ue) as before.
+  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  const base = transliterate(folded)
     .toLowerCase()
     .replace(/['’‘`]/g, '')
     .replace(/[^a-z0-9]+/g, '-')

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { DomainError } from '../platform/errors.ts';
+import { secureEqual } from '../platform/secure-compare.ts';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -130,19 +131,10 @@ function requireAdmin(ctx: Context, token: string | undefined): void {
   const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
   if (!token)
     throw new DomainError('UNAUTHORIZED', 'admin writes are disabled: set TALKREEL_ADMIN_TOKEN on the server');
-  if (!given || !timingSafeEqualString(given, token)) {
+  if (!given || !secureEqual(given, token)) {
     ctx.set('WWW-Authenticate', 'Bearer realm="talkreel"');
     throw new DomainError('UNAUTHORIZED', given ? 'wrong admin token' : 'missing Authorization: Bearer <admin token>');
   }
-}
-
-/** Constant-time comparison of two secrets. */
-export function timingSafeEqualString(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  let diff = ab.length ^ bb.length;
-  for (let i = 0; i < Math.max(ab.length, bb.length); i += 1) diff |= (ab[i] ?? 0) ^ (bb[i] ?? 0);
-  return diff === 0;
 }
 
 /** Build the OpenAPI 3 document from everything registered. */

@@ -1,18 +1,19 @@
-import { createTask } from 'node-cron';
+import { Cron } from 'croner';
 
-const cache = new Map<string, { at: number; next: Date | null }>();
-
-/** The next time (UTC) a cron expression fires after now; cached for a few seconds per expression. */
+/**
+ * The next time a cron expression fires strictly after `now`, evaluated in UTC.
+ *
+ * @param expression five-field cron expression (six with leading seconds), as node-cron accepts
+ * @param now the reference instant @default new Date()
+ * @returns the next tick, or null when the expression never fires again or cannot be parsed
+ */
 export function nextCronRun(expression: string, now: Date = new Date()): Date | null {
-  const hit = cache.get(expression);
-  if (hit && now.getTime() - hit.at < 5_000 && (!hit.next || hit.next > now)) return hit.next;
-  const task = createTask(expression, () => undefined, { timezone: 'UTC' });
-  let next: Date | null = null;
+  let job: Cron;
   try {
-    next = task.getNextRun();
-  } finally {
-    void task.destroy();
+    // `paused`: the job only evaluates the pattern, it never schedules a timer.
+    job = new Cron(expression, { timezone: 'UTC', paused: true });
+  } catch {
+    return null;
   }
-  cache.set(expression, { at: now.getTime(), next });
-  return next;
+  return job.nextRun(now);
 }

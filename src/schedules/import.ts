@@ -188,7 +188,8 @@ async function resolveEvent(
     return { event: eventFrom(opts.eventId, parsed, nowIso), created: true };
   }
   const names = [conf.acronym, conf.title].filter((n): n is string => Boolean(n));
-  const keys = new Set(names.flatMap((n) => [slugify(n), n.trim().toLowerCase()]));
+  // Names with nothing to transliterate slug to '', which must not make every such event the same.
+  const keys = new Set(names.flatMap((n) => [slugify(n), n.trim().toLowerCase()]).filter(Boolean));
   for (const e of await view.listEvents()) {
     const own = [e.id, e.name, e.acronym, ...e.aliases].filter((n): n is string => Boolean(n));
     if (own.some((n) => keys.has(n.trim().toLowerCase()) || keys.has(slugify(n)))) return { event: e, created: false };

@@ -6,63 +6,22 @@
  * @module
  */
 
+import { decodeHTMLStrict } from 'entities/decode';
 import type { ImportedRecordingLink, ImportedSpeaker } from './imported.ts';
 
 // ---------------------------------------------------------------------------
 // Text
 // ---------------------------------------------------------------------------
 
-/** HTML named entities for U+00A0..U+00FF, in code point order. */
-const LATIN1_ENTITY_NAMES =
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr ' +
-  'deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest ' +
-  'Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ' +
-  'ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig ' +
-  'agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml ' +
-  'eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml';
-
-const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map<string, string>([
-  ...LATIN1_ENTITY_NAMES.split(' ').map((name, i): [string, string] => [name, String.fromCodePoint(0xa0 + i)]),
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-  ['ndash', '\u2013'],
-  ['mdash', '\u2014'],
-  ['hellip', '\u2026'],
-  ['lsquo', '\u2018'],
-  ['rsquo', '\u2019'],
-  ['sbquo', '\u201a'],
-  ['ldquo', '\u201c'],
-  ['rdquo', '\u201d'],
-  ['bdquo', '\u201e'],
-  ['bull', '\u2022'],
-  ['euro', '\u20ac'],
-  ['trade', '\u2122'],
-  ['OElig', '\u0152'],
-  ['oelig', '\u0153'],
-  ['Scaron', '\u0160'],
-  ['scaron', '\u0161'],
-  ['Yuml', '\u0178'],
-]);
-
 /**
  * Decodes HTML character references (`&eacute;`, `&#233;`, `&#xE9;`, `&amp;`) left in text.
  * Schedules often carry HTML-escaped plain text (double escaping in XML, or HTML-escaped JSON
- * strings); unknown references are left untouched.
+ * strings). Only references closed by `;` are decoded (strict mode), so `AT&T` or `&copy 2020`
+ * stay as written; unknown names are left untouched.
  */
 export function decodeHtmlEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code =
-        ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
-      const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-      return valid ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES.get(ref) ?? whole;
-  });
+  return decodeHTMLStrict(text);
 }
 
 /**

@@ -117,13 +117,25 @@ describe('HTTP: catalogue, lookup, pages', () => {
     it('refuses writes without or with a wrong token (401)', async () => {
       const none = await app.request('/api/events', { method: 'POST', json: { name: 'X' } });
       expect(none.status).to.equal(401);
-      const wrong = await app.request('/api/events', {
+      // wrong tokens of another length, of the same length, a prefix and an extension of the right one
+      for (const token of ['nope', 'test-admin-tokem', 'Test-admin-token', 'test-admin-toke', 'test-admin-token2']) {
+        const wrong = await app.request('/api/events', {
+          method: 'POST',
+          json: { name: 'X' },
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(wrong.status, token).to.equal(401);
+        expect(wrong.headers.get('www-authenticate')).to.equal('Bearer realm="talkreel"');
+        expect(await wrong.json()).to.deep.equal({
+          error: { code: 'UNAUTHORIZED', message: 'wrong admin token', details: null },
+        });
+      }
+      const right = await app.request('/api/events', {
         method: 'POST',
-        json: { name: 'X' },
-        headers: { authorization: 'Bearer nope' },
+        json: { name: 'Token Conf 2040' },
+        headers: { authorization: 'Bearer test-admin-token' },
       });
-      expect(wrong.status).to.equal(401);
-      expect(((await wrong.json()) as { error: { code: string } }).error.code).to.equal('UNAUTHORIZED');
+      expect(right.status).to.equal(201);
     });
 
     it('creates, updates, lists and deletes events and talks', async () => {
@@ -169,6 +181,19 @@ describe('HTTP: catalogue, lookup, pages', () => {
       const del = await app.request(`/api/events/${event.id}?cascade=true`, { method: 'DELETE', admin: true });
       expect(del.status).to.equal(204);
       expect((await app.request(`/api/talks/${talk.id}`)).status).to.equal(404);
+    });
+
+    it('derives ids from names in any script; an acronym with no letters falls back to the event id', async () => {
+      const post = async (path: string, json: unknown) => {
+        const res = await app.request(path, { method: 'POST', admin: true, json });
+        expect(res.status, await res.clone().text()).to.equal(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      expect(await post('/api/events', { name: 'Øredev 2031' })).to.equal('oredev-2031');
+      expect(await post('/api/events', { name: 'Москва Ruby 2031' })).to.equal('moskva-ruby-2031');
+      const mic = await post('/api/events', { id: 'mic_2031', name: 'Mic 2031', acronym: '🎤' });
+      expect(await post(`/api/events/${mic}/talks`, { title: 'Ελληνικά' })).to.equal('mic-2031-ellinika');
+      expect(await post(`/api/events/${mic}/talks`, { title: '🎤🎤' })).to.equal('mic-2031-talk');
     });
 
     it('stores titles with HTML as text and escapes them on pages', async () => {

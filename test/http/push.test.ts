@@ -49,12 +49,15 @@ describe('push intake: voctopublish and WebSub', function () {
       voctoweb: { enabled: true, frontend_url: `https://media.ccc.de/v/${talk.externalIds.slug}` },
       youtube: { enabled: true, urls: ['https://www.youtube.com/watch?v=pushVideo01'], privacy: 'public' },
     };
-    const denied = await app.request('/api/webhooks/voctopublish', {
-      method: 'POST',
-      json: release,
-      headers: { authorization: 'Bearer wrong' },
-    });
-    expect(denied.status).to.equal(401);
+    for (const token of ['wrong', 'hook-secreT', 'hook-secre', 'test-admin-token']) {
+      const denied = await app.request('/api/webhooks/voctopublish', {
+        method: 'POST',
+        json: release,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(denied.status, token).to.equal(401);
+      expect(((await denied.json()) as { error: { code: string } }).error.code).to.equal('UNAUTHORIZED');
+    }
     const res = await app.request('/api/webhooks/voctopublish', {
       method: 'POST',
       json: release,

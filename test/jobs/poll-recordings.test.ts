@@ -423,3 +423,41 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('source health: next poll time', function () {
+  this.timeout(20_000);
+  let app: TestApp;
+  let feed: Awaited<ReturnType<typeof startFakeServer>>;
+  let now = new Date('2024-05-01T10:07:00.000Z');
+  const clock = { now: () => now };
+
+  beforeEach(async () => {
+    now = new Date('2024-05-01T10:07:00.000Z');
+    feed = await startFakeServer((_req, res) => {
+      res.setHeader('content-type', 'application/atom+xml; charset=utf-8');
+      res.end(youtubeFeed(DEMO_VIDEOS));
+    });
+    app = await startApp({ clock });
+    await seedIfEmpty(app.services);
+  });
+  afterEach(async () => {
+    await app.close();
+    await feed.close();
+  });
+
+  const health = async (id: string) => ((await (await app.request(`/api/sources/${id}`)).json()) as Source).health;
+
+  it("reports the next tick of the source's cron schedule", async () => {
+    const res = await app.request(`/api/events/${DEMO}/sources`, {
+      method: 'POST',
+      admin: true,
+      json: { kind: 'youtube', url: `${feed.url}/feed`, schedule: '*/15 * * * *' },
+    });
+    expect(res.status).to.equal(201);
+    const { id } = (await res.json()) as Source;
+    expect((await health(id)).nextPollAt).to.equal('2024-05-01T10:15:00.000Z');
+    await pollRecordings(app.services);
+    now = new Date('2024-05-01T10:15:00.000Z');
+    expect((await health(id)).nextPollAt).to.equal('2024-05-01T10:30:00.000Z');
+  });
+});

@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import coBody from 'co-body';
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
-import { defineRoute, timingSafeEqualString, type RouteDeps } from '../route.ts';
+import { defineRoute, type RouteDeps } from '../route.ts';
+import { secureEqual } from '../../platform/secure-compare.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import { talkDto } from '../dto.ts';
 import { DomainError } from '../../platform/errors.ts';
@@ -185,7 +186,7 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     authorize: (ctx) => {
       const token = services.config.webhookToken ?? services.config.adminToken;
       const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
-      if (!token || !given || !timingSafeEqualString(given, token)) {
+      if (!token || !given || !secureEqual(given, token)) {
         throw new DomainError(
           'UNAUTHORIZED',
           token ? 'missing or wrong webhook token' : 'webhooks are disabled: set TALKREEL_WEBHOOK_TOKEN',
@@ -260,5 +261,5 @@ export function verifyHubSignature(secret: string | undefined, header: string, b
   const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header.trim());
   if (!m) return false;
   const expected = createHmac(m[1]!.toLowerCase(), secret).update(body, 'utf8').digest('hex');
-  return timingSafeEqualString(expected, m[2]!.toLowerCase());
+  return secureEqual(expected, m[2]!.toLowerCase());
 }

@@ -312,6 +312,18 @@ describe('parseFrabXml', () => {
       expect(schedule.talks[0]?.speakers[0]?.name).to.equal('A & B');
     });
 
+    it('decodes every HTML named reference left in text, not only Latin-1 ones', () => {
+      const schedule = parseFrabXml(
+        oneEvent({
+          event:
+            '<title>Rust &amp;rarr; WASM: &amp;alpha;-tests &amp;check;</title>' +
+            '<persons><person>Tom&amp;aacute;&amp;scaron; &amp;Ccaron;ech</person><person>AT&amp;amp;T &amp;bogus;</person></persons>',
+        }),
+      );
+      expect(schedule.talks[0]?.title).to.equal('Rust \u2192 WASM: \u03b1-tests \u2713');
+      expect(schedule.talks[0]?.speakers.map((s) => s.name)).to.deep.equal(['Tomá\u0161 \u010cech', 'AT&T &bogus;']);
+    });
+
     it('reads do_not_record variants and extended download URLs', () => {
       const schedule = parseFrabXml(`<schedule><conference><title>T</title></conference>
         <day date="2019-08-21"><room name="R">
