@@ -6,8 +6,8 @@ import type { Services } from '../src/services.ts';
  * (`crawl --once`: every blog) and the tests.
  */
 export function crawlPosts(
-  services: Pick<Services, 'posts'>,
+  services: Pick<Services, 'blogs'>,
   opts: { due?: boolean; schedule?: string; skipIfRunning?: boolean } = {},
 ) {
-  return services.posts.crawl(opts);
+  return services.blogs.crawl(opts);
 }

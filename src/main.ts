@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const seed = await seedIfEmpty(services);
   if (seed.seeded) logger.info({ eventId: seed.eventId }, 'seeded demo data');
 
-  const resumed = await services.posts.resumePending();
+  const resumed = await services.webmentions.resumePending();
   if (resumed > 0) logger.info({ webmentions: resumed }, 'resumed pending webmention verifications');
 
   const app = createApp(services, extraRoutes);

@@ -13,6 +13,8 @@ import { RecordingPoller } from './recordings/poller.ts';
 import { SourceService } from './recordings/service.ts';
 import { MentionIndex } from './mentions/mention-index.ts';
 import { PostService } from './posts/service.ts';
+import { BlogCrawler } from './posts/blogs.ts';
+import { WebmentionService } from './webmention/service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -27,6 +29,8 @@ export type Services = {
   readonly sources: SourceService;
   readonly mentions: MentionIndex;
   readonly posts: PostService;
+  readonly blogs: BlogCrawler;
+  readonly webmentions: WebmentionService;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
   /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
@@ -79,7 +83,22 @@ export async function createServices(
     index: mentions,
     publicUrl: config.publicUrl,
     maxPostChars: config.maxPostBytes,
+  });
+  const blogs = new BlogCrawler({
+    store,
+    clock,
+    logger: logger.child({ module: 'blogs' }),
+    http,
+    posts,
     defaultCron: config.crawlCron,
+  });
+  const webmentions = new WebmentionService({
+    store,
+    clock,
+    logger: logger.child({ module: 'webmention' }),
+    posts,
+    index: mentions,
+    publicUrl: config.publicUrl,
   });
   return {
     config,
@@ -93,6 +112,8 @@ export async function createServices(
     sources,
     mentions,
     posts,
+    blogs,
+    webmentions,
     async importSchedule(text, opts) {
       const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
@@ -101,7 +122,8 @@ export async function createServices(
     },
     async close() {
       await poller.idle();
-      await posts.idle();
+      await blogs.idle();
+      await webmentions.idle();
       mentions.detach();
       index.detach();
       await store.close();

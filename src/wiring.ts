@@ -21,7 +21,8 @@ export function startJobs(services: Services): RunningJobs {
     async stop() {
       await scheduler.stop();
       await services.poller.stop();
-      await services.posts.stop();
+      await services.blogs.stop();
+      await services.webmentions.stop();
     },
   };
 }

@@ -196,7 +196,7 @@ cliVerbs.push(
     async run({ services, args, values, print }) {
       const feedUrl = args[0];
       if (!feedUrl) throw new UsageError('blogs add needs a feed URL');
-      const blog = await services.posts.addBlog({ feedUrl, schedule: str(values.schedule) });
+      const blog = await services.blogs.addBlog({ feedUrl, schedule: str(values.schedule) });
       print(blog, () => `added blog ${blog.id}: ${blog.feedUrl} (${blog.schedule})`);
     },
   },
@@ -206,7 +206,7 @@ cliVerbs.push(
     writes: false,
     options: {},
     async run({ services, print }) {
-      const blogs = await services.posts.listBlogs();
+      const blogs = await services.blogs.listBlogs();
       print(blogs, () =>
         blogs.length === 0
           ? 'no blogs'
@@ -226,7 +226,7 @@ cliVerbs.push(
     options: { once: { type: 'boolean' } },
     async run({ services, values, print }) {
       if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
-      const result = await services.posts.crawl({});
+      const result = await services.blogs.crawl({});
       if (result.status === 'skipped') {
         print(result, () => `skipped: ${result.reason}`);
         return 1;

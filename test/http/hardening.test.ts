@@ -84,7 +84,7 @@ describe('hardening against hostile or odd input', function () {
         body: new URLSearchParams({ source: `${page.url}/big`, target }).toString(),
       });
       expect(res.status).to.equal(202);
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       const wm = (await app.services.store.listWebmentions()).find((w) => w.source === `${page.url}/big`);
       expect(wm?.status).to.equal('rejected');
       expect(wm?.reason).to.match(/limit/);

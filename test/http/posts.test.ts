@@ -222,7 +222,7 @@ describe('recap posts and mentions', function () {
       expect(res.status).to.equal(202);
       const status = res.headers.get('location')!;
       expect(status).to.match(/^http:\/\/talkreel\.test\/webmention\/wm_/);
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       const wm = (await (await app.request(new URL(status).pathname)).json()) as Webmention;
       expect(wm.status).to.equal('accepted');
       const recaps = (await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as {
@@ -232,13 +232,13 @@ describe('recap posts and mentions', function () {
       expect(recaps.items[0]?.mention.evidence).to.include('link');
 
       await send({ source: `${site.url}/wm-post`, target: target() });
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       expect(await app.services.store.listPosts()).to.have.length(1);
       expect(await app.services.store.listWebmentions()).to.have.length(1);
 
       pages.set('/wm-post', { status: 410, type: 'text/html', body: 'gone' });
       await send({ source: `${site.url}/wm-post`, target: target() });
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       expect(((await (await app.request(new URL(status).pathname)).json()) as Webmention).status).to.equal('removed');
       expect(
         ((await (await app.request(`/api/talks/${ids.segments}/posts`)).json()) as { items: unknown[] }).items,
@@ -252,7 +252,7 @@ describe('recap posts and mentions', function () {
       });
       const res = await send({ source: `${site.url}/no-link`, target: target() });
       expect(res.status).to.equal(202);
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       const [wm] = await app.services.store.listWebmentions();
       expect(wm?.status).to.equal('rejected');
       expect(wm?.reason).to.match(/does not link/);
@@ -262,11 +262,11 @@ describe('recap posts and mentions', function () {
     it('a source that no longer links removes the link', async () => {
       pages.set('/changing', { type: 'text/html', body: `<p><a href="${target()}">talk</a></p>` });
       await send({ source: `${site.url}/changing`, target: target() });
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       expect(await app.services.store.listPosts()).to.have.length(1);
       pages.set('/changing', { type: 'text/html', body: '<p>edited: link removed</p>' });
       await send({ source: `${site.url}/changing`, target: target() });
-      await app.services.posts.idle();
+      await app.services.webmentions.idle();
       expect(await app.services.store.listPosts()).to.have.length(0);
       expect((await app.services.store.listWebmentions())[0]?.status).to.equal('removed');
     });
@@ -323,7 +323,7 @@ describe('recap posts and mentions', function () {
           .status,
       ).to.equal(409);
 
-      const run = await app.services.posts.crawl({});
+      const run = await app.services.blogs.crawl({});
       expect(run.status).to.equal('ok');
       const posts = await app.services.store.listPosts();
       expect(posts).to.have.length(2);
@@ -341,7 +341,7 @@ describe('recap posts and mentions', function () {
 
       // an unchanged feed fetches no post pages again
       const before = site.requests.filter((r) => r.url.startsWith('/posts/')).length;
-      await app.services.posts.crawl({});
+      await app.services.blogs.crawl({});
       expect(site.requests.filter((r) => r.url.startsWith('/posts/')).length).to.equal(before);
     });
   });

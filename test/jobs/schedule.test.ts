@@ -26,7 +26,7 @@ describe('jobs/schedule: cron tasks follow the sources and blogs', () => {
       const a = await app.services.sources.addSource(DEMO, { kind: 'youtube', url: 'http://127.0.0.1:9/a' });
       await app.services.sources.addSource(DEMO, { kind: 'feed', url: 'http://127.0.0.1:9/b', schedule: '0 * * * *' });
       await app.services.sources.addSource(DEMO, { kind: 'feed', url: 'http://127.0.0.1:9/c', schedule: '0 * * * *' });
-      await app.services.posts.addBlog({ feedUrl: 'http://127.0.0.1:9/blog.xml' });
+      await app.services.blogs.addBlog({ feedUrl: 'http://127.0.0.1:9/blog.xml' });
       await new Promise((r) => setImmediate(r));
       await jobs.sync();
       expect(taskNames()).to.include.members([

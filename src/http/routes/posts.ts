@@ -177,7 +177,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
       415: 'Not JSON',
     },
     handler: async (ctx, { body }) => {
-      const blog = await posts.addBlog(body);
+      const blog = await services.blogs.addBlog(body);
       ctx.status = 201;
       ctx.body = blog;
     },
@@ -189,7 +189,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     tags: ['blogs'],
     responses: { 200: 'Blogs' },
     handler: async (ctx) => {
-      ctx.body = { items: await posts.listBlogs() };
+      ctx.body = { items: await services.blogs.listBlogs() };
     },
   });
   defineRoute(router, deps, {
@@ -201,7 +201,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     params: IdParams,
     responses: { 204: 'Deleted', 401: 'Missing or wrong token', 404: 'Unknown blog' },
     handler: async (ctx, { params }) => {
-      await posts.deleteBlog(params.id);
+      await services.blogs.deleteBlog(params.id);
       ctx.status = 204;
     },
   });
@@ -223,7 +223,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
       const form = WebmentionForm.safeParse(ctx.request.body);
       const source = form.success ? form.data.source?.trim() : undefined;
       const target = form.success ? form.data.target?.trim() : undefined;
-      const wm = await posts.receiveWebmention(source ?? '', target ?? '');
+      const wm = await services.webmentions.receive(source ?? '', target ?? '');
       const status = `${base}/webmention/${wm.id}`;
       ctx.status = 202;
       ctx.set('Location', status);
@@ -238,7 +238,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     params: IdParams,
     responses: { 200: 'Status', 404: 'Unknown' },
     handler: async (ctx, { params }) => {
-      ctx.body = await posts.getWebmention(params.id);
+      ctx.body = await services.webmentions.get(params.id);
     },
   });
 }

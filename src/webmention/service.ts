@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { Parser } from 'htmlparser2';
+import type { Store } from '../store/store.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { FetchError } from '../platform/http-client.ts';
+import { DomainError, notFound } from '../platform/errors.ts';
+import { safeDecode } from '../catalogue/ids.ts';
+import type { MentionIndex } from '../mentions/mention-index.ts';
+import { extractHtml, extractText } from '../text/extract.ts';
+import { canonicalUrl } from '../recordings/match.ts';
+import type { Post, Webmention } from '../posts/types.ts';
+import type { PostService, SubmitResult } from '../posts/service.ts';
+
+export type WebmentionServiceDeps = {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly posts: PostService;
+  readonly index: MentionIndex;
+  readonly publicUrl: string;
+};
+
+/** Webmentions queued for verification before new ones are refused with 429. */
+const MAX_PENDING_VERIFICATIONS = 500;
+
+/** W3C Webmention receiver: intake, asynchronous verification, and the post each mention made. */
+export class WebmentionService {
+  private readonly verifyLimit = pLimit(2);
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Aborted by `stop()` so verifications end their fetches on shutdown. */
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly deps: WebmentionServiceDeps) {}
+
+  /**
+   * Accept a Webmention (W3C): validate synchronously, record it as pending, verify asynchronously.
+   * The same source+target again is an update of the same record.
+   */
+  async receive(source: string, target: string): Promise<Webmention> {
+    const bad = (message: string, field: string) => new DomainError('VALIDATION_FAILED', message, { field });
+    const src = parseHttpUrl(source);
+    const tgt = parseHttpUrl(target);
+    if (!src) throw bad('source must be an http(s) URL', 'source');
+    if (!tgt) throw bad('target must be an http(s) URL', 'target');
+    if (canonicalUrl(source) === canonicalUrl(target)) throw bad('source and target are the same URL', 'source');
+    if (!this.targetOf(target)) throw bad('target is not a Talkreel talk or event page', 'target');
+    this.deps.posts.checkUrl(source);
+    // The endpoint is public: bound the verification backlog instead of queueing without end.
+    if (this.verifyLimit.pendingCount >= MAX_PENDING_VERIFICATIONS) {
+      throw new DomainError('RATE_LIMITED', 'too many Webmentions are waiting for verification; try again later', {
+        pending: this.verifyLimit.pendingCount,
+      });
+    }
+    const id = `wm_${createHash('sha256').update(`${source}\n${target}`).digest('hex').slice(0, 20)}`;
+    const receivedAt = this.deps.clock.now().toISOString();
+    const wm = (await this.deps.store.saveWebmention(id, async (existing) => ({
+      webmention: { id, source, target, status: 'pending', postId: existing?.postId, receivedAt },
+    })))!;
+    this.scheduleVerify(id);
+    return wm;
+  }
+
+  async get(id: string): Promise<Webmention> {
+    const wm = await this.deps.store.getWebmention(id);
+    if (!wm) throw notFound('NOT_FOUND', 'webmention', id);
+    return wm;
+  }
+
+  /** Re-queue Webmentions left pending by a restart. */
+  async resumePending(): Promise<number> {
+    const pending = await this.deps.store.webmentionsWithStatus('pending');
+    for (const w of pending) this.scheduleVerify(w.id);
+    return pending.length;
+  }
+
+  /** Shutdown: abort in-flight fetches, then wait for what is running to record its outcome. */
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.idle();
+  }
+
+  /** Wait for queued verifications (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private scheduleVerify(id: string): void {
+    const p = this.verifyLimit(() => this.verify(id)).catch((err: unknown) =>
+      this.deps.logger.error({ err, webmentionId: id }, 'webmention verification crashed'),
+    );
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  /** Fetch the source, check it links to the target (exact href), then ingest, update or remove. */
+  private async verify(id: string): Promise<void> {
+    const wm = await this.deps.store.getWebmention(id);
+    if (!wm || wm.status !== 'pending') return;
+    const target = this.targetOf(wm.target);
+    const now = this.deps.clock.now().toISOString();
+    const finish = async (
+      status: Webmention['status'],
+      reason: string | undefined,
+      postId: string | undefined,
+      extra: { deletePost?: boolean; post?: Post } = {},
+    ) => {
+      await this.deps.store.saveWebmention(id, async (current) => {
+        if (!current || current.receivedAt !== wm.receivedAt) return undefined; // superseded by a newer request
+        return {
+          webmention: { ...current, status, reason, postId, verifiedAt: now },
+          post: extra.deletePost ? null : extra.post,
+        };
+      });
+    };
+    let page: { html?: string; text?: string; title?: string };
+    try {
+      page = await this.deps.posts.fetchPage(wm.source, this.shutdown.signal);
+    } catch (err) {
+      if (this.shutdown.signal.aborted) return; // stays pending; resumePending picks it up at the next start
+      if (err instanceof FetchError && err.kind === 'gone') return this.unlink(wm, 'source answered 410 Gone', finish);
+      return finish(
+        wm.postId ? 'accepted' : 'rejected',
+        `source could not be fetched: ${(err as Error).message}`,
+        wm.postId,
+      );
+    }
+    const doc = page.html !== undefined ? extractHtml(page.html, wm.source) : extractText(page.text ?? '');
+    const linksToTarget =
+      page.html !== undefined
+        ? rawHrefs(page.html, wm.source).has(wm.target)
+        : doc.links.some((l) => l.href === wm.target);
+    if (!linksToTarget) return this.unlink(wm, 'source does not link to target', finish);
+    let result: SubmitResult;
+    try {
+      result = await this.deps.posts.submit(
+        { url: wm.source, ...page, eventId: target?.eventId },
+        'webmention',
+        target?.talkId ? { requireTalk: target.talkId } : {},
+      );
+    } catch (err) {
+      // Too large, unreadable…: a final answer, never a record left pending forever.
+      return finish('rejected', err instanceof Error ? err.message : String(err), wm.postId);
+    }
+    await finish('accepted', undefined, result.post.id);
+  }
+
+  /**
+   * The source no longer links to the target (or is gone): drop the link this Webmention made.
+   * The post itself goes only when no other accepted Webmention still relies on it.
+   */
+  private async unlink(
+    wm: Webmention,
+    reason: string,
+    finish: (
+      s: Webmention['status'],
+      r: string | undefined,
+      p: string | undefined,
+      e?: { deletePost?: boolean; post?: Post },
+    ) => Promise<void>,
+  ): Promise<void> {
+    if (!wm.postId) return finish('rejected', reason, undefined);
+    const post = await this.deps.store.getPost(wm.postId);
+    if (!post) return finish('removed', reason, undefined);
+    const others = (await this.deps.store.webmentionsOfPost(post.id)).filter(
+      (w) => w.id !== wm.id && w.status === 'accepted',
+    );
+    if (post.origin === 'webmention' && others.length === 0)
+      return finish('removed', reason, undefined, { deletePost: true });
+    const target = this.targetOf(wm.target);
+    if (target?.talkId) {
+      const mentions = post.mentions.filter(
+        (m) => !(m.talkId === target.talkId && m.evidence.includes('link') && m.start < 0),
+      );
+      return finish('removed', reason, undefined, { post: { ...post, mentions } });
+    }
+    return finish('removed', reason, undefined);
+  }
+
+  /** Which talk or event page a target URL names, if any. */
+  private targetOf(target: string): { talkId?: string; eventId?: string } | undefined {
+    const talkId = this.deps.index.talkOfOwnUrl(target);
+    if (talkId) return { talkId, eventId: this.deps.index.talks.get(talkId)?.eventId };
+    const base = `${canonicalUrl(this.deps.publicUrl)}/e/`;
+    const c = canonicalUrl(target);
+    if (c.startsWith(base)) {
+      const eventId = safeDecode(c.slice(base.length).split(/[/?#]/)[0] ?? '') ?? '';
+      if (this.deps.index.events.has(eventId)) return { eventId };
+    }
+    return undefined;
+  }
+}
+
+function parseHttpUrl(value: string): URL | undefined {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every `<a href>`/`<link href>` in the page, as written and resolved against the page URL. */
+function rawHrefs(html: string, base: string): Set<string> {
+  const out = new Set<string>();
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if ((name !== 'a' && name !== 'link') || !attribs.href) return;
+        const raw = attribs.href.trim();
+        out.add(raw);
+        try {
+          out.add(new URL(raw, base).toString());
+        } catch {
+          // not a URL
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return out;
+}
