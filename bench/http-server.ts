@@ -14,7 +14,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/app/services.ts';
 import { createApp } from '../src/http/app.ts';
 import { extraRoutes } from '../src/wiring.ts';
 import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';

@@ -18,7 +18,7 @@
  */
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/app/services.ts';
 import type { ImportReport } from '../src/schedules/import.ts';
 import { parseSchedule } from '../src/schedules/parse.ts';
 import { slugify } from '../src/catalogue/ids.ts';

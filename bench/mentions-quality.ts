@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices, type Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/app/services.ts';
 import type { EventInput } from '../src/catalogue/catalogue.ts';
 import type { Mention } from '../src/posts/types.ts';
 import { BENCH_DIR, PROJECT_ROOT, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';

@@ -27,7 +27,7 @@
  */
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices } from '../src/services.ts';
+import { createServices } from '../src/app/services.ts';
 import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { detectMentions } from '../src/mentions/detect.ts';
 import { syntheticCatalogue, type SyntheticCatalogue, type SyntheticTalk } from './synthetic.ts';

@@ -35,7 +35,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices, type Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/app/services.ts';
 import { RecordingPoller, type PollRun, type SourceRunResult } from '../src/recordings/poller.ts';
 import { emptyHealth, type Source } from '../src/recordings/types.ts';
 import { syntheticCatalogue } from './synthetic.ts';

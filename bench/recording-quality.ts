@@ -33,7 +33,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { createServices, type Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/app/services.ts';
 import { slugify } from '../src/catalogue/ids.ts';
 import type { Recording, Talk } from '../src/catalogue/types.ts';
 import type { UnmatchedRecording } from '../src/recordings/types.ts';

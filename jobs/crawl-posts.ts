@@ -1,4 +1,4 @@
-import type { Services } from '../src/services.ts';
+import type { Services } from '../src/app/services.ts';
 
 /**
  * The crawl-posts job: polls registered blog feeds (conditional GET, backoff, health) and ingests

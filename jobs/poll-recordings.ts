@@ -1,4 +1,4 @@
-import type { Services } from '../src/services.ts';
+import type { Services } from '../src/app/services.ts';
 import type { PollSelection, SourceRunResult } from '../src/recordings/poller.ts';
 
 export type JobResult<C> =

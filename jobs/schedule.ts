@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Services } from '../src/services.ts';
+import type { Services } from '../src/app/services.ts';
 import { pollRecordings } from './poll-recordings.ts';
 import { crawlPosts } from './crawl-posts.ts';
 

@@ -2,9 +2,9 @@ import http from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
-import { createServices } from './services.ts';
+import { createServices } from './app/services.ts';
 import { createApp } from './http/app.ts';
-import { seedIfEmpty } from './catalogue/seed.ts';
+import { seedIfEmpty } from './seed.ts';
 import { StoreCorruptError, StoreLockedError } from './store/errors.ts';
 import { extraRoutes, startJobs } from './wiring.ts';
 

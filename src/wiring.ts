@@ -1,4 +1,4 @@
-import type { Services } from './services.ts';
+import type { Services } from './app/services.ts';
 import type { ExtraRoutes } from './http/app.ts';
 import { sourceRoutes } from './http/routes/sources.ts';
 import { postRoutes } from './http/routes/posts.ts';

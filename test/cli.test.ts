@@ -105,7 +105,7 @@ describe('CLI: sources add + poll --once on the demo event (issue 3 done-when)',
     const { startFakeServer } = await import('./helpers/fake-server.ts');
     const { DEMO_VIDEOS, youtubeFeed } = await import('./helpers/feeds.ts');
     const { startApp } = await import('./helpers/start-app.ts');
-    const { seedIfEmpty } = await import('../src/catalogue/seed.ts');
+    const { seedIfEmpty } = await import('../src/seed.ts');
     const tmp = tempDir();
     const env = testEnv(tmp.dir);
     const feed = await startFakeServer((_q, res) => {
@@ -161,7 +161,7 @@ describe('CLI: talkreel mentions (issue 4 done-when)', function () {
   this.timeout(60_000);
   it('finds exactly the talks a recap of the demo event names', async () => {
     const { startApp } = await import('./helpers/start-app.ts');
-    const { seedIfEmpty } = await import('../src/catalogue/seed.ts');
+    const { seedIfEmpty } = await import('../src/seed.ts');
     const tmp = tempDir();
     try {
       const seeder = await startApp({ dataDir: tmp.dir });

@@ -1,16 +1,14 @@
-import type { CatalogueReader, Store } from '../store/store.ts';
+import type { CatalogueReader, CatalogueStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Event, Speaker, Talk } from './types.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
 import { ID_PATTERN, slugify } from './ids.ts';
-import type { CatalogueIndex } from '../search/catalogue-index.ts';
 
 export type CatalogueDeps = {
-  readonly store: Store;
+  readonly store: CatalogueStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly index: CatalogueIndex;
 };
 
 export type EventInput = {
@@ -50,13 +48,6 @@ export type TalkFilter = {
 };
 
 export type Page<T> = { readonly items: readonly T[]; readonly nextCursor: string | null };
-
-export type LookupResult = {
-  readonly talk: Talk;
-  readonly event: Event | undefined;
-  readonly score: number;
-  readonly matched: readonly string[];
-};
 
 /** Use-cases over events and talks. Returns plain data, throws DomainError. */
 export class Catalogue {
@@ -219,29 +210,6 @@ export class Catalogue {
 
   async deleteTalk(ref: string): Promise<void> {
     if (!(await this.deps.store.deleteTalk(ref))) throw notFound('TALK_NOT_FOUND', 'talk', ref);
-  }
-
-  // ---- lookup -------------------------------------------------------------------------------
-
-  /** Rank talks for free text (speaker, partial or misspelt title, event words) from the index. */
-  async lookup(query: string, opts: { eventId?: string | undefined; limit: number }): Promise<readonly LookupResult[]> {
-    if (opts.eventId) await this.getEvent(opts.eventId);
-    const hits = this.deps.index.search(query, { eventId: opts.eventId, limit: opts.limit });
-    const results: LookupResult[] = [];
-    for (const hit of hits) {
-      const talk = await this.deps.store.findTalk(hit.id);
-      if (!talk) continue;
-      const event = await this.deps.store.getEvent(talk.eventId);
-      results.push({
-        talk,
-        event,
-        score: hit.score,
-        matched: hit.matched.map(
-          (m) => `${m.field}:${m.indexTerm}${m.via === 'exact' ? '' : ` (${m.via} "${m.term}")`}`,
-        ),
-      });
-    }
-    return results;
   }
 
   /** A talk id for a new talk: `<event acronym or id>-<title slug>`, unique in the catalogue. */

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createServices, type Services } from '../services.ts';
+import { createServices, type Services } from '../app/services.ts';
 import { DomainError } from '../platform/errors.ts';
 import { StoreCorruptError, StoreLockedError } from '../store/errors.ts';
 import { lookupResultDto, recordingUrlOf } from '../http/dto.ts';
 import { cliVerbs, UsageError, type CliContext, type CliVerb } from './verbs.ts';
 import { readInput } from './input.ts';
+import { lookupTalks } from '../search/lookup.ts';
 
 export { UsageError };
 
@@ -106,7 +107,7 @@ const coreVerbs: CliVerb[] = [
       const limit = values.limit === undefined ? 5 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 50)
         throw new UsageError('--limit must be an integer from 1 to 50');
-      const results = await services.catalogue.lookup(query, { eventId: values.event as string | undefined, limit });
+      const results = await lookupTalks(services, query, { eventId: values.event as string | undefined, limit });
       const rows = results.map((r) => lookupResultDto(r, services.config.publicUrl));
       print(rows, () =>
         rows.length === 0

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { UsageError } from './verbs.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Read a file argument, `-` meaning standard input. */
 export async function readInput(file: string): Promise<string> {

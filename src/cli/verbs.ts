@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Services } from '../services.ts';
+import { UsageError } from './usage-error.ts';
+import type { Services } from '../app/services.ts';
 import { pollRecordings } from '../../jobs/poll-recordings.ts';
 import { mentionDtos } from '../http/dto.ts';
 
@@ -13,6 +14,8 @@ export type CliContext = {
 };
 
 /** One `talkreel` command. `name` may be two words (`sources add`). */
+export { UsageError };
+
 export type CliVerb = {
   readonly name: string;
   /** One line for --help. */
@@ -22,11 +25,6 @@ export type CliVerb = {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   run(ctx: CliContext): Promise<number | void>;
 };
-
-/** Thrown for a usage mistake: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../services.ts';
+import type { Services } from '../app/services.ts';
 import { errorMiddleware } from './errors.ts';
 import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';

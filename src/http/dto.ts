@@ -1,6 +1,6 @@
 import type { Event, Talk } from '../catalogue/types.ts';
 import type { Mention } from '../posts/types.ts';
-import type { LookupResult } from '../catalogue/catalogue.ts';
+import type { LookupResult } from '../search/lookup.ts';
 import type { Store } from '../store/store.ts';
 
 /** API shape of a talk: the stored record plus its permanent links. */

@@ -1,4 +1,4 @@
-import type { Mention, MentionEvidence } from '../posts/types.ts';
+import type { Mention, MentionEvidence } from './types.ts';
 import { normalizeText, STOPWORDS, similarity } from '../text/normalize.ts';
 import { urlKey, type MentionIndex, type TalkEntry } from './mention-index.ts';
 import type { PostDocument } from '../text/extract.ts';

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.ts';
+import type { CatalogueStore } from '../catalogue/store-port.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { normalizeText, tokenize, STOPWORDS } from '../text/normalize.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
@@ -74,7 +74,11 @@ export class MentionIndex {
     readonly publicUrl: string,
   ) {}
 
-  static async attach(store: Store, vocabulary: TalkIndex, publicUrl: string): Promise<MentionIndex> {
+  static async attach(
+    store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>,
+    vocabulary: TalkIndex,
+    publicUrl: string,
+  ): Promise<MentionIndex> {
     const index = new MentionIndex(vocabulary, publicUrl);
     for (const e of await store.listEvents()) index.upsertEvent(e);
     for (const t of await store.allTalks()) index.upsertTalk(t);

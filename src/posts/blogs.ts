@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import { validate as validateCron } from 'node-cron';
-import type { Store } from '../store/store.ts';
+import { isValidCron } from '../recordings/next-run.ts';
+import type { BlogStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
@@ -15,7 +15,7 @@ import type { Blog } from './types.ts';
 import { postIdOf, type PostService } from './service.ts';
 
 export type BlogCrawlerDeps = {
-  readonly store: Store;
+  readonly store: BlogStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly http: HttpClient;
@@ -39,7 +39,7 @@ export class BlogCrawler {
   async addBlog(input: { feedUrl: string; schedule?: string | undefined }): Promise<Blog> {
     this.deps.posts.checkUrl(input.feedUrl);
     const schedule = input.schedule?.trim() || this.deps.defaultCron;
-    if (!validateCron(schedule))
+    if (!isValidCron(schedule))
       throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
     const candidate: Blog = {
       id: randomId('blog'),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/store.ts';
+import type { PostStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
@@ -12,7 +12,7 @@ import { extractHtml, extractText, type PostDocument } from '../text/extract.ts'
 import { canonicalUrl } from '../recordings/match.ts';
 
 export type PostServiceDeps = {
-  readonly store: Store;
+  readonly store: PostStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly http: HttpClient;

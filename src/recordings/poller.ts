@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { CatalogueReader, RecordingReader, Store } from '../store/store.ts';
+import type { CatalogueReader } from '../catalogue/store-port.ts';
+import type { RecordingReader, RecordingStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
@@ -16,7 +17,7 @@ import { backoffDelayMs } from './backoff.ts';
 import { nextCronRun } from './next-run.ts';
 
 export type PollerDeps = {
-  readonly store: Store;
+  readonly store: RecordingStore;
   readonly http: HttpClient;
   readonly clock: Clock;
   readonly logger: Logger;

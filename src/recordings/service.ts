@@ -1,5 +1,5 @@
-import { validate as validateCron } from 'node-cron';
-import type { Store } from '../store/store.ts';
+import type { RecordingStore } from './store-port.ts';
+import { isValidCron } from './next-run.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { HttpClient } from '../platform/http-client.ts';
 import { FetchError } from '../platform/http-client.ts';
@@ -11,7 +11,7 @@ import { attachRecording, detachRecording, recordingKeyOf } from './recording.ts
 import type { RecordingPoller } from './poller.ts';
 
 export type SourceServiceDeps = {
-  readonly store: Store;
+  readonly store: RecordingStore;
   readonly clock: Clock;
   readonly http: HttpClient;
   readonly poller: RecordingPoller;
@@ -64,7 +64,7 @@ export class SourceService {
       );
     }
     const schedule = input.schedule?.trim() || this.deps.defaultCron;
-    if (!validateCron(schedule))
+    if (!isValidCron(schedule))
       throw new DomainError('VALIDATION_FAILED', `invalid cron expression "${schedule}"`, { field: 'schedule' });
     this.checkUrl(input.url, 'url');
     const candidate: Source = {

@@ -1,4 +1,5 @@
-import type { CatalogueReader, ImportWrite, Store } from '../store/store.ts';
+import type { CatalogueReader } from '../catalogue/store-port.ts';
+import type { ImportWrite, ScheduleStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { DomainEvent, Event, Talk } from '../catalogue/types.ts';
 import { DomainError } from '../platform/errors.ts';
@@ -8,7 +9,7 @@ import { dedupe, newTalkId } from '../catalogue/catalogue.ts';
 import { ScheduleParseError, type ImportedSchedule, type ImportedTalk } from './imported.ts';
 import { parseSchedule } from './parse.ts';
 
-export type ImportDeps = { readonly store: Store; readonly clock: Clock };
+export type ImportDeps = { readonly store: ScheduleStore; readonly clock: Clock };
 
 export type ImportOptions = {
   /** Import into this event. Without it, the event the file names (acronym, then title) is used or created. */

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.ts';
+import type { CatalogueStore } from '../catalogue/store-port.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { TalkIndex, type SearchHit } from './talk-index.ts';
 
@@ -11,7 +11,7 @@ export class CatalogueIndex {
   private unsubscribe: (() => void) | undefined;
 
   /** Build from the store's current content and follow its commits. */
-  static async attach(store: Store): Promise<CatalogueIndex> {
+  static async attach(store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>): Promise<CatalogueIndex> {
     const index = new CatalogueIndex();
     for (const event of await store.listEvents()) index.talks.upsertEvent(toIndexedEvent(event));
     for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));

@@ -1,6 +1,8 @@
 /**
- * The store port: named use-case operations, each atomic. Capabilities use only this interface;
- * adapters implement `Backend` (backend.ts) and `createStore` turns one into a Store.
+ * The store port: named use-case operations, each atomic. Every capability declares the slice it
+ * needs in its own `store-port.ts`; this file puts them together, and `createStore` implements
+ * them once over any adapter (`Backend`: memory, lowdb, PostgreSQL). Dependencies point inward:
+ * this folder knows the capabilities' types, the capabilities never import this folder.
  *
  * Read-modify-write happens inside the store: `update…(id, change)` and the plan-taking
  * operations (`saveImport`, `applyRecordings`) run the caller's pure function on current data in
@@ -9,51 +11,17 @@
  * them, with a deterministic id (a duplicate is refused) and a monotonic sequence number.
  */
 import type { Commit, SequencedEvent } from './backend.ts';
-import type { CollectionName, Collections, DomainEvent } from './records.ts';
-import type { Event, Talk } from '../catalogue/types.ts';
-import type { Source, UnmatchedRecording } from '../recordings/types.ts';
-import type { Blog, Post, Webmention, WebmentionStatus } from '../posts/types.ts';
+import type { CollectionName, Collections } from './records.ts';
+import type { CatalogueStore } from '../catalogue/store-port.ts';
+import type { ScheduleStore } from '../schedules/store-port.ts';
+import type { RecordingStore } from '../recordings/store-port.ts';
+import type { BlogStore, PostStore } from '../posts/store-port.ts';
+import type { WebmentionStore } from '../webmention/store-port.ts';
 
 export type { Commit, SequencedEvent };
-
-/** Reads about events and talks; also what an import plan sees inside its transaction. */
-export interface CatalogueReader {
-  getEvent(id: string): Promise<Event | undefined>;
-  listEvents(): Promise<Event[]>;
-  /**
-   * Resolve any stable reference to a talk: its id, an earlier id kept as alias, its schedule
-   * guid (any case), or `<eventId>:<scheduleId>`.
-   */
-  findTalk(ref: string): Promise<Talk | undefined>;
-  talksOfEvent(eventId: string): Promise<Talk[]>;
-  /** True when `id` is a talk's id or one of its references. */
-  talkIdTaken(id: string): Promise<boolean>;
-}
-
-/** Reads about recording sources and the unmatched queue; also what a recording plan sees. */
-export interface RecordingReader {
-  getSource(id: string): Promise<Source | undefined>;
-  listSources(filter?: { eventId?: string | undefined }): Promise<Source[]>;
-  listUnmatched(eventId: string): Promise<UnmatchedRecording[]>;
-}
-
-/** What an import writes: the event (created or refreshed), talks, and the events they caused. */
-export type ImportWrite<R> = {
-  readonly events: readonly Event[];
-  readonly talks: readonly Talk[];
-  readonly domainEvents: readonly DomainEvent[];
-  readonly result: R;
-};
-
-/** What a poll, push or manual link writes. Sources deleted meanwhile are not brought back. */
-export type RecordingWrite<R> = {
-  readonly talks?: readonly Talk[];
-  readonly sources?: readonly Source[];
-  readonly unmatched?: readonly UnmatchedRecording[];
-  readonly unmatchedDeletes?: readonly string[];
-  readonly domainEvents?: readonly DomainEvent[];
-  readonly result: R;
-};
+export type { CatalogueReader, DeleteEventResult } from '../catalogue/store-port.ts';
+export type { ImportWrite } from '../schedules/store-port.ts';
+export type { RecordingReader, RecordingWrite } from '../recordings/store-port.ts';
 
 export type Snapshot = { [K in CollectionName]: Collections[K][] } & { domainEvents: SequencedEvent[] };
 
@@ -68,72 +36,9 @@ export type StoreStats = {
   readonly lastSeq: number;
 };
 
-export type DeleteEventResult =
-  | { readonly status: 'deleted'; readonly talks: number; readonly sources: number }
-  | { readonly status: 'not-found' }
-  | { readonly status: 'has-talks'; readonly talks: number };
-
-export interface Store extends CatalogueReader, RecordingReader {
+export interface Store
+  extends Omit<CatalogueStore, 'onCommit'>, ScheduleStore, RecordingStore, PostStore, BlogStore, WebmentionStore {
   readonly kind: string;
-
-  // ---- catalogue ----
-  /** Create an event; false (and nothing written) when the id is taken. */
-  createEvent(event: Event): Promise<boolean>;
-  updateEvent(id: string, change: (current: Event) => Event): Promise<Event | undefined>;
-  /** Delete an event; with talks only when `cascade` (talks, sources and unmatched go with it, atomically). */
-  deleteEvent(id: string, cascade: boolean): Promise<DeleteEventResult>;
-  /** Every talk: only for index builds and unfiltered listings. */
-  allTalks(): Promise<Talk[]>;
-  /** Create a talk; false (and nothing written) when its id or a reference is taken. */
-  createTalk(talk: Talk): Promise<boolean>;
-  updateTalk(ref: string, change: (current: Talk) => Talk): Promise<Talk | undefined>;
-  deleteTalk(ref: string): Promise<Talk | undefined>;
-
-  // ---- schedules ----
-  /** Run an import plan over the current catalogue and write its result in one transaction. */
-  saveImport<R>(plan: (view: CatalogueReader) => Promise<ImportWrite<R>>): Promise<R>;
-
-  // ---- recordings ----
-  /** Add a source; the existing one when the event already has a source with this URL. */
-  addSource(source: Source): Promise<{ source: Source; created: boolean }>;
-  deleteSource(id: string): Promise<boolean>;
-  /** Run a recording plan (poll result, push, manual link) over current data in one transaction. */
-  applyRecordings<R>(
-    plan: (view: CatalogueReader & RecordingReader) => Promise<RecordingWrite<R>> | RecordingWrite<R>,
-  ): Promise<R>;
-
-  // ---- posts ----
-  getPost(id: string): Promise<Post | undefined>;
-  listPosts(): Promise<Post[]>;
-  postsMentioningTalk(talkId: string): Promise<Post[]>;
-  /** Insert or replace a post, computed from the current one (undefined when new). Returns what was saved. */
-  savePost(id: string, change: (current: Post | undefined) => Post | undefined): Promise<Post | undefined>;
-  /** Replace posts whose `change` returns a new version (rescans); one transaction. Returns how many changed. */
-  updatePosts(change: (current: Post) => Post | undefined): Promise<number>;
-  deletePost(id: string): Promise<boolean>;
-
-  getBlog(id: string): Promise<Blog | undefined>;
-  listBlogs(): Promise<Blog[]>;
-  /** Add a blog; the existing one when its feed URL is already known. */
-  addBlog(blog: Blog): Promise<{ blog: Blog; created: boolean }>;
-  updateBlog(id: string, change: (current: Blog) => Blog): Promise<Blog | undefined>;
-  deleteBlog(id: string): Promise<boolean>;
-
-  getWebmention(id: string): Promise<Webmention | undefined>;
-  listWebmentions(): Promise<Webmention[]>;
-  webmentionsWithStatus(status: WebmentionStatus): Promise<Webmention[]>;
-  webmentionsOfPost(postId: string): Promise<Webmention[]>;
-  /**
-   * Insert or replace a webmention and, in the same transaction, the post it produced or changed
-   * (`post` returns undefined to leave posts alone; `null` deletes the post).
-   */
-  saveWebmention(
-    id: string,
-    change: (
-      current: Webmention | undefined,
-      view: { getPost(id: string): Promise<Post | undefined>; webmentionsOfPost(id: string): Promise<Webmention[]> },
-    ) => Promise<{ webmention: Webmention; post?: Post | null | undefined } | undefined>,
-  ): Promise<Webmention | undefined>;
 
   // ---- whole store (migration, bulk loads) ----
   /** Every record of every collection and the whole change log. */

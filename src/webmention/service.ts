@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { Parser } from 'htmlparser2';
-import type { Store } from '../store/store.ts';
+import type { WebmentionStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { FetchError } from '../platform/http-client.ts';
@@ -14,7 +14,7 @@ import type { Post, Webmention } from '../posts/types.ts';
 import type { PostService, SubmitResult } from '../posts/service.ts';
 
 export type WebmentionServiceDeps = {
-  readonly store: Store;
+  readonly store: WebmentionStore;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly posts: PostService;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import { createApp } from '../../src/http/app.ts';
 import { extraRoutes } from '../../src/wiring.ts';
 import type { Clock } from '../../src/platform/clock.ts';

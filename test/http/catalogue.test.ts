@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
-import { seedIfEmpty } from '../../src/catalogue/seed.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
 
 const fixture = (name: string): string =>
   fs.readFileSync(new URL(`../fixtures/schedules/${name}`, import.meta.url), 'utf8');

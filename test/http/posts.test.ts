@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { startFakeServer } from '../helpers/fake-server.ts';
-import { seedIfEmpty } from '../../src/catalogue/seed.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
 import type { Mention, Post, Webmention } from '../../src/posts/types.ts';
 
 const DEMO = 'openstack-in-action-paris-2013';

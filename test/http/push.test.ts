@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { startFakeServer } from '../helpers/fake-server.ts';
 import { youtubeFeed } from '../helpers/feeds.ts';
-import { seedIfEmpty } from '../../src/catalogue/seed.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
 import type { Source } from '../../src/recordings/types.ts';
 
 const DEMO = 'openstack-in-action-paris-2013';

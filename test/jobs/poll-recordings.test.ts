@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { startFakeServer } from '../helpers/fake-server.ts';
 import { DEMO_VIDEOS, youtubeFeed } from '../helpers/feeds.ts';
-import { seedIfEmpty } from '../../src/catalogue/seed.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
 import { pollRecordings } from '../../jobs/poll-recordings.ts';
 import type { Talk } from '../../src/catalogue/types.ts';
 import type { Source } from '../../src/recordings/types.ts';

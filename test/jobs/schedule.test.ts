@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { getTasks } from 'node-cron';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
-import { seedIfEmpty } from '../../src/catalogue/seed.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
 import { startJobs } from '../../src/wiring.ts';
 
 const DEMO = 'openstack-in-action-paris-2013';

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import coBody from 'co-body';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../app/services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
 import {
   DeleteEventQuery,
@@ -17,6 +17,7 @@ import {
 import { eventDto, lookupResultDto, talkDto } from '../dto.ts';
 import { paginate } from '../../catalogue/catalogue.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { lookupTalks } from '../../search/lookup.ts';
 
 /** Events, talks, schedule import and lookup under `/api`. */
 export function catalogueRoutes(services: Services, deps: RouteDeps, router: Router): void {
@@ -229,7 +230,7 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       404: 'Unknown event',
     },
     handler: async (ctx, { query }) => {
-      const results = await catalogue.lookup(query.q, { eventId: query.event, limit: query.limit });
+      const results = await lookupTalks(services, query.q, { eventId: query.event, limit: query.limit });
       ctx.body = {
         query: query.q,
         results: results.map((r) => lookupResultDto(r, base)),

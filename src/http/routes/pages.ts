@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../app/services.ts';
 import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
 import { FormatQuery, IdParams } from '../schemas.ts';
 import { eventDto, talkDto, talkPageUrl } from '../dto.ts';

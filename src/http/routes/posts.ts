@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../app/services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
 import { mentionDtos } from '../dto.ts';
 import { IdParams, idParam } from '../schemas.ts';

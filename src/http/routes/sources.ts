@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { createHmac } from 'node:crypto';
 import coBody from 'co-body';
 import { z } from 'zod';
-import type { Services } from '../../services.ts';
+import type { Services } from '../../app/services.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
 import { secureEqual } from '../../platform/secure-compare.ts';
 import { IdParams, idParam } from '../schemas.ts';

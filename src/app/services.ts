@@ -1,20 +1,20 @@
 import path from 'node:path';
-import type { Config } from './platform/config.ts';
-import type { Logger } from './platform/logger.ts';
-import { systemClock, type Clock } from './platform/clock.ts';
-import type { Store } from './store/store.ts';
-import { LowdbBackend } from './store/lowdb-backend.ts';
-import { createStore } from './store/create-store.ts';
-import { Catalogue } from './catalogue/catalogue.ts';
-import { CatalogueIndex } from './search/catalogue-index.ts';
-import { importSchedule, type ImportOptions, type ImportReport } from './schedules/import.ts';
-import { createHttpClient, type HttpClient } from './platform/http-client.ts';
-import { RecordingPoller } from './recordings/poller.ts';
-import { SourceService } from './recordings/service.ts';
-import { MentionIndex } from './mentions/mention-index.ts';
-import { PostService } from './posts/service.ts';
-import { BlogCrawler } from './posts/blogs.ts';
-import { WebmentionService } from './webmention/service.ts';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Store } from '../store/store.ts';
+import { LowdbBackend } from '../store/lowdb-backend.ts';
+import { createStore } from '../store/create-store.ts';
+import { Catalogue } from '../catalogue/catalogue.ts';
+import { CatalogueIndex } from '../search/catalogue-index.ts';
+import { importSchedule, type ImportOptions, type ImportReport } from '../schedules/import.ts';
+import { createHttpClient, type HttpClient } from '../platform/http-client.ts';
+import { RecordingPoller } from '../recordings/poller.ts';
+import { SourceService } from '../recordings/service.ts';
+import { MentionIndex } from '../mentions/mention-index.ts';
+import { PostService } from '../posts/service.ts';
+import { BlogCrawler } from '../posts/blogs.ts';
+import { WebmentionService } from '../webmention/service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -56,7 +56,7 @@ export async function createServices(
     overrides.store ??
     createStore(await LowdbBackend.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
   const index = await CatalogueIndex.attach(store);
-  const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }), index });
+  const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }) });
   const http =
     overrides.http ??
     createHttpClient({

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Services } from '../services.ts';
-import type { EventInput } from './catalogue.ts';
+import type { Services } from './app/services.ts';
+import type { EventInput } from './catalogue/catalogue.ts';
 
 /** Committed demo data: OpenStack in Action 4, Paris, 5 Dec 2013. */
 export const SEED_DIR = findSeedDir(path.dirname(fileURLToPath(import.meta.url)));

@@ -1,0 +1,21 @@
+/** What the Webmention receiver needs from the store. */
+import type { Post, Webmention, WebmentionStatus } from '../posts/types.ts';
+
+export interface WebmentionStore {
+  getWebmention(id: string): Promise<Webmention | undefined>;
+  listWebmentions(): Promise<Webmention[]>;
+  webmentionsWithStatus(status: WebmentionStatus): Promise<Webmention[]>;
+  webmentionsOfPost(postId: string): Promise<Webmention[]>;
+  getPost(id: string): Promise<Post | undefined>;
+  /**
+   * Insert or replace a webmention and, in the same transaction, the post it produced or changed
+   * (`post` undefined leaves posts alone; `null` deletes the webmention's former post).
+   */
+  saveWebmention(
+    id: string,
+    change: (
+      current: Webmention | undefined,
+      view: { getPost(id: string): Promise<Post | undefined>; webmentionsOfPost(id: string): Promise<Webmention[]> },
+    ) => Promise<{ webmention: Webmention; post?: Post | null | undefined } | undefined>,
+  ): Promise<Webmention | undefined>;
+}
