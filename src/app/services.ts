@@ -1,10 +1,8 @@
-import path from 'node:path';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Store } from '../store/store.ts';
-import { LowdbBackend } from '../store/lowdb-backend.ts';
-import { createStore } from '../store/create-store.ts';
+import { openConfiguredStore } from '../store/open.ts';
 import { Catalogue } from '../catalogue/catalogue.ts';
 import { CatalogueIndex } from '../search/catalogue-index.ts';
 import { importSchedule, type ImportOptions, type ImportReport } from '../schedules/import.ts';
@@ -54,7 +52,7 @@ export async function createServices(
   const clock = overrides.clock ?? systemClock;
   const store =
     overrides.store ??
-    createStore(await LowdbBackend.open({ file: path.join(config.dataDir, 'db.json'), readOnly: overrides.readOnly }));
+    (await openConfiguredStore(config, { readOnly: overrides.readOnly, logger: logger.child({ module: 'store' }) }));
   const index = await CatalogueIndex.attach(store);
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }) });
   const http =

@@ -1,5 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.ts';
+import { copyStore } from '../store/copy-store.ts';
+import { describeTarget, openPostgresStore } from '../store/open.ts';
 import type { Services } from '../app/services.ts';
 import { pollRecordings } from '../../jobs/poll-recordings.ts';
 import { mentionDtos } from '../http/dto.ts';
@@ -240,6 +242,35 @@ cliVerbs.push(
             .join('\n') || 'no blogs',
       );
       return result.blogs.length > 0 && result.blogs.every((b) => b.status === 'failed') ? 1 : 0;
+    },
+  },
+  {
+    name: 'migrate',
+    usage:
+      'migrate --to <postgres-url> | --from <postgres-url>  copy this store into PostgreSQL (or back), verified',
+    writes: true,
+    options: { to: { type: 'string' }, from: { type: 'string' } },
+    async run({ services, values, print }) {
+      const to = str(values.to);
+      const from = str(values.from);
+      if ((to === undefined) === (from === undefined))
+        throw new UsageError('migrate needs exactly one of --to <postgres-url> or --from <postgres-url>');
+      const url = (to ?? from)!;
+      if (!/^postgres(ql)?:\/\/./i.test(url)) throw new UsageError('the URL must start with postgres:// or postgresql://');
+      const other = await openPostgresStore(url, { logger: services.logger });
+      try {
+        const report = to ? await copyStore(services.store, other) : await copyStore(other, services.store);
+        const target = to ? `PostgreSQL ${describeTarget(url)}` : `the ${services.store.kind} store`;
+        print(report, () =>
+          [
+            `${report.ok ? 'copied to' : 'INCOMPLETE copy to'} ${target}; verified:`,
+            ...Object.entries(report.counts).map(([name, c]) => `  ${name.padEnd(12)} ${c.verified}/${c.source}`),
+          ].join('\n'),
+        );
+        return report.ok ? 0 : 1;
+      } finally {
+        await other.close();
+      }
     },
   },
 );

@@ -9,6 +9,13 @@ export type Config = {
   readonly host: string;
   /** Folder holding `db.json` and its lock. @default 'data/' */
   readonly dataDir: string;
+  /**
+   * PostgreSQL connection URL (`postgres://user:pass@host:5432/db`). Set: the store is PostgreSQL
+   * (several instances may share it); unset: the lowdb file under `dataDir`. @default unset
+   */
+  readonly databaseUrl: string | undefined;
+  /** Most PostgreSQL connections per instance. @default 10 */
+  readonly databasePoolSize: number;
   /** Bearer token for admin writes. Unset: every write is refused with 401. */
   readonly adminToken: string | undefined;
   /** Base of the permanent links (`/t/<id>`). @default `http://localhost:<port>` */
@@ -87,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push(`TALKREEL_PUBLIC_URL must be an http(s) URL, got "${publicUrlRaw}"`);
     }
   }
+  const databaseUrl = env.TALKREEL_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./i.test(databaseUrl))
+    problems.push('TALKREEL_DATABASE_URL must be a postgres:// or postgresql:// URL');
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -94,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     dataDir: path.resolve(cwd, env.TALKREEL_DATA_DIR?.trim() || 'data'),
+    databaseUrl,
+    databasePoolSize: int('TALKREEL_DATABASE_POOL_SIZE', 10, 1, 200),
     adminToken: env.TALKREEL_ADMIN_TOKEN?.trim() || undefined,
     publicUrl,
     jobs: bool('TALKREEL_JOBS', true),
