@@ -1,0 +1,342 @@
+/**
+ * The PostgreSQL backend (`TALKREEL_DATABASE_URL`). Same behaviour as `MemoryBackend`, proven by the
+ * shared contract suite, with these mechanics:
+ *
+ * - A write is one SERIALIZABLE transaction on a pooled client. A serialization failure or deadlock
+ *   rolls it back and runs the write's function again (bounded, jittered backoff), so a concurrent
+ *   read-modify-write is retried, never lost.
+ * - A write that changed something takes the commit lock (a transaction-scoped advisory lock) just
+ *   before it commits, then numbers itself and its events from `change_seq`. Sequence numbers thus
+ *   follow commit order: a reader paging `eventsSince` never skips a late committer.
+ * - Listeners run after COMMIT, in sequence order, then the write resolves.
+ * - Connection failures surface as `StoreUnavailableError`; the pool reconnects by itself later.
+ */
+import pg from 'pg';
+import type { Logger } from '../../platform/logger.ts';
+import type { Backend, BackendStats, Commit, ReadTx, SequencedEvent, WriteTx } from '../backend.ts';
+import { COLLECTION_NAMES, type CollectionName } from '../records.ts';
+import { StoreUnavailableError } from '../errors.ts';
+import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
+import { isRetryable, isUnavailable, RetryWrite } from './pg-errors.ts';
+import { PgReadTx, PgWriteTx, table, type Query } from './pg-tx.ts';
+
+export type PgBackendOptions = {
+  /** Most connections the pool opens. @default 10 */
+  readonly poolSize?: number;
+  /** Give up connecting (or waiting for a pooled connection) after this long. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** Attempts of one write under contention before its conflict error is thrown. @default 50 */
+  readonly maxAttempts?: number;
+  readonly logger?: Pick<Logger, 'warn' | 'error'>;
+};
+
+/** Advisory lock keys (per database). */
+const MIGRATION_LOCK = 0x7a1c_0001;
+const COMMIT_LOCK = 0x7a1c_0002;
+
+/** A write between numbering and notification. `notified` settles once listeners saw it. */
+type Slot = {
+  readonly seq: number;
+  done: boolean;
+  commit?: Commit;
+  readonly notified: Promise<void>;
+  notify: () => void;
+};
+
+function slot(seq: number): Slot {
+  let notify!: () => void;
+  const notified = new Promise<void>((resolve) => (notify = resolve));
+  return { seq, done: false, notified, notify };
+}
+
+export class PgBackend implements Backend {
+  readonly kind = 'postgres';
+  private readonly listeners = new Set<(c: Commit) => void>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Writes between numbering and notification, in sequence order. */
+  private readonly slots: Slot[] = [];
+  private writes = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** `host:port/database`, for messages (never the password). */
+    readonly target: string,
+    private readonly maxAttempts: number,
+    private readonly logger: Pick<Logger, 'warn' | 'error'> | undefined,
+  ) {}
+
+  /** Connect and bring the schema up to date. Throws `StoreUnavailableError` if the server is unreachable. */
+  static async open(url: string, options: PgBackendOptions = {}): Promise<PgBackend> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'talkreel',
+    });
+    const backend = new PgBackend(pool, describeTarget(url), options.maxAttempts ?? 50, options.logger);
+    // An idle client whose connection dies (server restart, admin shutdown) must not crash the process.
+    pool.on('error', (err) => options.logger?.warn({ err, target: backend.target }, 'idle PostgreSQL connection lost'));
+    try {
+      await backend.withClient((client) => migrate(client));
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw backend.translate(err);
+    }
+    return backend;
+  }
+
+  read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    const query: Query = async (text, params) => {
+      try {
+        return await this.pool.query(text, params as unknown[]);
+      } catch (err) {
+        throw this.translate(err);
+      }
+    };
+    return fn(new PgReadTx(query));
+  }
+
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    const run = this.runWrite(fn);
+    this.inflight.add(run);
+    const forget = () => void this.inflight.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  async eventsSince(after: number, limit: number): Promise<SequencedEvent[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.query('select seq, doc from domain_events where seq > $1 order by seq limit $2', [
+      after,
+      limit,
+    ]);
+    return rows.map((r) => ({ ...(r.doc as object), seq: Number(r.seq) }) as SequencedEvent);
+  }
+
+  onCommit(listener: (commit: Commit) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async flush(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  async stats(): Promise<BackendStats> {
+    const { rows } = await this.query(
+      `select ${COLLECTION_NAMES.map((n) => `(select count(*)::int from ${table(n)}) as "${n}"`).join(', ')},
+        greatest((select max(seq) from commits), (select max(seq) from domain_events), 0) as last_seq`,
+    );
+    const row = rows[0]!;
+    const counts = Object.fromEntries(COLLECTION_NAMES.map((n) => [n, row[n] as number])) as {
+      [K in CollectionName]: number;
+    };
+    return { writes: this.writes, commits: this.writes, counts, lastSeq: Number(row.last_seq) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush();
+    await this.pool.end();
+  }
+
+  private async runWrite<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let outcome: { value: T; slot?: Slot };
+      try {
+        outcome = await this.attempt(client, fn);
+      } catch (err) {
+        // The transaction is over (rolled back, or its connection is gone).
+        client.release(isUnavailable(err) ? asError(err) : undefined);
+        if (isUnavailable(err)) throw this.translate(err);
+        if (!isRetryable(err) || attempt >= this.maxAttempts) throw err;
+        await sleep(Math.random() * Math.min(100, 2 ** attempt));
+        continue;
+      }
+      client.release();
+      await outcome.slot?.notified;
+      return outcome.value;
+    }
+  }
+
+  /** One try: run `fn` in a SERIALIZABLE transaction, number the changes and commit. */
+  private async attempt<T>(client: pg.PoolClient, fn: (tx: WriteTx) => Promise<T>): Promise<{ value: T; slot?: Slot }> {
+    const query: Query = (text, params) => client.query(text, params as unknown[]);
+    let pending: Slot | undefined;
+    try {
+      await query('begin isolation level serializable');
+      const tx = new PgWriteTx(query);
+      const value = await fn(tx);
+      tx.close();
+      // A statement failed (and fn caught it): PostgreSQL aborted the transaction; COMMIT would roll back.
+      if (tx.failure !== undefined) throw tx.failure;
+      if (!tx.changed) {
+        await query('rollback');
+        return { value };
+      }
+      const { rows } = await query(
+        `with l as (select pg_advisory_xact_lock($1))
+         insert into commits (seq) select nextval('change_seq') from l returning seq`,
+        [COMMIT_LOCK],
+      );
+      const seq = Number(rows[0]!.seq);
+      const events: SequencedEvent[] = [];
+      for (const event of tx.events) {
+        const inserted = await query(
+          `insert into domain_events (seq, id, type, "timestamp", doc) values (nextval('change_seq'), $1, $2, $3, $4)
+           on conflict (id) do nothing returning seq`,
+          [event.id, event.type, event.timestamp, JSON.stringify(event)],
+        );
+        // Taken by a writer that committed after our snapshot: run again, the function will see it.
+        if (inserted.rows.length === 0) throw new RetryWrite(`event ${event.id} was recorded concurrently`);
+        events.push({ ...event, seq: Number(inserted.rows[0]!.seq) } as SequencedEvent);
+      }
+      // Registered before COMMIT: a later write of this process cannot be numbered before this point.
+      pending = slot(seq);
+      this.slots.push(pending);
+      await query('commit');
+      pending.commit = buildCommit(seq, tx, events);
+      pending.done = true;
+      this.drain();
+      return { value, slot: pending };
+    } catch (err) {
+      if (pending && !pending.done) {
+        pending.done = true;
+        this.drain();
+      }
+      if (!isUnavailable(err)) await query('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Notify and release finished writes in sequence order, up to the first still committing. */
+  private drain(): void {
+    while (this.slots[0]?.done) {
+      const done = this.slots.shift()!;
+      if (done.commit) {
+        this.writes += 1;
+        for (const listener of this.listeners) {
+          try {
+            listener(done.commit);
+          } catch (err) {
+            this.logger?.error({ err, seq: done.seq }, 'store commit listener failed');
+          }
+        }
+      }
+      done.notify();
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    if (this.closed) throw new Error('store is closed');
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw this.translate(err);
+    }
+    // A checked-out client has no error listener of the pool's: without one a dropped
+    // connection would crash the process. The failing query rejects on its own.
+    const onError = (err: Error) => this.logger?.warn({ err, target: this.target }, 'PostgreSQL connection lost');
+    client.on('error', onError);
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      client.removeListener('error', onError);
+      return release(err);
+    };
+    return client;
+  }
+
+  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    try {
+      const value = await fn(client);
+      client.release();
+      return value;
+    } catch (err) {
+      client.release(isUnavailable(err) ? asError(err) : undefined);
+      throw err;
+    }
+  }
+
+  private async query(text: string, params?: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(text, params);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): unknown {
+    if (err instanceof StoreUnavailableError) return err;
+    if (this.closed && /after calling end on the pool/.test(String(err))) return new Error('store is closed');
+    return isUnavailable(err) ? new StoreUnavailableError(this.target, { cause: err }) : err;
+  }
+}
+
+async function migrate(client: pg.PoolClient): Promise<void> {
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(MIGRATIONS_TABLE);
+    const { rows } = await client.query<{ version: number }>('select version from schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...applied);
+    const known = MIGRATIONS.at(-1)?.version ?? 0;
+    if (newest > known) throw new Error(`database schema version ${newest} is newer than this build knows (${known})`);
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('insert into schema_migrations (version, name, applied_at) values ($1, $2, now())', [
+        m.version,
+        m.name,
+      ]);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  }
+}
+
+function buildCommit(seq: number, tx: PgWriteTx, events: readonly SequencedEvent[]): Commit {
+  const put: Record<string, unknown[]> = {};
+  const deleted: Record<string, unknown[]> = {};
+  const previous: Record<string, unknown[]> = {};
+  for (const [name, records] of tx.touched) {
+    for (const { original, final } of records.values()) {
+      if (final === null) {
+        if (original !== null) (deleted[name] ??= []).push(original);
+      } else {
+        (put[name] ??= []).push(final);
+        if (original !== null) (previous[name] ??= []).push(original);
+      }
+    }
+  }
+  return { seq, put, deleted, previous, events } as Commit;
+}
+
+/** `host:port/database` of a connection string, without credentials. */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || '/'}`;
+  } catch {
+    return 'postgres (unparsable connection string)';
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
