@@ -80,7 +80,11 @@ export class MentionIndex {
     for (const t of await store.list('talks')) index.upsertTalk(t);
     index.unsubscribe = store.onCommit(({ changes }) => {
       for (const id of changes.delete?.talks ?? []) index.removeTalk(id);
-      for (const id of changes.delete?.events ?? []) index.removeEvent(id);
+      for (const id of changes.delete?.events ?? []) {
+        // An event leaves with its talks, whether or not the commit names them.
+        for (const talkId of [...(index.talksByEvent.get(id) ?? [])]) index.removeTalk(talkId);
+        index.removeEvent(id);
+      }
       for (const e of changes.put?.events ?? []) index.upsertEvent(e);
       for (const t of changes.put?.talks ?? []) index.upsertTalk(t);
     });

@@ -17,10 +17,17 @@ export class CatalogueIndex {
     for (const talk of await store.list('talks')) index.talks.upsertTalk(toIndexedTalk(talk));
     index.unsubscribe = store.onCommit(({ changes }) => {
       for (const id of changes.delete?.talks ?? []) index.talks.removeTalk(id);
+      for (const id of changes.delete?.events ?? []) index.removeEvent(id);
       for (const event of changes.put?.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
       for (const talk of changes.put?.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
     });
     return index;
+  }
+
+  /** An event leaves with its talks, whether or not the commit names them, and its name stops matching. */
+  private removeEvent(id: string): void {
+    for (const talkId of [...this.talks.talkIdsForEvent(id)]) this.talks.removeTalk(talkId);
+    this.talks.removeEvent(id);
   }
 
   search(query: string, opts: { eventId?: string | undefined; limit?: number | undefined }): SearchHit[] {
