@@ -246,8 +246,7 @@ cliVerbs.push(
   },
   {
     name: 'migrate',
-    usage:
-      'migrate --to <postgres-url> | --from <postgres-url>  copy this store into PostgreSQL (or back), verified',
+    usage: 'migrate --to <postgres-url> | --from <postgres-url>  copy this store into PostgreSQL (or back), verified',
     writes: true,
     options: { to: { type: 'string' }, from: { type: 'string' } },
     async run({ services, values, print }) {
@@ -256,7 +255,8 @@ cliVerbs.push(
       if ((to === undefined) === (from === undefined))
         throw new UsageError('migrate needs exactly one of --to <postgres-url> or --from <postgres-url>');
       const url = (to ?? from)!;
-      if (!/^postgres(ql)?:\/\/./i.test(url)) throw new UsageError('the URL must start with postgres:// or postgresql://');
+      if (!/^postgres(ql)?:\/\/./i.test(url))
+        throw new UsageError('the URL must start with postgres:// or postgresql://');
       const other = await openPostgresStore(url, { logger: services.logger });
       try {
         const report = to ? await copyStore(services.store, other) : await copyStore(other, services.store);

@@ -84,7 +84,11 @@ export class MentionIndex {
     for (const t of await store.allTalks()) index.upsertTalk(t);
     index.unsubscribe = store.onCommit(({ put, deleted }) => {
       for (const t of deleted.talks ?? []) index.removeTalk(t.id);
-      for (const e of deleted.events ?? []) index.removeEvent(e.id);
+      for (const e of deleted.events ?? []) {
+        // An event leaves with its talks, whether or not the commit names them.
+        for (const talkId of [...(index.talksByEvent.get(e.id) ?? [])]) index.removeTalk(talkId);
+        index.removeEvent(e.id);
+      }
       for (const e of put.events ?? []) index.upsertEvent(e);
       for (const t of put.talks ?? []) index.upsertTalk(t);
     });

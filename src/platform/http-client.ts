@@ -45,14 +45,17 @@ export type FetchErrorKind =
 /** A failed outbound fetch: says what happened to which URL and keeps the cause. */
 export class FetchError extends Error {
   override readonly name = 'FetchError';
+  /** The raw `Retry-After` header of an error response (delay in seconds or an HTTP-date), if sent. */
+  readonly retryAfter: string | undefined;
   constructor(
     readonly kind: FetchErrorKind,
     readonly url: string,
     message: string,
     readonly httpStatus?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfter?: string | undefined },
   ) {
     super(`GET ${url}: ${message}`, options);
+    this.retryAfter = options?.retryAfter;
   }
 }
 
@@ -163,13 +166,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const finalUrl = (res.request as { res?: { responseUrl?: string } } | undefined)?.res?.responseUrl ?? req.url;
       if (res.status === 304) return { status: 'not-modified', finalUrl };
-      if (res.status === 410) throw new FetchError('gone', req.url, 'answered 410 Gone', 410);
-      if (res.status < 200 || res.status >= 300)
-        throw new FetchError('http', req.url, `answered HTTP ${res.status}`, res.status);
       const header = (name: string): string | undefined => {
         const v = res.headers[name] as unknown;
         return typeof v === 'string' ? v : undefined;
       };
+      if (res.status === 410) throw new FetchError('gone', req.url, 'answered 410 Gone', 410);
+      if (res.status < 200 || res.status >= 300)
+        throw new FetchError('http', req.url, `answered HTTP ${res.status}`, res.status, {
+          retryAfter: header('retry-after'),
+        });
       return {
         status: 'ok',
         finalUrl,

@@ -13,7 +13,7 @@ import { buildEventContext, matchRecording, type EventMatchContext } from './mat
 import type { RecordingItem } from './source.ts';
 import { SourceParseError } from './source.ts';
 import { sources as registry } from './registry.ts';
-import { backoffDelayMs } from './backoff.ts';
+import { backoffDelayMs, retryAfterMs } from './backoff.ts';
 import { nextCronRun } from './next-run.ts';
 
 export type PollerDeps = {
@@ -219,6 +219,9 @@ export class RecordingPoller {
     } catch (err) {
       // Shutting down is not the source's fault: no failure, no backoff.
       if (signal?.aborted) return { kind: 'aborted' };
+      // 429 and 503 may say when to come back (RFC 9110 §10.2.3, RFC 6585 §4).
+      if (err instanceof FetchError && (err.httpStatus === 429 || err.httpStatus === 503))
+        return { kind: 'failed', error: err.message, retryAfter: err.retryAfter };
       if (err instanceof FetchError || err instanceof SourceParseError) return { kind: 'failed', error: err.message };
       return { kind: 'failed', error: `unexpected: ${(err as Error).message}` };
     }
@@ -264,9 +267,12 @@ export class RecordingPoller {
       }
       case 'failed': {
         const failures = source.health.consecutiveFailures + 1;
-        const nextPollAt = new Date(
-          now.getTime() + backoffDelayMs(failures, (this.deps.random ?? Math.random)()),
-        ).toISOString();
+        // A server's Retry-After (clamped) is a floor: never poll it sooner than it asked.
+        const delay = Math.max(
+          backoffDelayMs(failures, (this.deps.random ?? Math.random)()),
+          retryAfterMs(outcome.retryAfter, now) ?? 0,
+        );
+        const nextPollAt = new Date(now.getTime() + delay).toISOString();
         const health: FeedHealth = {
           ...source.health,
           lastPollAt: nowIso,
@@ -448,7 +454,7 @@ type FetchOutcome =
   | { kind: 'ok'; items: RecordingItem[]; cache: { etag: string | undefined; lastModified: string | undefined } }
   | { kind: 'not-modified' }
   | { kind: 'aborted' }
-  | { kind: 'failed'; error: string };
+  | { kind: 'failed'; error: string; retryAfter?: string | undefined };
 
 type Workset = {
   events: Map<string, { event: Event; ctx: EventMatchContext; keyToTalk: Map<string, string> }>;

@@ -17,11 +17,17 @@ export class CatalogueIndex {
     for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));
     index.unsubscribe = store.onCommit(({ put, deleted }) => {
       for (const talk of deleted.talks ?? []) index.talks.removeTalk(talk.id);
-      for (const event of deleted.events ?? []) index.talks.removeEvent(event.id);
+      for (const event of deleted.events ?? []) index.removeEvent(event.id);
       for (const event of put.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
       for (const talk of put.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
     });
     return index;
+  }
+
+  /** An event leaves with its talks, whether or not the commit names them, and its name stops matching. */
+  private removeEvent(id: string): void {
+    for (const talkId of [...this.talks.talkIdsForEvent(id)]) this.talks.removeTalk(talkId);
+    this.talks.removeEvent(id);
   }
 
   search(query: string, opts: { eventId?: string | undefined; limit?: number | undefined }): SearchHit[] {

@@ -196,6 +196,34 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(await post(`/api/events/${mic}/talks`, { title: '🎤🎤' })).to.equal('mic-2031-talk');
     });
 
+    it('a deleted event and its talks disappear from lookup', async () => {
+      const ev = await app.request('/api/events', {
+        method: 'POST',
+        admin: true,
+        json: { name: 'Zanzibar Summit 2032' },
+      });
+      expect(ev.status).to.equal(201);
+      const t = await app.request('/api/events/zanzibar-summit-2032/talks', {
+        method: 'POST',
+        admin: true,
+        json: { title: 'Quokka Scaling Stories', speakers: [{ name: 'Ada Quokkason' }] },
+      });
+      expect(t.status).to.equal(201);
+      const lookup = async (q: string) =>
+        (
+          (await (await app.request(`/api/lookup?q=${encodeURIComponent(q)}`)).json()) as {
+            results: { title: string }[];
+          }
+        ).results;
+      expect((await lookup('quokka')).map((r) => r.title)).to.deep.equal(['Quokka Scaling Stories']);
+      expect((await lookup('zanzibar')).map((r) => r.title)).to.deep.equal(['Quokka Scaling Stories']);
+      const del = await app.request('/api/events/zanzibar-summit-2032?cascade=true', { method: 'DELETE', admin: true });
+      expect(del.status).to.equal(204);
+      expect(await lookup('quokka')).to.deep.equal([]);
+      expect(await lookup('zanzibar summit')).to.deep.equal([]);
+      expect(await lookup('quokkason')).to.deep.equal([]);
+    });
+
     it('stores titles with HTML as text and escapes them on pages', async () => {
       const created = await app.request('/api/events', { method: 'POST', admin: true, json: { name: 'XSS Conf' } });
       const ev = (await created.json()) as { id: string };

@@ -460,4 +460,37 @@ describe('source health: next poll time', function () {
     now = new Date('2024-05-01T10:15:00.000Z');
     expect((await health(id)).nextPollAt).to.equal('2024-05-01T10:30:00.000Z');
   });
+
+  describe('a 429 or 503 with Retry-After puts the next check no earlier than it asks', () => {
+    for (const [status, retryAfter, expected] of [
+      [429, '7200', '2024-05-01T12:07:00.000Z'],
+      [503, 'Wed, 01 May 2024 13:00:00 GMT', '2024-05-01T13:00:00.000Z'],
+      [429, '864000', '2024-05-01T16:07:00.000Z'], // ten days asked, clamped to six hours
+    ] as const)
+      it(`${status} Retry-After: ${retryAfter} → ${expected}`, async () => {
+        const limited = await startFakeServer((_req, res) => {
+          res.statusCode = status;
+          res.setHeader('retry-after', retryAfter);
+          res.end('slow down');
+        });
+        try {
+          const source = await app.services.sources.addSource(DEMO, {
+            kind: 'youtube',
+            url: `${limited.url}/feed`,
+            schedule: '*/15 * * * *',
+          });
+          await pollRecordings(app.services);
+          const h = await health(source.id);
+          expect(h.consecutiveFailures).to.equal(1);
+          expect(h.lastError?.message).to.match(new RegExp(`HTTP ${status}`));
+          expect(h.nextPollAt).to.equal(expected);
+          // cron ticks before then do not fetch the source
+          now = new Date('2024-05-01T11:45:00.000Z');
+          await pollRecordings(app.services, { selection: { kind: 'due' } });
+          expect(limited.requests).to.have.length(1);
+        } finally {
+          await limited.close();
+        }
+      });
+  });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { openLowdbStore, openMemoryStore } from '../../src/store/open.ts';
+import { openLowdbStore, openMemoryStore, openPostgresStore } from '../../src/store/open.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
 import { tempDir } from '../helpers/start-app.ts';
 import { describeStoreContract } from './store.contract.ts';
 
@@ -8,4 +9,9 @@ describeStoreContract('memory', async () => ({ store: openMemoryStore(), cleanup
 describeStoreContract('lowdb', async () => {
   const tmp = tempDir();
   return { store: await openLowdbStore({ file: path.join(tmp.dir, 'db.json') }), cleanup: async () => tmp.cleanup() };
+});
+
+describeStoreContract('postgres', async () => {
+  const db = await createTestDatabase();
+  return { store: await openPostgresStore(db.url), cleanup: () => db.drop() };
 });
