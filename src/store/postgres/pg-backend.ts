@@ -170,9 +170,10 @@ export class PgBackend implements Backend {
   private async attempt<T>(client: pg.PoolClient, fn: (tx: WriteTx) => Promise<T>): Promise<{ value: T; slot?: Slot }> {
     const query: Query = (text, params) => client.query(text, params as unknown[]);
     let pending: Slot | undefined;
+    let tx: PgWriteTx | undefined;
     try {
       await query('begin isolation level serializable');
-      const tx = new PgWriteTx(query);
+      tx = new PgWriteTx(query);
       const value = await fn(tx);
       tx.close();
       // A statement failed (and fn caught it): PostgreSQL aborted the transaction; COMMIT would roll back.
@@ -211,8 +212,11 @@ export class PgBackend implements Backend {
         pending.done = true;
         this.drain();
       }
-      if (!isUnavailable(err)) await query('rollback').catch(() => undefined);
-      throw err;
+      // If fn caught a conflict or a lost connection and threw something else, the cause still decides.
+      const failure = tx?.failure;
+      const cause = failure !== undefined && (isRetryable(failure) || isUnavailable(failure)) ? failure : err;
+      if (!isUnavailable(cause)) await query('rollback').catch(() => undefined);
+      throw cause;
     }
   }
 
