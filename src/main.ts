@@ -5,7 +5,7 @@ import { createLogger } from './platform/logger.ts';
 import { createServices } from './app/services.ts';
 import { createApp } from './http/app.ts';
 import { seedIfEmpty } from './seed.ts';
-import { StoreCorruptError, StoreLockedError } from './store/errors.ts';
+import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './store/errors.ts';
 import { extraRoutes, startJobs } from './wiring.ts';
 
 /** Composition root: config → logger → store/services → HTTP → cron jobs → graceful shutdown. */
@@ -22,11 +22,12 @@ async function main(): Promise<void> {
   try {
     services = await createServices(config, logger);
   } catch (err) {
-    if (err instanceof StoreCorruptError || err instanceof StoreLockedError) {
+    if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof StoreUnavailableError) {
       logger.fatal({ err: { message: err.message } }, err.message);
       process.stderr.write(`talkreel: ${err.message}\n`);
       logger.flush();
-      process.exit(1);
+      // 78 (EX_CONFIG): the configured database cannot be reached; 1: the data directory is unusable.
+      process.exit(err instanceof StoreUnavailableError ? 78 : 1);
     }
     throw err;
   }

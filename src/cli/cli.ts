@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { DomainError } from '../platform/errors.ts';
-import { StoreCorruptError, StoreLockedError } from '../store/errors.ts';
+import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from '../store/errors.ts';
 import { lookupResultDto, recordingUrlOf } from '../http/dto.ts';
 import { cliVerbs, UsageError, type CliContext, type CliVerb } from './verbs.ts';
 import { readInput } from './input.ts';
@@ -178,7 +178,7 @@ export async function runCli(
     return typeof code === 'number' ? code : 0;
   } catch (err) {
     io.err(`talkreel ${verb.name}: ${describe(err)}`);
-    return err instanceof UsageError ? 2 : 1;
+    return err instanceof UsageError ? 2 : err instanceof StoreUnavailableError ? 78 : 1;
   } finally {
     await services?.close();
   }
@@ -190,7 +190,12 @@ function describe(err: unknown): string {
     const where = d?.line ? ` (line ${d.line})` : d?.path ? ` (at ${d.path})` : '';
     return `${err.message}${where}`.replace(/\n/g, ' ');
   }
-  if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof UsageError)
+  if (
+    err instanceof StoreCorruptError ||
+    err instanceof StoreLockedError ||
+    err instanceof StoreUnavailableError ||
+    err instanceof UsageError
+  )
     return err.message;
   return (err instanceof Error ? err.message : String(err)).replace(/\n/g, ' ');
 }

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../platform/logger.ts';
 import { DomainError, type ErrorCode } from '../platform/errors.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 
 /** The one table from error codes to HTTP statuses. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -36,6 +37,16 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     return {
       status: STATUS_BY_CODE[err.code],
       body: { error: { code: err.code, message: err.message, details: err.details ?? null } },
+      expose: true,
+    };
+  }
+  if (err instanceof StoreUnavailableError) {
+    // The database is away (restart, network): the request changed nothing; the pool reconnects by itself.
+    return {
+      status: 503,
+      body: {
+        error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; try again shortly', details: null },
+      },
       expose: true,
     };
   }
@@ -101,6 +112,10 @@ export function errorMiddleware(logger: Logger) {
     } catch (err) {
       const { status, body, expose } = toErrorResponse(err);
       if (!expose) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      if (status === 503) {
+        logger.warn({ err: (err as Error).message, method: ctx.method, path: ctx.path }, 'store unavailable');
+        ctx.set('Retry-After', '5');
+      }
       ctx.status = status;
       ctx.body = body;
     }

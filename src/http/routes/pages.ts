@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../store/errors.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Services } from '../../app/services.ts';
@@ -136,11 +137,17 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
     tags: ['ops'],
     responses: { 200: 'ok', 503: 'degraded' },
     handler: async (ctx) => {
-      const stats = await services.store.stats();
-      ctx.body = {
-        status: 'ok',
-        store: { kind: stats.kind, writes: stats.writes, counts: stats.counts, lastSeq: stats.lastSeq },
-      };
+      try {
+        const stats = await services.store.stats();
+        ctx.body = {
+          status: 'ok',
+          store: { kind: stats.kind, writes: stats.writes, counts: stats.counts, lastSeq: stats.lastSeq },
+        };
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) throw err;
+        ctx.status = 503;
+        ctx.body = { status: 'degraded', store: { kind: services.store.kind, error: err.message } };
+      }
     },
   });
 
