@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { Parser } from 'htmlparser2';
 import { validate as validateCron } from 'node-cron';
 import type { Store } from '../store/store.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -15,7 +14,8 @@ import { addToSetMap } from '../platform/set-map.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
 import { detectMentions } from '../mentions/detect.ts';
 import { extractHtml, extractText, type PostDocument } from '../text/extract.ts';
-import { canonicalUrl } from '../recordings/match.ts';
+import { canonicalUrl, parseHttpUrl } from '../text/urls.ts';
+import { hrefsOf } from '../text/html-text.ts';
 import { parseRecordingFeed } from '../recordings/feed.ts';
 import { SourceParseError } from '../recordings/source.ts';
 import { backoffDelayMs } from '../recordings/backoff.ts';
@@ -603,33 +603,16 @@ export function postIdOf(url: string): string {
   return `post_${createHash('sha256').update(canonicalUrl(url)).digest('hex').slice(0, 16)}`;
 }
 
-function parseHttpUrl(value: string): URL | undefined {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every `<a href>`/`<link href>` in the page, as written and resolved against the page URL. */
 function rawHrefs(html: string, base: string): Set<string> {
   const out = new Set<string>();
-  const parser = new Parser(
-    {
-      onopentag(name, attribs) {
-        if ((name !== 'a' && name !== 'link') || !attribs.href) return;
-        const raw = attribs.href.trim();
-        out.add(raw);
-        try {
-          out.add(new URL(raw, base).toString());
-        } catch {
-          // not a URL
-        }
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.end(html);
+  for (const raw of hrefsOf(html)) {
+    out.add(raw);
+    try {
+      out.add(new URL(raw, base).toString());
+    } catch {
+      // not a URL
+    }
+  }
   return out;
 }
