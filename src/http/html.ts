@@ -1,3 +1,5 @@
+import { parseHttpUrl } from '../text/urls.ts';
+
 /** Escape text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '')
@@ -10,13 +12,7 @@ export function escapeHtml(value: unknown): string {
 
 /** Only http(s) URLs may become links; anything else (javascript:, data:) renders as text. */
 export function safeHref(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
+  return url ? parseHttpUrl(url)?.toString() : undefined;
 }
 
 /** A minimal, script-free HTML document. Every interpolated value must already be escaped. */

@@ -1,8 +1,8 @@
 import type { Mention, MentionEvidence } from './types.ts';
 import { normalizeText, STOPWORDS, similarity } from '../text/normalize.ts';
-import { urlKey, type MentionIndex, type TalkEntry } from './mention-index.ts';
+import type { MentionIndex, TalkEntry } from './mention-index.ts';
 import type { PostDocument } from '../text/extract.ts';
-import { canonicalUrl } from '../recordings/match.ts';
+import { canonicalUrl, urlKey } from '../text/urls.ts';
 
 /**
  * Mention detection: which catalogued talks a post names.

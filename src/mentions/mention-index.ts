@@ -2,8 +2,7 @@ import type { CatalogueStore } from '../catalogue/store-port.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { normalizeText, tokenize, STOPWORDS } from '../text/normalize.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
-import { canonicalUrl } from '../recordings/match.ts';
-import { recordingKeyOf } from '../recordings/recording.ts';
+import { canonicalUrl, urlKey } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
 
@@ -236,15 +235,6 @@ export class MentionIndex {
     if (ref === undefined) return undefined;
     return this.talks.has(ref) ? ref : this.refs.get(ref);
   }
-}
-
-/**
- * The key under which a talk URL is indexed and looked up: the provider's video key for recordings
- * (so `youtu.be/x`, `watch?v=x&t=95s` and `watch?v=x` agree), else the canonical URL.
- */
-export function urlKey(url: string): string {
-  const key = recordingKeyOf(url);
-  return key.startsWith('url:') ? canonicalUrl(url) : key;
 }
 
 /** Every day from start to end (at most 14), `YYYY-MM-DD`. */

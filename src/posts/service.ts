@@ -9,7 +9,7 @@ import { DomainError, notFound } from '../platform/errors.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
 import { detectMentions } from '../mentions/detect.ts';
 import { extractHtml, extractText, type PostDocument } from '../text/extract.ts';
-import { canonicalUrl } from '../recordings/match.ts';
+import { canonicalUrl } from '../text/urls.ts';
 
 export type PostServiceDeps = {
   readonly store: PostStore;

@@ -1,9 +1,10 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { DetectError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed, ParseError } from 'feedsmith';
 import type { AtomFeed, JsonFeed, MediaNs, RdfFeed, RssFeed } from 'feedsmith';
-import { Parser } from 'htmlparser2';
 
-import { embedUrlOf, providerOf, recordingKeyOf } from './recording.ts';
+import { htmlText, parseHtml } from '../text/html-text.ts';
+import { httpUrl } from '../text/urls.ts';
+import { embedUrlOf, providerOf, recordingKeyOf } from '../text/video-urls.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
 
@@ -47,25 +48,6 @@ export function normalizePlainText(text: string): string {
 
 export function uniq(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-/** An absolute http(s) URL (`raw` resolved against `base` when relative), else undefined. */
-export function httpUrl(raw: string | undefined, base?: string): string | undefined {
-  const value = raw?.trim();
-  if (!value) return undefined;
-  try {
-    const absolute = new URL(value);
-    return absolute.protocol === 'http:' || absolute.protocol === 'https:' ? value : undefined;
-  } catch {
-    // relative: resolve below
-  }
-  if (!base) return undefined;
-  try {
-    const resolved = new URL(value, base);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`{}|\\^\u2000-\u200b\u3000]+/gi;
@@ -138,33 +120,9 @@ const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head']
 
 /** Text of an HTML fragment (entities decoded, block elements on their own lines) and the http(s) links it carries. */
 export function htmlToText(html: string, base?: string): { text: string; links: string[] } {
-  const parts: string[] = [];
-  const hrefs: string[] = [];
-  let skipping = 0;
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        if (SKIPPED_TAGS.has(name)) skipping++;
-        if (BLOCK_TAGS.has(name)) parts.push('\n');
-        if (name === 'a' && skipping === 0) {
-          const href = httpUrl(attributes['href'], base);
-          if (href) hrefs.push(href);
-        }
-      },
-      ontext(data) {
-        if (skipping === 0) parts.push(data.replace(/\s+/g, ' '));
-      },
-      onclosetag(name) {
-        if (SKIPPED_TAGS.has(name) && skipping > 0) skipping--;
-        // Void elements (<br>, <hr>) are "closed" right after opening: one line break is enough.
-        if (BLOCK_TAGS.has(name) && name !== 'br' && name !== 'hr') parts.push('\n');
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.write(html);
-  parser.end();
-  const text = normalizePlainText(parts.join(''));
+  const walked = htmlText(parseHtml(html), { skip: (el) => SKIPPED_TAGS.has(el.name), blocks: BLOCK_TAGS });
+  const text = normalizePlainText(walked.text);
+  const hrefs = walked.links.map((l) => httpUrl(l.href, base)).filter((h): h is string => h !== undefined);
   return { text, links: uniq([...hrefs, ...extractUrls(text)]) };
 }
 

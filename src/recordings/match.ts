@@ -4,6 +4,8 @@ import type { RecordingItem } from './source.ts';
 import { normalizeText, similarity, tokenize, STOPWORDS, editDistanceAtMost } from '../text/normalize.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
 import { safeDecode } from '../catalogue/ids.ts';
+import { canonicalUrl } from '../text/urls.ts';
+import { mediaCccSlug } from '../text/video-urls.ts';
 
 /**
  * Recording → talk matching. Pure: works on an {@link EventMatchContext} built once per event and
@@ -137,7 +139,7 @@ function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; 
       const h = exact(t, 'id-in-url', `Talkreel link ${url}`);
       if (h) return h;
     }
-    const slug = mediaCccSlug(url);
+    const slug = mediaCccSlug(url)?.toLowerCase();
     if (slug) {
       const h = exact(ctx.bySlug.get(slug) ?? talkBySlugId(slug, ctx), 'id-in-url', `media.ccc.de link ${url}`);
       if (h) return h;
@@ -154,12 +156,6 @@ function matchExact(item: RecordingItem, ctx: EventMatchContext): { talk: Talk; 
   return undefined;
 }
 
-/** `/v/<slug>` of a media.ccc.de URL. */
-function mediaCccSlug(url: string): string | undefined {
-  const m = /^https?:\/\/(?:www\.)?media\.ccc\.de\/v\/([^/?#]+)/i.exec(url);
-  return m?.[1]?.toLowerCase();
-}
-
 /**
  * The schedule id inside a c3voc-style slug `<acronym>-<id>-<title words>`, trusted only when the
  * slug starts with this event's acronym (numeric ids repeat across events).
@@ -173,18 +169,6 @@ function talkBySlugId(slug: string, ctx: EventMatchContext): Talk | undefined {
     if (id) return ctx.byScheduleId.get(id);
   }
   return undefined;
-}
-
-export function canonicalUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.hash = '';
-    u.protocol = 'https:';
-    u.hostname = u.hostname.replace(/^www\./, '');
-    return u.toString().replace(/\/+$/, '');
-  } catch {
-    return url;
-  }
 }
 
 // ---- 2. evidence ------------------------------------------------------------------------------

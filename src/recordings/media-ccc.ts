@@ -1,18 +1,9 @@
 import { z } from 'zod';
 
-import { embedUrlOf } from './recording.ts';
+import { embedUrlOf, mediaCccSlug } from '../text/video-urls.ts';
+import { httpUrl } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
-import {
-  describeBody,
-  descriptionOf,
-  httpUrl,
-  mapItems,
-  singleLine,
-  snippet,
-  stripBom,
-  toIsoDate,
-  uniq,
-} from './feed.ts';
+import { describeBody, descriptionOf, mapItems, singleLine, snippet, stripBom, toIsoDate, uniq } from './feed.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
 
@@ -58,17 +49,10 @@ const blank = (s: string | null | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
-/** `/v/<slug>` of a media.ccc.de URL. */
+/** `/v/<slug>` of a media.ccc.de URL, percent-decoded. */
 function slugOfFrontendLink(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    if (!/(^|\.)media\.ccc\.de$/i.test(u.hostname) || !u.pathname.startsWith('/v/')) return undefined;
-    const slug = u.pathname.split('/')[2];
-    return slug ? safeDecode(slug) : undefined;
-  } catch {
-    return undefined;
-  }
+  const slug = url ? mediaCccSlug(url) : undefined;
+  return slug ? safeDecode(slug) : undefined;
 }
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;

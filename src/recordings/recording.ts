@@ -1,66 +1,7 @@
 import type { DomainEvent, MatchInfo, Recording, RecordingState, Talk } from '../catalogue/types.ts';
 import { DomainError } from '../platform/errors.ts';
 import { stableId } from '../catalogue/ids.ts';
-
-/** Guess the provider from a recording URL. */
-export function providerOf(url: string): string {
-  let host = '';
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return 'web';
-  }
-  if (/(^|\.)(youtube\.com|youtu\.be|youtube-nocookie\.com)$/.test(host)) return 'youtube';
-  if (/(^|\.)vimeo\.com$/.test(host)) return 'vimeo';
-  if (/(^|\.)media\.ccc\.de$/.test(host) || /(^|\.)cdn\.media\.ccc\.de$/.test(host)) return 'mediaccc';
-  if (/(^|\.)video\.fosdem\.org$/.test(host)) return 'fosdem';
-  if (/\.(mp3|m4a|ogg|opus|oga)(\?|$)/i.test(url)) return 'podcast';
-  return 'web';
-}
-
-/** Embeddable player URL for the providers that have one. */
-export function embedUrlOf(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    const host = u.hostname.toLowerCase();
-    if (host.endsWith('youtube.com')) {
-      const v = u.searchParams.get('v');
-      if (v) return `https://www.youtube-nocookie.com/embed/${encodeURIComponent(v)}`;
-    }
-    if (host === 'youtu.be') return `https://www.youtube-nocookie.com/embed/${encodeURIComponent(u.pathname.slice(1))}`;
-    if (host.endsWith('vimeo.com')) {
-      const id = /\/(\d+)(?:$|\/)/.exec(u.pathname)?.[1];
-      if (id) return `https://player.vimeo.com/video/${id}`;
-    }
-    if (host === 'media.ccc.de' && u.pathname.startsWith('/v/')) {
-      const slug = u.pathname.split('/')[2];
-      if (slug) return `https://media.ccc.de/v/${slug}/oembed`;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
-/** Natural key of a recording at its provider, so re-polling never duplicates it. */
-export function recordingKeyOf(url: string): string {
-  try {
-    const u = new URL(url);
-    const host = u.hostname.toLowerCase().replace(/^www\./, '');
-    if (host.endsWith('youtube.com') && u.searchParams.get('v')) return `youtube:${u.searchParams.get('v')}`;
-    const ytPath = /^\/(?:embed|shorts|live|v)\/([\w-]{6,})/.exec(u.pathname);
-    if ((host.endsWith('youtube.com') || host.endsWith('youtube-nocookie.com')) && ytPath)
-      return `youtube:${ytPath[1]}`;
-    if (host === 'youtu.be') return `youtube:${u.pathname.slice(1).split('/')[0]}`;
-    const vimeo = /^\/(?:video\/)?(\d{5,})(?:$|\/)/.exec(u.pathname);
-    if ((host === 'vimeo.com' || host === 'player.vimeo.com') && vimeo) return `vimeo:${vimeo[1]}`;
-    if (host === 'media.ccc.de' && u.pathname.startsWith('/v/')) return `mediaccc:${u.pathname.split('/')[2]}`;
-    u.hash = '';
-    return `url:${u.toString()}`;
-  } catch {
-    return `url:${url}`;
-  }
-}
+import { embedUrlOf, providerOf, recordingKeyOf } from '../text/video-urls.ts';
 
 export type NewRecording = {
   readonly url: string;

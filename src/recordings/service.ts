@@ -7,7 +7,8 @@ import type { Talk } from '../catalogue/types.ts';
 import { emptyHealth, SOURCE_KINDS, type Source, type SourceKind, type UnmatchedRecording } from './types.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
 import { randomId } from '../catalogue/ids.ts';
-import { attachRecording, detachRecording, recordingKeyOf } from './recording.ts';
+import { attachRecording, detachRecording } from './recording.ts';
+import { recordingKeyOf } from '../text/video-urls.ts';
 import type { RecordingPoller } from './poller.ts';
 
 export type SourceServiceDeps = {

@@ -1,7 +1,7 @@
 import { parseAtomFeed } from 'feedsmith';
 import type { AtomFeed } from 'feedsmith';
 
-import { embedUrlOf } from './recording.ts';
+import { embedUrlOf, youtubeVideoId } from '../text/video-urls.ts';
 import { checkXmlBody, descriptionOf, mapItems, runFeedsmith, singleLine, toIsoDate, unexpectedBody } from './feed.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
@@ -16,27 +16,13 @@ const WHAT = 'an Atom feed';
 const VIDEO_ID = /^[A-Za-z0-9_-]{6,20}$/;
 const YT_NAMESPACE = 'http://www.youtube.com/xml/schemas/2015';
 
-/** Video id of a YouTube URL: `watch?v=`, `youtu.be/<id>`, `/shorts/<id>`, `/live/<id>`, `/embed/<id>`. */
-function videoIdOfUrl(href: string | undefined): string | undefined {
-  if (!href) return undefined;
-  try {
-    const u = new URL(href);
-    const host = u.hostname.toLowerCase();
-    if (host === 'youtu.be') return u.pathname.split('/')[1];
-    if (!/(^|\.)youtube(-nocookie)?\.com$/.test(host)) return undefined;
-    const v = u.searchParams.get('v');
-    if (v) return v;
-    return /^\/(?:shorts|live|embed|v)\/([^/?#]+)/.exec(u.pathname)?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
 function videoIdOf(entry: AtomFeed.Entry<string>): string | undefined {
   const candidates = [
     entry.yt?.videoId,
     /^yt:video:(.+)$/.exec(entry.id ?? '')?.[1],
-    ...(entry.links ?? []).filter((l) => !l.rel || l.rel === 'alternate').map((l) => videoIdOfUrl(l.href)),
+    ...(entry.links ?? [])
+      .filter((l) => !l.rel || l.rel === 'alternate')
+      .map((l) => (l.href ? youtubeVideoId(l.href) : undefined)),
   ];
   return candidates.map((c) => c?.trim()).find((c): c is string => c !== undefined && VIDEO_ID.test(c));
 }

@@ -1,6 +1,6 @@
-import { parseDocument } from 'htmlparser2';
-import type { ChildNode, Element } from 'domhandler';
-import { isTag, isText } from 'domhandler';
+import { isTag } from 'domhandler';
+import { htmlText, parseHtml, type ChildNode, type Element } from './html-text.ts';
+import { resolveHttpUrl } from './urls.ts';
 
 /** A link in the post: its href (absolute when resolvable) and where its anchor text sits in `text`. */
 export type PostLink = { readonly href: string; readonly start: number; readonly end: number };
@@ -77,19 +77,25 @@ const MAIN_SELECTORS: ((el: Element) => boolean)[] = [
 
 /** Reduce an HTML page to its main content's text and links (navigation, comments, sidebars, footers dropped). */
 export function extractHtml(html: string, baseUrl?: string): PostDocument {
-  const doc = parseDocument(html, { decodeEntities: true });
-  const title = findFirst(doc.children, (el) => el.name === 'title');
-  const h1 = findFirst(doc.children, (el) => el.name === 'h1' && !insideBoilerplate(el));
-  let root: ChildNode[] = doc.children;
+  const nodes = parseHtml(html);
+  const title = findFirst(nodes, (el) => el.name === 'title');
+  const h1 = findFirst(nodes, (el) => el.name === 'h1' && !insideBoilerplate(el));
+  let root: ChildNode[] = nodes;
   for (const matches of MAIN_SELECTORS) {
-    const found = findFirst(doc.children, (el) => matches(el) && !insideBoilerplate(el));
+    const found = findFirst(nodes, (el) => matches(el) && !insideBoilerplate(el));
     if (found) {
       root = [found];
       break;
     }
   }
-  const out: { text: string; links: PostLink[] } = { text: '', links: [] };
-  walk(root, out, baseUrl);
+  const walked = htmlText(root, { skip: isDropped, blocks: BLOCK_TAGS, breakAroundVoid: true, imageAlt: true });
+  const out = {
+    text: walked.text,
+    links: walked.links.flatMap((l) => {
+      const href = resolveHttpUrl(l.href, baseUrl);
+      return href ? [{ ...l, href }] : [];
+    }),
+  };
   const text = tidy(out.text);
   // Offsets were taken on the untidied text; recompute them on the final text by searching anchors in order.
   const links = relocate(out, text);
@@ -143,38 +149,14 @@ function cutBoilerplateTail(text: string): { text: string } {
   return { text };
 }
 
-function walk(
-  nodes: readonly ChildNode[],
-  out: { text: string; links: PostLink[] },
-  baseUrl: string | undefined,
-): void {
-  for (const node of nodes) {
-    if (isText(node)) {
-      out.text += node.data.replace(/\s+/g, ' ');
-      continue;
-    }
-    if (!isTag(node)) continue;
-    if (
-      DROP_TAGS.has(node.name) ||
-      isBoilerplate(node) ||
-      node.attribs.hidden !== undefined ||
-      node.attribs['aria-hidden'] === 'true'
-    )
-      continue;
-    const block = BLOCK_TAGS.has(node.name);
-    if (block) out.text += '\n';
-    if (node.name === 'a' && node.attribs.href) {
-      const start = out.text.length;
-      walk(node.children, out, baseUrl);
-      const href = resolve(node.attribs.href, baseUrl);
-      if (href) out.links.push({ href, start, end: out.text.length });
-    } else if (node.name === 'img' && node.attribs.alt) {
-      out.text += ` ${node.attribs.alt} `;
-    } else {
-      walk(node.children, out, baseUrl);
-    }
-    if (block) out.text += '\n';
-  }
+/** Elements that never hold the post's content: dropped tags, boilerplate blocks, hidden ones. */
+function isDropped(el: Element): boolean {
+  return (
+    DROP_TAGS.has(el.name) ||
+    isBoilerplate(el) ||
+    el.attribs.hidden !== undefined ||
+    el.attribs['aria-hidden'] === 'true'
+  );
 }
 
 function isBoilerplate(el: Element): boolean {
@@ -208,24 +190,7 @@ function findFirst(nodes: readonly ChildNode[], test: (el: Element) => boolean):
 
 function textOf(el: Element | undefined): string | undefined {
   if (!el) return undefined;
-  let s = '';
-  const rec = (nodes: readonly ChildNode[]): void => {
-    for (const n of nodes) {
-      if (isText(n)) s += n.data;
-      else if (isTag(n)) rec(n.children);
-    }
-  };
-  rec(el.children);
-  return s.replace(/\s+/g, ' ');
-}
-
-function resolve(href: string, base: string | undefined): string | undefined {
-  try {
-    const u = new URL(href.trim(), base);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
+  return htmlText(el.children).text.replace(/\s+/g, ' ');
 }
 
 /** Collapse runs of blank lines and spaces; keep paragraph breaks. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { Parser } from 'htmlparser2';
 import type { WebmentionStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -9,7 +8,8 @@ import { DomainError, notFound } from '../platform/errors.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
 import { extractHtml, extractText } from '../text/extract.ts';
-import { canonicalUrl } from '../recordings/match.ts';
+import { canonicalUrl, parseHttpUrl } from '../text/urls.ts';
+import { hrefsOf } from '../text/html-text.ts';
 import type { Post, Webmention } from '../posts/types.ts';
 import type { PostService, SubmitResult } from '../posts/service.ts';
 
@@ -192,33 +192,16 @@ export class WebmentionService {
   }
 }
 
-function parseHttpUrl(value: string): URL | undefined {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every `<a href>`/`<link href>` in the page, as written and resolved against the page URL. */
 function rawHrefs(html: string, base: string): Set<string> {
   const out = new Set<string>();
-  const parser = new Parser(
-    {
-      onopentag(name, attribs) {
-        if ((name !== 'a' && name !== 'link') || !attribs.href) return;
-        const raw = attribs.href.trim();
-        out.add(raw);
-        try {
-          out.add(new URL(raw, base).toString());
-        } catch {
-          // not a URL
-        }
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.end(html);
+  for (const raw of hrefsOf(html)) {
+    out.add(raw);
+    try {
+      out.add(new URL(raw, base).toString());
+    } catch {
+      // not a URL
+    }
+  }
   return out;
 }

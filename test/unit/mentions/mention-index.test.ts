@@ -3,30 +3,9 @@ import { openMemoryStore } from '../../../src/store/open.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { CatalogueIndex } from '../../../src/search/catalogue-index.ts';
 import { MentionIndex } from '../../../src/mentions/mention-index.ts';
-import type { Event, Talk } from '../../../src/catalogue/types.ts';
+import { eventRecord as event, talkRecord as talk } from '../../helpers/catalogue-records.ts';
 
-const AT = '2031-01-01T00:00:00.000Z';
 const ZS = 'zanzibar-summit-2031';
-const event = (id: string, name: string, extra: Partial<Event> = {}): Event => ({
-  id,
-  name,
-  aliases: [],
-  createdAt: AT,
-  updatedAt: AT,
-  ...extra,
-});
-const talk = (id: string, eventId: string, title: string, speaker: string): Talk => ({
-  id,
-  eventId,
-  title,
-  aliases: [],
-  speakers: [{ name: speaker }],
-  externalIds: { guid: `guid-${id}` },
-  recording: { status: 'pending' },
-  recordings: [],
-  createdAt: AT,
-  updatedAt: AT,
-});
 
 describe('MentionIndex follows store commits', () => {
   let store: Store;
