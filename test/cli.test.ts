@@ -1,30 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
+import { talkreel } from './helpers/talkreel.ts';
 
-const BIN = fileURLToPath(new URL('../bin/talkreel.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/schedules/', import.meta.url));
-
-/** Run the real `talkreel` bin in a child process. */
-export function talkreel(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 describe('CLI: talkreel import/events/talks/lookup', function () {
   this.timeout(60_000);
