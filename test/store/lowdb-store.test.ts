@@ -113,6 +113,60 @@ describe('lowdb store', () => {
     await reader.close();
   });
 
+  it('upgrades a version 1 file in place: every record kept, events numbered in time order', async () => {
+    const v1 = {
+      schemaVersion: 1,
+      events: {
+        ev: {
+          id: 'ev',
+          name: 'Ev',
+          aliases: [],
+          createdAt: '2013-12-05T00:00:00.000Z',
+          updatedAt: '2013-12-05T00:00:00.000Z',
+        },
+      },
+      talks: { t1: talk('t1') },
+      domainEvents: {
+        evt_b: {
+          id: 'evt_b',
+          type: 'recording.withdrawn',
+          timestamp: '2014-02-01T00:00:00.000Z',
+          data: { talkId: 't1', eventId: 'ev', url: 'https://v.example/1', reason: 'gone' },
+        },
+        evt_a: {
+          id: 'evt_a',
+          type: 'recording.withdrawn',
+          timestamp: '2014-01-01T00:00:00.000Z',
+          data: { talkId: 't1', eventId: 'ev', url: 'https://v.example/1', reason: 'gone' },
+        },
+      },
+    };
+    fs.writeFileSync(file, JSON.stringify(v1));
+    const store = await openLowdbStore({ file });
+    expect((await store.findTalk('guid-t1'))?.id).to.equal('t1');
+    expect((await store.eventsSince(0, 10)).map((e) => [e.id, e.seq])).to.deep.equal([
+      ['evt_a', 1],
+      ['evt_b', 2],
+    ]);
+    // Nothing is written until something changes; then the file is version 2 with everything in it.
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).schemaVersion).to.equal(1);
+    await store.updateEvent('ev', (e) => ({ ...e, city: 'Paris' }));
+    await store.close();
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(doc.schemaVersion).to.equal(2);
+    expect(Object.keys(doc.talks)).to.deep.equal(['t1']);
+    expect(Object.keys(doc.domainEvents).sort()).to.deep.equal(['evt_a', 'evt_b']);
+    expect(doc.seq).to.be.at.least(3);
+  });
+
+  it('refuses a file holding null or a wrong shape and leaves it untouched', async () => {
+    for (const body of ['null', '[]', '{"talks": []}']) {
+      fs.writeFileSync(file, body);
+      expect(await rejection(openLowdbStore({ file }))).to.be.instanceOf(StoreCorruptError);
+      expect(fs.readFileSync(file, 'utf8')).to.equal(body);
+    }
+  });
+
   it('takes over a lock left by a dead process', async () => {
     fs.writeFileSync(path.join(tmp.dir, '.lock'), '999999');
     const store = await openLowdbStore({ file });
