@@ -10,6 +10,7 @@ import os from 'node:os';
 import { benchHttpTalkById } from './http.ts';
 import { benchLookup } from './lookup.ts';
 import { benchStore } from './store.ts';
+import { benchStoreAdapters } from './store-adapters.ts';
 import { benchImport } from './import.ts';
 import { benchPollRun } from './poll-run.ts';
 import { benchRecordingMatch } from './recording-match.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   httpTalkById: benchHttpTalkById,
   lookup: benchLookup,
   store: benchStore,
+  storeAdapters: benchStoreAdapters,
   import: benchImport,
   pollRun: benchPollRun,
   recordingMatch: benchRecordingMatch,

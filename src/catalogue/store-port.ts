@@ -14,6 +14,10 @@ export interface CatalogueReader {
    */
   findTalk(ref: string): Promise<Talk | undefined>;
   talksOfEvent(eventId: string): Promise<Talk[]>;
+  /** Talks by their ids (not other references), in the order asked; missing ones left out. One round trip. */
+  getTalks(ids: readonly string[]): Promise<Talk[]>;
+  /** Events by id, in the order asked; missing ones left out. One round trip. */
+  getEvents(ids: readonly string[]): Promise<Event[]>;
   /** True when `id` is a talk's id or one of its references. */
   talkIdTaken(id: string): Promise<boolean>;
 }

@@ -12,7 +12,7 @@ export type LookupResult = {
 
 export type LookupDeps = {
   readonly index: CatalogueIndex;
-  readonly store: Pick<CatalogueReader, 'getEvent' | 'findTalk'>;
+  readonly store: Pick<CatalogueReader, 'getEvent' | 'getTalks' | 'getEvents'>;
 };
 
 /** Rank talks for free text (speaker, partial or misspelt title, event words) from the index. */
@@ -24,11 +24,14 @@ export async function lookupTalks(
   if (opts.eventId && !(await deps.store.getEvent(opts.eventId)))
     throw notFound('EVENT_NOT_FOUND', 'event', opts.eventId);
   const hits = deps.index.search(query, { eventId: opts.eventId, limit: opts.limit });
+  // Two reads for the whole page, whatever the store (one round trip each on PostgreSQL).
+  const talks = new Map((await deps.store.getTalks(hits.map((h) => h.id))).map((t) => [t.id, t]));
+  const events = new Map((await deps.store.getEvents([...talks.values()].map((t) => t.eventId))).map((e) => [e.id, e]));
   const results: LookupResult[] = [];
   for (const hit of hits) {
-    const talk = await deps.store.findTalk(hit.id);
+    const talk = talks.get(hit.id);
     if (!talk) continue;
-    const event = await deps.store.getEvent(talk.eventId);
+    const event = events.get(talk.eventId);
     results.push({
       talk,
       event,

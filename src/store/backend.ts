@@ -10,6 +10,8 @@ import type { Collections, CollectionName, DomainEvent, IndexName } from './reco
 /** Reads inside a transaction. They see the transaction's own writes. */
 export interface ReadTx {
   get<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
+  /** The records with these ids that exist, in no particular order (one round trip). */
+  getMany<K extends CollectionName>(collection: K, ids: readonly string[]): Promise<Collections[K][]>;
   /** Records whose secondary index `index` (see `INDEXES`) holds `key`, in id order. */
   find<K extends CollectionName>(collection: K, index: IndexName<K>, key: string): Promise<Collections[K][]>;
   /** Every record of a collection, in id order. Only for listings that show them all and index builds. */

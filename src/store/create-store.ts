@@ -31,6 +31,8 @@ export function createStore(backend: Backend): Store {
     listEvents: () => read((tx) => tx.all('events')),
     findTalk: (ref) => read((tx) => findTalk(tx, ref)),
     talksOfEvent: (eventId) => read((tx) => tx.find('talks', 'event', eventId)),
+    getTalks: (ids) => read((tx) => getInOrder(tx, 'talks', ids)),
+    getEvents: (ids) => read((tx) => getInOrder(tx, 'events', ids)),
     talkIdTaken: (id) => read(async (tx) => (await findTalk(tx, id)) !== undefined),
     allTalks: () => read((tx) => tx.all('talks')),
 
@@ -260,8 +262,20 @@ async function findTalk(tx: ReadTx, ref: string): Promise<Talk | undefined> {
   return byLower;
 }
 
+/** `getMany` in the order asked (duplicates once). */
+async function getInOrder<K extends 'talks' | 'events'>(tx: ReadTx, collection: K, ids: readonly string[]) {
+  const unique = [...new Set(ids)];
+  const byId = new Map((await tx.getMany(collection, unique)).map((r) => [r.id, r]));
+  return unique.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [r] : [];
+  });
+}
+
 function catalogueView(tx: ReadTx): CatalogueReader {
   return {
+    getTalks: (ids) => getInOrder(tx, 'talks', ids),
+    getEvents: (ids) => getInOrder(tx, 'events', ids),
     getEvent: (id) => tx.get('events', id),
     listEvents: () => tx.all('events'),
     findTalk: (ref) => findTalk(tx, ref),

@@ -236,6 +236,15 @@ class OverlayTx implements WriteTx {
     return this.base.record(collection, id);
   }
 
+  async getMany<K extends CollectionName>(collection: K, ids: readonly string[]): Promise<Collections[K][]> {
+    const out: Collections[K][] = [];
+    for (const id of ids) {
+      const r = await this.get(collection, id);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
   async find<K extends CollectionName>(collection: K, index: string, key: string): Promise<Collections[K][]> {
     const full = `${index}:${key}`;
     const s = this.staged.get(collection);

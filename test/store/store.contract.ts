@@ -117,6 +117,15 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       expect(await store.findTalk('t1')).to.deep.equal(t);
     });
 
+    it('reads many talks and events in one call, in the order asked, skipping missing ones', async () => {
+      await store.createEvent(event('ev'));
+      await store.createEvent(event('ev2'));
+      for (const id of ['a', 'b', 'c']) await store.createTalk(talk(id, id === 'b' ? 'ev2' : 'ev'));
+      expect((await store.getTalks(['c', 'missing', 'a', 'c'])).map((t) => t.id)).to.deep.equal(['c', 'a']);
+      expect((await store.getEvents(['ev2', 'ev', 'nope'])).map((e) => e.id)).to.deep.equal(['ev2', 'ev']);
+      expect(await store.getTalks([])).to.deep.equal([]);
+    });
+
     it('re-indexes a talk whose references change and forgets a deleted one', async () => {
       await store.createEvent(event('ev'));
       await store.createTalk(talk('t1', 'ev'));

@@ -12,6 +12,7 @@
  * - Connection failures surface as `StoreUnavailableError`; the pool reconnects by itself later.
  */
 import pg from 'pg';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../../platform/logger.ts';
 import type { Backend, BackendStats, Commit, ReadTx, SequencedEvent, WriteTx } from '../backend.ts';
 import { COLLECTION_NAMES, type CollectionName } from '../records.ts';
@@ -57,6 +58,11 @@ export class PgBackend implements Backend {
   private readonly slots: Slot[] = [];
   private writes = 0;
   private closed = false;
+  /**
+   * At most `poolSize` queries and write transactions at once: a burst waits here, in order, instead
+   * of in the pool, whose connection timeout would turn a long queue into false "unavailable" errors.
+   */
+  private readonly gate: LimitFunction;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -64,7 +70,10 @@ export class PgBackend implements Backend {
     readonly target: string,
     private readonly maxAttempts: number,
     private readonly logger: Pick<Logger, 'warn' | 'error'> | undefined,
-  ) {}
+    poolSize: number,
+  ) {
+    this.gate = pLimit(poolSize);
+  }
 
   /** Connect and bring the schema up to date. Throws `StoreUnavailableError` if the server is unreachable. */
   static async open(url: string, options: PgBackendOptions = {}): Promise<PgBackend> {
@@ -76,7 +85,13 @@ export class PgBackend implements Backend {
       keepAlive: true,
       application_name: 'talkreel',
     });
-    const backend = new PgBackend(pool, describeTarget(url), options.maxAttempts ?? 50, options.logger);
+    const backend = new PgBackend(
+      pool,
+      describeTarget(url),
+      options.maxAttempts ?? 50,
+      options.logger,
+      options.poolSize ?? 10,
+    );
     // An idle client whose connection dies (server restart, admin shutdown) must not crash the process.
     pool.on('error', (err) => options.logger?.warn({ err, target: backend.target }, 'idle PostgreSQL connection lost'));
     try {
@@ -92,7 +107,7 @@ export class PgBackend implements Backend {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     const query: Query = async (text, params) => {
       try {
-        return await this.pool.query(text, params as unknown[]);
+        return await this.gate(() => this.pool.query(text, params as unknown[]));
       } catch (err) {
         throw this.translate(err);
       }
@@ -102,7 +117,7 @@ export class PgBackend implements Backend {
 
   write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    const run = this.runWrite(fn);
+    const run = this.gate(() => this.runWrite(fn));
     this.inflight.add(run);
     const forget = () => void this.inflight.delete(run);
     run.then(forget, forget);
@@ -272,7 +287,7 @@ export class PgBackend implements Backend {
 
   private async query(text: string, params?: unknown[]): Promise<pg.QueryResult> {
     try {
-      return await this.pool.query(text, params);
+      return await this.gate(() => this.pool.query(text, params));
     } catch (err) {
       throw this.translate(err);
     }

@@ -30,6 +30,12 @@ export class PgReadTx implements ReadTx {
     return rows[0]?.doc as Collections[K] | undefined;
   }
 
+  async getMany<K extends CollectionName>(collection: K, ids: readonly string[]): Promise<Collections[K][]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.query(`select doc from ${table(collection)} where id = any($1::text[])`, [ids]);
+    return rows.map((r) => r.doc as Collections[K]);
+  }
+
   async find<K extends CollectionName>(collection: K, index: string, key: string): Promise<Collections[K][]> {
     const { rows } = await this.query(
       `select doc from ${table(collection)} where keys @> array[$1]::text[] order by id`,
