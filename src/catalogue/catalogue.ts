@@ -67,6 +67,23 @@ export class Catalogue {
     return [...events].sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? '') || a.id.localeCompare(b.id));
   }
 
+  /** Talks by id (not other references), in the order asked. */
+  getTalks(ids: readonly string[]): Promise<Talk[]> {
+    return this.deps.store.getTalks(ids);
+  }
+
+  /** An event's talks in schedule order (start time, then id). */
+  async talksOfEvent(eventId: string): Promise<Talk[]> {
+    return (await this.deps.store.talksOfEvent(eventId)).sort(
+      (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id),
+    );
+  }
+
+  /** An event if it exists (pages show a talk without its event rather than fail). */
+  findEvent(id: string): Promise<Event | undefined> {
+    return this.deps.store.getEvent(id);
+  }
+
   async getEvent(id: string): Promise<Event> {
     const event = await this.deps.store.getEvent(id);
     if (!event) throw notFound('EVENT_NOT_FOUND', 'event', id);

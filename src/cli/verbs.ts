@@ -148,7 +148,7 @@ cliVerbs.push(
         ...(isHtml ? { html: body } : { text: body }),
         eventId: str(values.event),
       });
-      const rows = await mentionDtos(mentions, services.store, services.config.publicUrl);
+      const rows = await mentionDtos(mentions, services.catalogue, services.config.publicUrl);
       print(rows, () =>
         rows.length === 0
           ? 'no mentions'

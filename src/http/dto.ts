@@ -1,7 +1,7 @@
 import type { Event, Talk } from '../catalogue/types.ts';
 import type { Mention } from '../posts/types.ts';
 import type { LookupResult } from '../search/lookup.ts';
-import type { Store } from '../store/store.ts';
+import type { CatalogueReader } from '../catalogue/store-port.ts';
 
 /** API shape of a talk: the stored record plus its permanent links. */
 export function talkDto(talk: Talk, publicUrl: string) {
@@ -66,11 +66,16 @@ export function lookupResultDto(r: LookupResult, publicUrl: string) {
 }
 
 /** A mention with the talk's title and page, for people reading detection results (HTTP and CLI). */
-export async function mentionDtos(mentions: readonly Mention[], store: Store, publicUrl: string) {
+export async function mentionDtos(
+  mentions: readonly Mention[],
+  catalogue: Pick<CatalogueReader, 'getTalks'>,
+  publicUrl: string,
+) {
+  const titles = new Map((await catalogue.getTalks(mentions.map((m) => m.talkId))).map((t) => [t.id, t.title]));
   return Promise.all(
     mentions.map(async (m) => ({
       ...m,
-      title: (await store.findTalk(m.talkId))?.title ?? null,
+      title: titles.get(m.talkId) ?? null,
       url: talkPageUrl(publicUrl, m.talkId),
     })),
   );

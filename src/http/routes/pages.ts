@@ -39,7 +39,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         ctx.body = talkDto(talk, base);
         return;
       }
-      const event = await services.store.getEvent(talk.eventId);
+      const event = await catalogue.findEvent(talk.eventId);
       ctx.type = 'html';
       ctx.body = renderTalkPage(talk, event, base);
     },
@@ -109,9 +109,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       ctx.vary('Accept');
       const event = await catalogue.getEvent(params.id);
       ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
-      const talks = [...(await services.store.talksOfEvent(event.id))].sort(
-        (a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.id.localeCompare(b.id),
-      );
+      const talks = await catalogue.talksOfEvent(event.id);
       if (wantsJson(ctx, query.format)) {
         ctx.body = { ...eventDto(event, base), talks: talks.map((t) => talkDto(t, base)) };
         return;

@@ -158,7 +158,7 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     responses: { 200: 'Mentions', 400: 'Invalid body', 404: 'Unknown event', 413: 'Post too large', 415: 'Not JSON' },
     handler: async (ctx, { body }) => {
       const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
-      ctx.body = { mentions: await mentionDtos(mentions, services.store, base) };
+      ctx.body = { mentions: await mentionDtos(mentions, services.catalogue, base) };
     },
   });
 
