@@ -167,6 +167,18 @@ describe('lowdb store', () => {
     }
   });
 
+  it('calls commit listeners only once the write is on disk', async () => {
+    const store = await openLowdbStore({ file });
+    const seenOnDisk: boolean[] = [];
+    store.onCommit((c) => {
+      const id = c.put.talks?.[0]?.id;
+      if (id) seenOnDisk.push(id in JSON.parse(fs.readFileSync(file, 'utf8')).talks);
+    });
+    await Promise.all([store.load({ talks: [talk('d1')] }), store.load({ talks: [talk('d2')] })]);
+    await store.close();
+    expect(seenOnDisk).to.deep.equal([true, true]);
+  });
+
   it('takes over a lock left by a dead process', async () => {
     fs.writeFileSync(path.join(tmp.dir, '.lock'), '999999');
     const store = await openLowdbStore({ file });
