@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { embedUrlOf, mediaCccSlug } from '../text/video-urls.ts';
 import { httpUrl } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
-import { describeBody, descriptionOf, mapItems, singleLine, snippet, stripBom, toIsoDate, uniq } from './feed.ts';
+import { describeBody, mapItems, snippet, stripBom } from './feed-body.ts';
+import { descriptionOf, singleLine, toIsoDate, uniq } from './item-text.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
 

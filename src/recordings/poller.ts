@@ -1,20 +1,24 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { CatalogueReader } from '../catalogue/store-port.ts';
-import type { RecordingReader, RecordingStore } from './store-port.ts';
+import type { RecordingStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
-import { FetchError } from '../platform/http-client.ts';
-import type { DomainEvent, Event, Talk } from '../catalogue/types.ts';
-import type { FeedHealth, Source, UnmatchedRecording } from './types.ts';
-import { attachRecording } from './recording.ts';
+import type { FeedHealth, Source } from './types.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
-import { buildEventContext, matchRecording, type EventMatchContext } from './match.ts';
 import type { RecordingItem } from './source.ts';
-import { SourceParseError } from './source.ts';
-import { sources as registry } from './registry.ts';
-import { backoffDelayMs, retryAfterMs } from './backoff.ts';
-import { nextCronRun } from './next-run.ts';
+import { fetchSource, type FetchOutcome } from './poll-fetch.ts';
+import {
+  afterFailure,
+  afterNotModified,
+  afterSuccess,
+  isSelected,
+  mergedHealth,
+  type HealthChange,
+} from './poll-health.ts';
+import type { PollRun, PollSelection, SourceRunResult } from './poll-types.ts';
+import { applyItems, loadWorkset, writeOf, type Workset } from './workset.ts';
+
+export type { PollRun, PollSelection, SourceRunResult } from './poll-types.ts';
 
 export type PollerDeps = {
   readonly store: RecordingStore;
@@ -30,35 +34,16 @@ export type PollerDeps = {
   readonly random?: () => number;
 };
 
-export type SourceRunResult = {
-  readonly sourceId: string;
-  readonly eventId: string;
-  readonly status: 'ok' | 'not-modified' | 'failed' | 'skipped';
-  readonly items: number;
-  readonly matched: number;
-  readonly published: readonly string[];
-  readonly unmatched: number;
-  readonly error?: string | undefined;
-};
-
-export type PollRun =
-  | { readonly status: 'ok'; readonly results: readonly SourceRunResult[]; readonly storeCommits: number }
-  | { readonly status: 'skipped'; readonly reason: string };
-
-export type PollSelection =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'due'; readonly schedule?: string | undefined }
-  | { readonly kind: 'ids'; readonly ids: readonly string[] };
-
 /**
  * Polls recording sources and applies what they report.
  *
  * - Runs never overlap: a run asked for while one is going waits for it (manual/push triggers) or
  *   is skipped (cron ticks).
  * - Each request is bounded (client timeout and size cap), concurrency is capped overall and per host.
- * - Conditional GETs: a 304 costs no parse and no store write.
- * - A failing source backs off exponentially (capped) and recovers on its own; others go on.
- * - All changes of a run land in one atomic store commit.
+ * - Conditional GETs: a 304 costs no parse and no store write (`poll-fetch.ts`).
+ * - A failing source backs off exponentially (capped) and recovers on its own; others go on
+ *   (`poll-health.ts`).
+ * - All changes of a run land in one atomic store commit (`workset.ts` applies the items).
  * - Manual decisions (links, unlinks) are never undone by a poll.
  */
 export class RecordingPoller {
@@ -84,11 +69,7 @@ export class RecordingPoller {
    * of its schedule, or the end of its backoff if that is later.
    */
   health(source: Source): FeedHealth {
-    const merged = { ...source.health, ...this.live.get(source.id) };
-    const tick = nextCronRun(source.schedule, this.deps.clock.now());
-    const backoff = merged.nextPollAt ? Date.parse(merged.nextPollAt) : 0;
-    const next = tick && tick.getTime() > backoff ? tick.toISOString() : merged.nextPollAt;
-    return { ...merged, nextPollAt: next };
+    return mergedHealth(source, this.live.get(source.id), this.deps.clock.now());
   }
 
   /**
@@ -124,8 +105,8 @@ export class RecordingPoller {
       return this.deps.store.applyRecordings(async (view) => {
         const source = await view.getSource(sourceId);
         if (!source) throw new Error(`source ${sourceId} not found`);
-        const work = await this.workset(view, [source]);
-        const result = this.applyItems(source, items, work);
+        const work = await loadWorkset(view, [source], this.deps.publicUrl);
+        const result = applyItems(source, items, work, this.applyDeps());
         return { ...writeOf(work, new Map()), result };
       });
     });
@@ -138,17 +119,11 @@ export class RecordingPoller {
     try {
       const now = this.deps.clock.now();
       const all = await this.deps.store.listSources();
-      const chosen = all.filter((s) => {
-        if (selection.kind === 'ids') return selection.ids.includes(s.id);
-        if (selection.kind === 'all') return true;
-        if (selection.schedule !== undefined && s.schedule !== selection.schedule) return false;
-        const nextAt = { ...s.health, ...this.live.get(s.id) }.nextPollAt;
-        return !nextAt || Date.parse(nextAt) <= now.getTime();
-      });
+      const chosen = all.filter((s) => isSelected(s, this.live.get(s.id), selection, now));
       if (chosen.length === 0) return { status: 'ok', results: [], storeCommits: 0 };
       // Wait for a host slot first, then take a global one: a busy host never holds global slots idle.
       const fetched = await Promise.all(
-        chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => this.fetchSource(s, signal)))),
+        chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => fetchSource(this.deps.http, s, signal)))),
       );
       // Matching and the write run in one transaction over current data (run again on a conflict).
       return await this.deps.store.applyRecordings(async (view) => {
@@ -162,7 +137,7 @@ export class RecordingPoller {
             outcomes.push(fetched[i]!);
           }
         }
-        const work = await this.workset(view, live);
+        const work = await loadWorkset(view, live, this.deps.publicUrl);
         const sourcePuts = new Map<string, Source>();
         const results: SourceRunResult[] = [];
         for (const [i, source] of live.entries()) {
@@ -203,30 +178,6 @@ export class RecordingPoller {
     return limit;
   }
 
-  private async fetchSource(source: Source, signal: AbortSignal | undefined): Promise<FetchOutcome> {
-    const kind = registry[source.kind];
-    try {
-      const res = await this.deps.http.get({
-        url: source.url,
-        accept: kind.accept,
-        etag: source.cache.etag,
-        lastModified: source.cache.lastModified,
-        signal,
-      });
-      if (res.status === 'not-modified') return { kind: 'not-modified' };
-      const items = kind.parse(res.body, res.contentType);
-      return { kind: 'ok', items, cache: { etag: res.etag, lastModified: res.lastModified } };
-    } catch (err) {
-      // Shutting down is not the source's fault: no failure, no backoff.
-      if (signal?.aborted) return { kind: 'aborted' };
-      // 429 and 503 may say when to come back (RFC 9110 §10.2.3, RFC 6585 §4).
-      if (err instanceof FetchError && (err.httpStatus === 429 || err.httpStatus === 503))
-        return { kind: 'failed', error: err.message, retryAfter: err.retryAfter };
-      if (err instanceof FetchError || err instanceof SourceParseError) return { kind: 'failed', error: err.message };
-      return { kind: 'failed', error: `unexpected: ${(err as Error).message}` };
-    }
-  }
-
   private applyOutcome(
     source: Source,
     outcome: FetchOutcome,
@@ -234,78 +185,29 @@ export class RecordingPoller {
     sourcePuts: Map<string, Source>,
   ): SourceRunResult {
     const now = this.deps.clock.now();
-    const nowIso = now.toISOString();
-    const log = this.deps.logger.child({ sourceId: source.id });
+    const empty = { items: 0, matched: 0, published: [], unmatched: 0 };
     const base = { sourceId: source.id, eventId: source.eventId };
     switch (outcome.kind) {
       case 'aborted':
-        return {
-          ...base,
-          status: 'skipped',
-          items: 0,
-          matched: 0,
-          published: [],
-          unmatched: 0,
-          error: 'aborted by shutdown',
-        };
-      case 'not-modified': {
-        this.live.set(source.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
-        if (source.health.consecutiveFailures > 0) {
-          sourcePuts.set(source.id, {
-            ...source,
-            health: {
-              ...source.health,
-              consecutiveFailures: 0,
-              lastError: undefined,
-              lastPollAt: nowIso,
-              lastSuccessAt: nowIso,
-              nextPollAt: undefined,
-            },
-          });
-        }
-        return { ...base, status: 'not-modified', items: 0, matched: 0, published: [], unmatched: 0 };
-      }
+        return { ...base, status: 'skipped', ...empty, error: 'aborted by shutdown' };
+      case 'not-modified':
+        this.record(source, afterNotModified(source, now), sourcePuts);
+        return { ...base, status: 'not-modified', ...empty };
       case 'failed': {
-        const failures = source.health.consecutiveFailures + 1;
-        // A server's Retry-After (clamped) is a floor: never poll it sooner than it asked.
-        const delay = Math.max(
-          backoffDelayMs(failures, (this.deps.random ?? Math.random)()),
-          retryAfterMs(outcome.retryAfter, now) ?? 0,
-        );
-        const nextPollAt = new Date(now.getTime() + delay).toISOString();
-        const health: FeedHealth = {
-          ...source.health,
-          lastPollAt: nowIso,
-          lastError: { at: nowIso, message: outcome.error },
-          consecutiveFailures: failures,
-          nextPollAt,
-        };
-        this.live.delete(source.id);
-        sourcePuts.set(source.id, { ...source, health });
-        log.warn({ failures, nextPollAt, error: outcome.error }, 'source poll failed');
-        return { ...base, status: 'failed', items: 0, matched: 0, published: [], unmatched: 0, error: outcome.error };
+        const change = afterFailure(source, outcome, now, (this.deps.random ?? Math.random)());
+        this.record(source, change, sourcePuts);
+        this.deps.logger
+          .child({ sourceId: source.id })
+          .warn(
+            { failures: change.failures, nextPollAt: change.nextPollAt, error: outcome.error },
+            'source poll failed',
+          );
+        return { ...base, status: 'failed', ...empty, error: outcome.error };
       }
       case 'ok': {
-        const result = this.applyItems(source, outcome.items, work);
-        const health: FeedHealth = {
-          ...source.health,
-          consecutiveFailures: 0,
-          lastError: source.health.consecutiveFailures > 0 ? undefined : source.health.lastError,
-          itemsSeen: outcome.items.length,
-          itemsMatched: result.matched,
-          nextPollAt: undefined,
-        };
-        const cache = { etag: outcome.cache.etag, lastModified: outcome.cache.lastModified };
-        const changed =
-          JSON.stringify(health) !== JSON.stringify(source.health) ||
-          JSON.stringify(cache) !== JSON.stringify(source.cache);
-        this.live.set(source.id, { lastPollAt: nowIso, lastSuccessAt: nowIso, nextPollAt: undefined });
-        if (changed)
-          sourcePuts.set(source.id, {
-            ...source,
-            cache,
-            health: { ...health, lastPollAt: nowIso, lastSuccessAt: nowIso },
-          });
+        const result = applyItems(source, outcome.items, work, this.applyDeps());
+        const seen = { items: outcome.items.length, matched: result.matched };
+        this.record(source, afterSuccess(source, seen, outcome.cache, now), sourcePuts);
         return result;
       }
       default: {
@@ -315,166 +217,14 @@ export class RecordingPoller {
     }
   }
 
-  /** Load what matching needs for the sources' events: their talks, unmatched queue and contexts. */
-  private async workset(view: CatalogueReader & RecordingReader, sources: readonly Source[]): Promise<Workset> {
-    const work: Workset = {
-      events: new Map(),
-      talks: new Map(),
-      changedTalks: new Set(),
-      unmatched: new Map(),
-      unmatchedPuts: new Map(),
-      unmatchedDeletes: new Set(),
-      domainEvents: [],
-    };
-    for (const eventId of new Set(sources.map((s) => s.eventId))) {
-      const event = await view.getEvent(eventId);
-      if (!event) continue;
-      const talks = await view.talksOfEvent(eventId);
-      for (const t of talks) work.talks.set(t.id, t);
-      const keyToTalk = new Map<string, string>();
-      for (const t of talks) for (const r of t.recordings) keyToTalk.set(r.key, t.id);
-      work.events.set(eventId, { event, ctx: buildEventContext(event, talks, this.deps.publicUrl), keyToTalk });
-    }
-    for (const eventId of work.events.keys())
-      for (const u of await view.listUnmatched(eventId)) work.unmatched.set(u.id, u);
-    return work;
+  /** Keep (or forget) the live health fields, and queue the source for the write when it changed. */
+  private record(source: Source, change: HealthChange, sourcePuts: Map<string, Source>): void {
+    if (change.live) this.live.set(source.id, change.live);
+    else this.live.delete(source.id);
+    if (change.put) sourcePuts.set(source.id, change.put);
   }
 
-  private applyItems(source: Source, items: readonly RecordingItem[], work: Workset): SourceRunResult {
-    const now = this.deps.clock.now();
-    const nowIso = now.toISOString();
-    const ev = work.events.get(source.eventId);
-    const base = { sourceId: source.id, eventId: source.eventId };
-    if (!ev)
-      return {
-        ...base,
-        status: 'failed',
-        items: items.length,
-        matched: 0,
-        published: [],
-        unmatched: 0,
-        error: `event ${source.eventId} is gone`,
-      };
-    let matched = 0;
-    let unmatched = 0;
-    const published: string[] = [];
-    const seenKeys = new Set<string>();
-    for (const item of items) {
-      if (seenKeys.has(item.key)) continue;
-      seenKeys.add(item.key);
-      const queueId = `${source.eventId}|${item.key}`;
-      const queued = work.unmatched.get(queueId);
-      if (queued?.dismissed) continue;
-      // Already linked (by a poll, a push or a person): refresh its details, never move it.
-      const knownTalkId = ev.keyToTalk.get(item.key);
-      if (knownTalkId) {
-        const talk = work.talks.get(knownTalkId)!;
-        const existing = talk.recordings.find((r) => r.key === item.key)!;
-        const res = attachRecording(talk, { ...recordingInput(item, source.id), match: existing.match }, now);
-        if (res.changed) this.updateTalk(work, res.talk, res.events);
-        if (queued) {
-          work.unmatched.delete(queueId);
-          work.unmatchedDeletes.add(queueId);
-          work.unmatchedPuts.delete(queueId);
-        }
-        matched += 1;
-        continue;
-      }
-      const decision = matchRecording(item, ev.ctx, this.deps.index);
-      let talkId = decision.kind === 'matched' ? decision.talkId : undefined;
-      let reason = decision.kind === 'unmatched' ? decision.reason : '';
-      if (talkId && work.talks.get(talkId)?.rejectedRecordingKeys?.includes(item.key)) {
-        reason = `a person unlinked this recording from ${talkId}`;
-        talkId = undefined;
-      }
-      if (talkId && decision.kind === 'matched') {
-        const talk = work.talks.get(talkId)!;
-        const res = attachRecording(talk, { ...recordingInput(item, source.id), match: decision.match }, now);
-        if (res.changed) {
-          this.updateTalk(work, res.talk, res.events);
-          if (res.events.some((e) => e.type === 'recording.published')) published.push(talkId);
-        }
-        ev.keyToTalk.set(item.key, talkId);
-        if (queued) {
-          work.unmatched.delete(queueId);
-          work.unmatchedDeletes.add(queueId);
-          work.unmatchedPuts.delete(queueId);
-        }
-        matched += 1;
-        continue;
-      }
-      unmatched += 1;
-      const entry: UnmatchedRecording = {
-        id: queueId,
-        eventId: source.eventId,
-        sourceId: source.id,
-        key: item.key,
-        url: item.url,
-        provider: item.provider,
-        title: item.title,
-        description: item.description?.slice(0, 1000),
-        publishedAt: item.publishedAt,
-        candidates: decision.candidates,
-        reason,
-        firstSeenAt: queued?.firstSeenAt ?? nowIso,
-        lastSeenAt: queued?.lastSeenAt ?? nowIso,
-      };
-      // Re-polling the same content writes nothing: only a changed entry is stored.
-      if (!queued || JSON.stringify({ ...queued, lastSeenAt: '' }) !== JSON.stringify({ ...entry, lastSeenAt: '' })) {
-        const stored = { ...entry, lastSeenAt: nowIso };
-        work.unmatched.set(queueId, stored);
-        work.unmatchedPuts.set(queueId, stored);
-      }
-    }
-    this.deps.logger.debug({ sourceId: source.id, items: items.length, matched, unmatched }, 'source applied');
-    return { ...base, status: 'ok', items: items.length, matched, published, unmatched };
+  private applyDeps() {
+    return { index: this.deps.index, logger: this.deps.logger, now: this.deps.clock.now() };
   }
-
-  private updateTalk(work: Workset, talk: Talk, events: readonly DomainEvent[]): void {
-    work.talks.set(talk.id, talk);
-    work.changedTalks.add(talk.id);
-    work.domainEvents.push(...events);
-    const ev = work.events.get(talk.eventId);
-    if (ev) for (const r of talk.recordings) ev.keyToTalk.set(r.key, talk.id);
-  }
-}
-
-/** What a run writes: changed talks, sources' health, queue changes and domain events. */
-function writeOf(work: Workset, sourcePuts: Map<string, Source>) {
-  return {
-    talks: [...work.changedTalks].map((id) => work.talks.get(id)!),
-    sources: [...sourcePuts.values()],
-    unmatched: [...work.unmatchedPuts.values()],
-    unmatchedDeletes: [...work.unmatchedDeletes],
-    domainEvents: work.domainEvents,
-  };
-}
-
-type FetchOutcome =
-  | { kind: 'ok'; items: RecordingItem[]; cache: { etag: string | undefined; lastModified: string | undefined } }
-  | { kind: 'not-modified' }
-  | { kind: 'aborted' }
-  | { kind: 'failed'; error: string; retryAfter?: string | undefined };
-
-type Workset = {
-  events: Map<string, { event: Event; ctx: EventMatchContext; keyToTalk: Map<string, string> }>;
-  talks: Map<string, Talk>;
-  changedTalks: Set<string>;
-  unmatched: Map<string, UnmatchedRecording>;
-  unmatchedPuts: Map<string, UnmatchedRecording>;
-  unmatchedDeletes: Set<string>;
-  domainEvents: DomainEvent[];
-};
-
-function recordingInput(item: RecordingItem, sourceId: string) {
-  return {
-    url: item.url,
-    key: item.key,
-    provider: item.provider,
-    embedUrl: item.embedUrl,
-    language: item.language,
-    title: item.title,
-    publishedAt: item.publishedAt,
-    sourceId,
-  };
 }

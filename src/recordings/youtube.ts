@@ -2,7 +2,8 @@ import { parseAtomFeed } from 'feedsmith';
 import type { AtomFeed } from 'feedsmith';
 
 import { embedUrlOf, youtubeVideoId } from '../text/video-urls.ts';
-import { checkXmlBody, descriptionOf, mapItems, runFeedsmith, singleLine, toIsoDate, unexpectedBody } from './feed.ts';
+import { checkXmlBody, mapItems, runFeedsmith, unexpectedBody } from './feed-body.ts';
+import { descriptionOf, singleLine, toIsoDate } from './item-text.ts';
 import { SourceParseError } from './source.ts';
 import type { RecordingItem, RecordingSource } from './source.ts';
 

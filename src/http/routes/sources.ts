@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import { createHmac } from 'node:crypto';
 import coBody from 'co-body';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
@@ -8,8 +7,7 @@ import { secureEqual } from '../../platform/secure-compare.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import { talkDto } from '../dto.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { youtubeSource } from '../../recordings/youtube.ts';
-import { SourceParseError } from '../../recordings/source.ts';
+import { WebSubService } from '../../recordings/websub.ts';
 
 const SourceCreate = z.strictObject({
   kind: z.string().min(1).max(50),
@@ -52,9 +50,14 @@ const WebSubQuery = z.object({
 
 /** Recording sources, the unmatched queue, manual links and push intake (voctopublish, WebSub). */
 export function sourceRoutes(services: Services, deps: RouteDeps, router: Router): void {
-  const svc = services.sources;
-  const base = services.config.publicUrl;
+  registryRoutes(services, deps, router);
+  decisionRoutes(services, deps, router);
+  pushRoutes(services, deps, router);
+}
 
+/** Adding, listing, reading and removing sources. */
+function registryRoutes(services: Services, deps: RouteDeps, router: Router): void {
+  const svc = services.sources;
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/events/{id}/sources',
@@ -114,6 +117,12 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
       ctx.status = 204;
     },
   });
+}
+
+/** Polling a source now, the unmatched queue, and a person's link and unlink decisions. */
+function decisionRoutes(services: Services, deps: RouteDeps, router: Router): void {
+  const svc = services.sources;
+  const base = services.config.publicUrl;
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/sources/{id}/poll',
@@ -170,7 +179,12 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
       ctx.body = talkDto(await svc.unlinkRecording(params.id, params.recordingId), base);
     },
   });
+}
 
+/** Push intake: voctopublish release notifications and WebSub (verification and content). */
+function pushRoutes(services: Services, deps: RouteDeps, router: Router): void {
+  const svc = services.sources;
+  const websub = new WebSubService({ poller: services.poller, secret: services.config.websubSecret });
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/webhooks/voctopublish',
@@ -209,20 +223,18 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     produces: ['text/plain'],
     responses: { 200: 'The challenge', 404: 'Unknown source or topic' },
     handler: async (ctx, { params, query }) => {
-      const source = await svc.getSource(params.id);
-      if (source.kind !== 'youtube' || query['hub.topic'] !== source.url)
-        throw new DomainError('NOT_FOUND', 'this callback does not subscribe to that topic', {
-          topic: query['hub.topic'],
-        });
-      if (query['hub.mode'] === 'denied') {
+      const answer = websub.verifySubscription(await svc.getSource(params.id), {
+        mode: query['hub.mode'],
+        topic: query['hub.topic'],
+        challenge: query['hub.challenge'],
+      });
+      if (answer.kind === 'denied') {
         ctx.status = 200;
         ctx.body = '';
         return;
       }
-      if (!query['hub.challenge'])
-        throw new DomainError('VALIDATION_FAILED', 'hub.challenge is required', { field: 'hub.challenge' });
       ctx.type = 'text/plain';
-      ctx.body = query['hub.challenge'];
+      ctx.body = answer.challenge;
     },
   });
   defineRoute(router, deps, {
@@ -237,29 +249,9 @@ export function sourceRoutes(services: Services, deps: RouteDeps, router: Router
     handler: async (ctx, { params }) => {
       const source = await svc.getSource(params.id);
       const text = await coBody.text(ctx, { limit: services.config.maxBodyBytes, encoding: 'utf8' });
-      let items;
-      try {
-        items = youtubeSource.parse(text, ctx.get('content-type'));
-      } catch (err) {
-        if (err instanceof SourceParseError) throw new DomainError('UNPROCESSABLE', err.message);
-        throw err;
-      }
-      // Content is trusted only when signed with our hub.secret (WebSub §8); otherwise the push is
-      // just a hint to poll the source, whose feed is the authority.
-      const signed = verifyHubSignature(services.config.websubSecret, ctx.get('x-hub-signature'), text);
-      const result = signed ? await services.poller.ingest(source.id, items) : null;
-      services.poller.run({ kind: 'ids', ids: [source.id] }).catch(() => undefined);
+      const receipt = await websub.receivePush(source, text, ctx.get('x-hub-signature'), ctx.get('content-type'));
       ctx.status = 202;
-      ctx.body = { ingested: signed, result };
+      ctx.body = receipt;
     },
   });
-}
-
-/** Check `X-Hub-Signature: sha1=<hex>` (or sha256/384/512) over the body with the shared secret. */
-export function verifyHubSignature(secret: string | undefined, header: string, body: string): boolean {
-  if (!secret || !header) return false;
-  const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header.trim());
-  if (!m) return false;
-  const expected = createHmac(m[1]!.toLowerCase(), secret).update(body, 'utf8').digest('hex');
-  return secureEqual(expected, m[2]!.toLowerCase());
 }

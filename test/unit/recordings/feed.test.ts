@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 
-import { extractUrls, feedSource, htmlToText, parseRecordingFeed, toIsoDate } from '../../../src/recordings/feed.ts';
+import { feedSource, parseRecordingFeed } from '../../../src/recordings/feed.ts';
+import { extractUrls, htmlToText, toIsoDate } from '../../../src/recordings/item-text.ts';
 import { sources } from '../../../src/recordings/registry.ts';
 import { SourceParseError } from '../../../src/recordings/source.ts';
 import { fixture, parseError } from '../../helpers/source-fixtures.ts';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TalkIndex } from '../../../src/search/talk-index.ts';
-import { buildEventContext, matchRecording, titleVariants } from '../../../src/recordings/match.ts';
+import { buildEventContext, matchRecording } from '../../../src/recordings/match.ts';
+import { titleVariants } from '../../../src/recordings/title-variants.ts';
 import type { Event, Talk } from '../../../src/catalogue/types.ts';
 import type { RecordingItem } from '../../../src/recordings/source.ts';
 
