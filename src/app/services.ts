@@ -9,6 +9,7 @@ import { importSchedule, type ImportOptions, type ImportReport } from '../schedu
 import { createHttpClient, type HttpClient } from '../platform/http-client.ts';
 import { RecordingPoller } from '../recordings/poller.ts';
 import { SourceService } from '../recordings/service.ts';
+import { WebSubService } from '../recordings/websub.ts';
 import { MentionIndex } from '../mentions/mention-index.ts';
 import { PostService } from '../posts/service.ts';
 import { BlogCrawler } from '../posts/blogs.ts';
@@ -25,6 +26,7 @@ export type Services = {
   readonly http: HttpClient;
   readonly poller: RecordingPoller;
   readonly sources: SourceService;
+  readonly websub: WebSubService;
   readonly mentions: MentionIndex;
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
@@ -108,6 +110,7 @@ export async function createServices(
     http,
     poller,
     sources,
+    websub: new WebSubService({ poller, secret: config.websubSecret }),
     mentions,
     posts,
     blogs,

@@ -3,6 +3,9 @@
  * `mcclain neutron`, `havana ice house`, `segmants to servises`) and, through its lower-level
  * primitives, by recording matching and mention detection. Pure: no I/O.
  *
+ * Why this file is long: about 60 of its lines are this overview of the index's design; the
+ * class itself is ~310 lines and composes the parts in the sibling files.
+ *
  * ## Structure
  * - **Postings** per normalised term and field: `title` (title, subtitle, talk aliases), `speaker`
  *   (each token of each speaker's name), `track`, `abstract`. Stopwords are not indexed.

@@ -7,7 +7,6 @@ import { secureEqual } from '../../platform/secure-compare.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import { talkDto } from '../dto.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { WebSubService } from '../../recordings/websub.ts';
 
 const SourceCreate = z.strictObject({
   kind: z.string().min(1).max(50),
@@ -184,7 +183,7 @@ function decisionRoutes(services: Services, deps: RouteDeps, router: Router): vo
 /** Push intake: voctopublish release notifications and WebSub (verification and content). */
 function pushRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const svc = services.sources;
-  const websub = new WebSubService({ poller: services.poller, secret: services.config.websubSecret });
+  const websub = services.websub;
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/webhooks/voctopublish',
