@@ -12,9 +12,9 @@ export interface ReadTx {
   get<K extends CollectionName>(collection: K, id: string): Promise<Collections[K] | undefined>;
   /** The records with these ids that exist, in no particular order (one round trip). */
   getMany<K extends CollectionName>(collection: K, ids: readonly string[]): Promise<Collections[K][]>;
-  /** Records whose secondary index `index` (see `INDEXES`) holds `key`, in id order. */
+  /** Records whose secondary index `index` (see `INDEXES`) holds `key`, in no particular order. */
   find<K extends CollectionName>(collection: K, index: IndexName<K>, key: string): Promise<Collections[K][]>;
-  /** Every record of a collection, in id order. Only for listings that show them all and index builds. */
+  /** Every record of a collection, in no particular order. Only for full listings, index builds and snapshots. */
   all<K extends CollectionName>(collection: K): Promise<Collections[K][]>;
   count(collection: CollectionName): Promise<number>;
 }

@@ -270,6 +270,7 @@ class OverlayTx implements WriteTx {
   }
 
   async count(collection: CollectionName): Promise<number> {
+    if (!this.staged.has(collection)) return Object.keys(this.base.doc[collection]).length;
     return (await this.all(collection)).length;
   }
 
