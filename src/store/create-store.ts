@@ -68,7 +68,7 @@ export function createStore(backend: Backend): Store {
     createTalk: (talk) =>
       write(async (tx) => {
         if (!(await tx.get('events', talk.eventId))) return false;
-        for (const ref of [talk.id]) if (await findTalk(tx, ref)) return false;
+        if (await findTalk(tx, talk.id)) return false;
         await tx.put('talks', talk);
         return true;
       }),
@@ -207,8 +207,8 @@ export function createStore(backend: Backend): Store {
         });
         if (!out) return undefined;
         await tx.put('webmentions', out.webmention);
-        if (out.post === null && out.webmention.postId === undefined && current?.postId)
-          await tx.delete('posts', current.postId);
+        // `null`: the post this webmention made goes with it.
+        if (out.post === null && current?.postId) await tx.delete('posts', current.postId);
         else if (out.post) await tx.put('posts', out.post);
         return out.webmention;
       }),
@@ -298,5 +298,3 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 async function emitAll(tx: WriteTx, events: readonly DomainEvent[]): Promise<void> {
   for (const e of events) await tx.emit(e);
 }
-
-export type { Event, Source, Post, Webmention };

@@ -1,6 +1,6 @@
 /**
  * HTML → text, built on htmlparser2: one DOM walker that the post extractor (`extract.ts`) and the
- * feed description reader (`recordings/feed.ts`) share, and the link scan Webmention verification
+ * feed description reader (`recordings/item-text.ts`) share, and the link scan Webmention verification
  * uses. Pure.
  *
  * @module

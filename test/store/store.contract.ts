@@ -179,15 +179,22 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         })
         .catch((err: unknown) => (failed = err));
       expect((failed as Error).message).to.equal('bad schedule');
-      const failing = store.applyRecordings(async (view) => {
-        const a = (await view.findTalk('a'))!;
-        const prepared = { talks: [{ ...a, title: 'changed' }], result: undefined };
-        // The prepared write never lands: the plan fails after preparing it.
-        if (prepared.talks.length > 0) throw new Error('half-way');
-        return prepared;
-      });
-      await failing.catch(() => undefined);
-      expect((await store.findTalk('a'))?.title).to.equal(talk('a', 'ev').title);
+      // A write that fails after changing one record leaves that record as it was.
+      await store.savePost('p1', () => post('p1', []));
+      await store.savePost('p2', () => post('p2', []));
+      let seen = 0;
+      const halfway = await store
+        .updatePosts((p) => {
+          seen += 1;
+          if (seen === 2) throw new Error('half-way');
+          return { ...p, title: 'changed' };
+        })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      expect((halfway as Error).message).to.equal('half-way');
+      expect((await store.listPosts()).map((p) => p.title ?? null)).to.deep.equal([null, null]);
     });
 
     it('appends a domain event once per deterministic id, with increasing sequence numbers', async () => {
