@@ -139,4 +139,16 @@ export type DomainEvent =
         readonly url: string;
         readonly reason: string;
       };
+    }
+  | {
+      readonly id: string;
+      readonly type: 'talk.mentioned';
+      readonly timestamp: string;
+      readonly data: {
+        readonly talkId: string;
+        readonly eventId: string;
+        readonly postId: string;
+        readonly postUrl?: string | undefined;
+        readonly postTitle?: string | undefined;
+      };
     };

@@ -43,6 +43,25 @@ export type Config = {
   readonly maxBodyBytes: number;
   /** Largest recap post accepted (HTML or text), characters. @default 1 MiB */
   readonly maxPostBytes: number;
+  /** SMTP server for notification mail (`smtp://user:pass@host:587`, `smtps://…`). Unset: each mail is written as an `.eml` file under `<dataDir>/mail/`. */
+  readonly smtpUrl: string | undefined;
+  /** Sender of notification mail. @default `Talkreel <talkreel@<public host>>` */
+  readonly mailFrom: string;
+  /** Cron expression of the delivery job (retries and anything the in-process worker missed). @default every minute */
+  readonly deliverCron: string;
+  /** WebSub hub advertised by the recording feeds and pinged on each new item. @default unset */
+  readonly websubHub: string | undefined;
+  /** Send a Webmention from the talk page to each recap post once its recording is out. @default true */
+  readonly sendWebmentions: boolean;
+  /** Outgoing notification limits. */
+  readonly deliver: {
+    /** Deliveries in flight at once. @default 16 */
+    readonly concurrency: number;
+    /** Deliveries in flight to one host. @default 4 */
+    readonly perHost: number;
+    /** Deadline of one delivery attempt (connect, headers, body). @default 10000 */
+    readonly timeoutMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -97,6 +116,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseUrl = env.TALKREEL_DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/./i.test(databaseUrl))
     problems.push('TALKREEL_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  const httpUrlVar = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    try {
+      const u = new URL(raw);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return u.toString();
+    } catch {
+      // reported below
+    }
+    problems.push(`${name} must be an http(s) URL, got "${raw}"`);
+    return undefined;
+  };
+  const smtpUrl = env.TALKREEL_SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/./i.test(smtpUrl))
+    problems.push('TALKREEL_SMTP_URL must be an smtp:// or smtps:// URL');
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -122,7 +156,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     maxBodyBytes: int('TALKREEL_MAX_BODY_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxPostBytes: int('TALKREEL_MAX_POST_BYTES', 1024 * 1024, 1024, 50 * 1024 * 1024),
+    smtpUrl,
+    mailFrom: env.TALKREEL_MAIL_FROM?.trim() || `Talkreel <talkreel@${mailHost(publicUrl)}>`,
+    deliverCron: cron('TALKREEL_DELIVER_CRON', '* * * * *'),
+    websubHub: httpUrlVar('TALKREEL_WEBSUB_HUB'),
+    sendWebmentions: bool('TALKREEL_SEND_WEBMENTIONS', true),
+    deliver: {
+      concurrency: int('TALKREEL_DELIVER_CONCURRENCY', 16, 1, 1000),
+      perHost: int('TALKREEL_DELIVER_PER_HOST', 4, 1, 100),
+      timeoutMs: int('TALKREEL_DELIVER_TIMEOUT_MS', 10_000, 100, 300_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The host of the public URL, for the default sender address. */
+function mailHost(publicUrl: string): string {
+  try {
+    return new URL(publicUrl).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
 }

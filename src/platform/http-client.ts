@@ -37,7 +37,30 @@ export type FetchResponse =
       readonly contentType: string | undefined;
       readonly etag: string | undefined;
       readonly lastModified: string | undefined;
+      /** The raw `Link` header(s), joined with `, ` (Webmention endpoint discovery). */
+      readonly link: string | undefined;
     };
+
+/** A POST of a prepared body (webhook, Webmention, WebSub publish ping). */
+export type PostRequest = {
+  readonly url: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Deadline of the whole exchange (connect, headers, body). @default the client's `timeoutMs` */
+  readonly timeoutMs?: number | undefined;
+  /** Largest response body read, bytes. @default 64 KiB */
+  readonly maxBytes?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+};
+
+/** Any HTTP answer to a POST; redirects are returned, never followed. */
+export type PostResponse = {
+  readonly httpStatus: number;
+  readonly body: string;
+  readonly retryAfter: string | undefined;
+  readonly location: string | undefined;
+};
 
 export type FetchErrorKind =
   'blocked' | 'timeout' | 'too-large' | 'too-many-redirects' | 'http' | 'network' | 'gone' | 'invalid-url';
@@ -52,9 +75,9 @@ export class FetchError extends Error {
     readonly url: string,
     message: string,
     readonly httpStatus?: number,
-    options?: { cause?: unknown; retryAfter?: string | undefined },
+    options?: { cause?: unknown; retryAfter?: string | undefined; method?: string },
   ) {
-    super(`GET ${url}: ${message}`, options);
+    super(`${options?.method ?? 'GET'} ${url}: ${message}`, options);
     this.retryAfter = options?.retryAfter;
   }
 }
@@ -62,6 +85,12 @@ export class FetchError extends Error {
 export type HttpClient = {
   /** GET with conditional headers, limits and the private-network guard. Throws FetchError. */
   get(req: FetchRequest): Promise<FetchResponse>;
+  /**
+   * POST with the same guard and a hard deadline. Answers every HTTP status (the caller decides
+   * what a 410 or a redirect means); throws FetchError only when no answer came (blocked, timeout,
+   * network, too large).
+   */
+  post(req: PostRequest): Promise<PostResponse>;
   /** Throws FetchError('blocked' | 'invalid-url') when the URL may not be fetched. Does not resolve DNS. */
   checkUrl(url: string): void;
 };
@@ -183,26 +212,80 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         contentType: header('content-type'),
         etag: header('etag'),
         lastModified: header('last-modified'),
+        link: headerList(res.headers['link']),
+      };
+    },
+
+    async post(req) {
+      checkUrl(req.url);
+      const timer = deadline(req.timeoutMs ?? options.timeoutMs, req.signal);
+      let res: AxiosResponse<string>;
+      try {
+        res = await instance.post<string>(req.url, req.body, {
+          headers: { ...req.headers, 'Content-Type': req.contentType },
+          timeout: req.timeoutMs ?? options.timeoutMs,
+          maxRedirects: 0,
+          maxContentLength: req.maxBytes ?? 64 * 1024,
+          signal: timer.signal,
+        });
+      } catch (err) {
+        throw toFetchError(req.url, err, 'POST');
+      } finally {
+        timer.clear();
+      }
+      return {
+        httpStatus: res.status,
+        body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+        retryAfter: headerList(res.headers['retry-after']),
+        location: headerList(res.headers['location']),
       };
     },
   };
 }
 
-function toFetchError(url: string, err: unknown): FetchError {
+/** A header value as one string (repeated headers joined), or undefined. */
+function headerList(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(', ');
+  return undefined;
+}
+
+/**
+ * An abort signal that fires after `ms` or when `outer` aborts. A plain timer held by this
+ * closure (not `AbortSignal.timeout` inside `AbortSignal.any`, which Node 20 may garbage-collect
+ * before it fires), cleared by the caller when the exchange ends.
+ */
+function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`timeout of ${ms} ms exceeded`)), ms);
+  const onOuter = () => controller.abort(outer?.reason);
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener('abort', onOuter, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
+
+function toFetchError(url: string, err: unknown, method = 'GET'): FetchError {
   if (err instanceof FetchError) return err;
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   const message = e.message ?? String(err);
   if (code === 'EBLOCKED' || /non-public address/.test(message))
-    return new FetchError('blocked', url, message, undefined, { cause: err });
+    return new FetchError('blocked', url, message, undefined, { cause: err, method });
   if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || /timeout/i.test(message))
-    return new FetchError('timeout', url, `timed out (${message})`, undefined, { cause: err });
+    return new FetchError('timeout', url, `timed out (${message})`, undefined, { cause: err, method });
   if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/i.test(message))
-    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
+    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err, method });
   if (/maxContentLength|maxBodyLength/i.test(message))
-    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err });
+    return new FetchError('too-large', url, 'response exceeds the size limit', undefined, { cause: err, method });
   if (code === 'ERR_FR_TOO_MANY_REDIRECTS' || /redirect/i.test(message))
-    return new FetchError('too-many-redirects', url, 'too many redirects', undefined, { cause: err });
-  if (code === 'ERR_CANCELED') return new FetchError('timeout', url, 'timed out or aborted', undefined, { cause: err });
-  return new FetchError('network', url, `${code ? `${code}: ` : ''}${message}`, undefined, { cause: err });
+    return new FetchError('too-many-redirects', url, 'too many redirects', undefined, { cause: err, method });
+  if (code === 'ERR_CANCELED')
+    return new FetchError('timeout', url, 'timed out or aborted', undefined, { cause: err, method });
+  return new FetchError('network', url, `${code ? `${code}: ` : ''}${message}`, undefined, { cause: err, method });
 }

@@ -4,6 +4,8 @@
  */
 import type { Backend, ReadTx, SequencedEvent, WriteTx } from './backend.ts';
 import { COLLECTION_NAMES } from './records.ts';
+import { emitAll, putPost } from './outbox.ts';
+import { notifyOperations } from './notify-ops.ts';
 import type { DomainEvent } from './records.ts';
 import type {
   CatalogueReader,
@@ -142,7 +144,7 @@ export function createStore(backend: Backend): Store {
       write(async (tx) => {
         const current = await tx.get('posts', id);
         const next = change(current);
-        if (next && next !== current) await tx.put('posts', next);
+        if (next && next !== current) await putPost(tx, next, current);
         return next;
       }),
 
@@ -152,7 +154,7 @@ export function createStore(backend: Backend): Store {
         for (const post of await tx.all('posts')) {
           const next = change(post);
           if (next && next !== post) {
-            await tx.put('posts', next);
+            await putPost(tx, next, post);
             changed += 1;
           }
         }
@@ -209,9 +211,11 @@ export function createStore(backend: Backend): Store {
         await tx.put('webmentions', out.webmention);
         // `null`: the post this webmention made goes with it.
         if (out.post === null && current?.postId) await tx.delete('posts', current.postId);
-        else if (out.post) await tx.put('posts', out.post);
+        else if (out.post) await putPost(tx, out.post, await tx.get('posts', out.post.id));
         return out.webmention;
       }),
+
+    ...notifyOperations(backend),
 
     // ---- whole store ----
     snapshot: async () => {
@@ -294,7 +298,3 @@ function recordingView(tx: ReadTx): RecordingReader {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-async function emitAll(tx: WriteTx, events: readonly DomainEvent[]): Promise<void> {
-  for (const e of events) await tx.emit(e);
-}

@@ -29,6 +29,8 @@ export function emptyDocument(): StoreDocument {
     posts: {},
     blogs: {},
     webmentions: {},
+    subscriptions: {},
+    deliveries: {},
     domainEvents: {},
   };
 }

@@ -6,6 +6,8 @@
 import type { DomainEvent, Event, Talk } from '../catalogue/types.ts';
 import type { Source, UnmatchedRecording } from '../recordings/types.ts';
 import type { Blog, Post, Webmention } from '../posts/types.ts';
+import type { Delivery, Subscription } from '../notify/types.ts';
+import { filterKey } from '../notify/filters.ts';
 
 export type { DomainEvent };
 
@@ -18,6 +20,8 @@ export type Collections = {
   posts: Post;
   blogs: Blog;
   webmentions: Webmention;
+  subscriptions: Subscription;
+  deliveries: Delivery;
 };
 export type CollectionName = keyof Collections;
 export const COLLECTION_NAMES: readonly CollectionName[] = [
@@ -28,6 +32,8 @@ export const COLLECTION_NAMES: readonly CollectionName[] = [
   'posts',
   'blogs',
   'webmentions',
+  'subscriptions',
+  'deliveries',
 ];
 
 type IndexFns<T> = { readonly [index: string]: (record: T) => readonly string[] };
@@ -41,6 +47,7 @@ export const INDEXES = {
   talks: {
     event: (t: Talk) => [t.eventId],
     ref: (t: Talk) => talkRefs(t),
+    recording: (t: Talk) => [t.recording.status],
   },
   sources: {
     event: (s: Source) => [s.eventId],
@@ -58,6 +65,17 @@ export const INDEXES = {
   webmentions: {
     status: (w: Webmention) => [w.status],
     post: (w: Webmention) => (w.postId ? [w.postId] : []),
+  },
+  subscriptions: {
+    /** Only active subscriptions are found by the fan-out. */
+    active: (s: Subscription) => (s.status === 'active' ? [filterKey(s.filter)] : []),
+    email: (s: Subscription) => (s.channel === 'email' ? [s.email] : []),
+    token: (s: Subscription) =>
+      s.channel === 'email' ? [s.unsubscribeToken, ...(s.confirmToken ? [s.confirmToken] : [])] : [],
+  },
+  deliveries: {
+    status: (d: Delivery) => [d.status],
+    subscription: (d: Delivery) => (d.subscriptionId ? [d.subscriptionId] : []),
   },
 } as const satisfies { readonly [K in CollectionName]: IndexFns<Collections[K]> };
 

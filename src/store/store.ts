@@ -17,6 +17,7 @@ import type { ScheduleStore } from '../schedules/store-port.ts';
 import type { RecordingStore } from '../recordings/store-port.ts';
 import type { BlogStore, PostStore } from '../posts/store-port.ts';
 import type { WebmentionStore } from '../webmention/store-port.ts';
+import type { NotifyStore } from '../notify/store-port.ts';
 
 export type { Commit, SequencedEvent };
 export type { CatalogueReader, DeleteEventResult } from '../catalogue/store-port.ts';
@@ -37,7 +38,14 @@ export type StoreStats = {
 };
 
 export interface Store
-  extends Omit<CatalogueStore, 'onCommit'>, ScheduleStore, RecordingStore, PostStore, BlogStore, WebmentionStore {
+  extends
+    Omit<CatalogueStore, 'onCommit'>,
+    ScheduleStore,
+    RecordingStore,
+    PostStore,
+    BlogStore,
+    WebmentionStore,
+    NotifyStore {
   readonly kind: string;
 
   // ---- whole store (migration, bulk loads) ----

@@ -382,6 +382,8 @@ export function describeBackendContract(name: string, open: OpenBackend): void {
         posts: 0,
         blogs: 1,
         webmentions: 0,
+        subscriptions: 0,
+        deliveries: 0,
       });
       expect(stats.writes - before.writes).to.equal(2);
       expect(stats.commits - before.commits).to.equal(2);

@@ -12,8 +12,6 @@
  *
  * `change_seq` numbers commits and domain events alike (the change log's sequence).
  */
-import { COLLECTION_NAMES } from '../records.ts';
-
 export type Migration = { readonly version: number; readonly name: string; readonly sql: string };
 
 /** Collections whose records carry `eventId` and belong to an event. */
@@ -40,7 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'records, change log',
     sql: `
-${['events', ...COLLECTION_NAMES.filter((n) => n !== 'events')].map(recordTable).join('\n')}
+${['events', 'talks', 'sources', 'unmatched', 'posts', 'blogs', 'webmentions'].map(recordTable).join('\n')}
 
 create sequence change_seq;
 
@@ -58,6 +56,16 @@ create table domain_events (
   recorded_at timestamptz not null default now()
 );
 create index domain_events_type on domain_events (type, seq);
+`,
+  },
+  {
+    version: 2,
+    name: 'subscriptions, deliveries',
+    sql: `
+${['subscriptions', 'deliveries'].map(recordTable).join('\n')}
+
+-- talks are now also found by recording status (INDEXES.talks.recording)
+update talks set keys = keys || array['recording:' || (doc->'recording'->>'status')];
 `,
   },
 ];
