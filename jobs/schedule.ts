@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Services } from '../src/app/services.ts';
 import { pollRecordings } from './poll-recordings.ts';
 import { crawlPosts } from './crawl-posts.ts';
+import { deliverNotifications } from './deliver-notifications.ts';
 
 export type JobDefinition = {
   readonly name: string;
@@ -102,5 +103,14 @@ export function crawlPostsJob(services: Services): JobDefinition {
       return [...new Set((await services.store.listBlogs()).map((b) => b.schedule))];
     },
     run: (schedule) => crawlPosts(services, { due: true, schedule, skipIfRunning: true }),
+  };
+}
+
+/** The delivery job: everything due in the outbox, on `TALKREEL_DELIVER_CRON`. */
+export function deliverNotificationsJob(services: Services): JobDefinition {
+  return {
+    name: 'deliver-notifications',
+    schedules: async () => [services.config.deliverCron],
+    run: () => deliverNotifications(services),
   };
 }

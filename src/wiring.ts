@@ -2,10 +2,11 @@ import type { Services } from './app/services.ts';
 import type { ExtraRoutes } from './http/app.ts';
 import { sourceRoutes } from './http/routes/sources.ts';
 import { postRoutes } from './http/routes/posts.ts';
-import { crawlPostsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
+import { subscriptionRoutes } from './http/routes/subscriptions.ts';
+import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
-export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes];
+export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes, subscriptionRoutes];
 
 export type RunningJobs = {
   /** Re-read sources and blogs now (changes are also picked up on every commit). */
@@ -15,7 +16,13 @@ export type RunningJobs = {
 
 /** Start the in-process cron jobs; `stop` ends the schedule and waits for the running jobs. */
 export function startJobs(services: Services): RunningJobs {
-  const scheduler = startScheduler(services, [pollRecordingsJob(services), crawlPostsJob(services)]);
+  const scheduler = startScheduler(services, [
+    pollRecordingsJob(services),
+    crawlPostsJob(services),
+    deliverNotificationsJob(services),
+  ]);
+  // The outbox worker: woken by every commit that queues a delivery, and at start for what is due.
+  services.deliverer.start();
   return {
     sync: () => scheduler.sync(),
     async stop() {
@@ -23,6 +30,7 @@ export function startJobs(services: Services): RunningJobs {
       await services.poller.stop();
       await services.blogs.stop();
       await services.webmentions.stop();
+      await services.deliverer.stop();
     },
   };
 }

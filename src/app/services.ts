@@ -14,6 +14,11 @@ import { MentionIndex } from '../mentions/mention-index.ts';
 import { PostService } from '../posts/service.ts';
 import { BlogCrawler } from '../posts/blogs.ts';
 import { WebmentionService } from '../webmention/service.ts';
+import { SubscriptionService } from '../notify/subscriptions.ts';
+import { Deliverer } from '../notify/deliverer.ts';
+import { createMailer, type Mailer } from '../notify/mailer.ts';
+import type { FilterDeps } from '../notify/filters.ts';
+import { sendWebmention } from '../notify/webmention-send.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -31,6 +36,10 @@ export type Services = {
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
   readonly webmentions: WebmentionService;
+  readonly subscriptions: SubscriptionService;
+  /** Sends the outbox; started with the jobs (`startJobs`), run by hand with `deliver --once`. */
+  readonly deliverer: Deliverer;
+  readonly mailer: Mailer;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
   /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
@@ -100,6 +109,38 @@ export async function createServices(
     index: mentions,
     publicUrl: config.publicUrl,
   });
+  const filters: FilterDeps = {
+    findTalk: (ref) => store.findTalk(ref),
+    getEvent: (id) => store.getEvent(id),
+    searchTalks: async (query, limit) => store.getTalks(index.search(query, { limit }).map((h) => h.id)),
+  };
+  const subscriptions = new SubscriptionService({
+    store,
+    filters,
+    clock,
+    logger: logger.child({ module: 'subscriptions' }),
+    checkUrl: (url) => http.checkUrl(url),
+  });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    logger: logger.child({ module: 'mail' }),
+    timeoutMs: config.deliver.timeoutMs,
+  });
+  const deliverer = new Deliverer({
+    store,
+    clock,
+    logger: logger.child({ module: 'deliver' }),
+    http,
+    mailer,
+    links: { publicUrl: config.publicUrl },
+    sendWebmention: (source, target, opts) => sendWebmention(http, source, target, opts),
+    webmentions: config.sendWebmentions,
+    concurrency: config.deliver.concurrency,
+    perHost: config.deliver.perHost,
+    timeoutMs: config.deliver.timeoutMs,
+  });
   return {
     config,
     logger,
@@ -115,6 +156,9 @@ export async function createServices(
     posts,
     blogs,
     webmentions,
+    subscriptions,
+    deliverer,
+    mailer,
     async importSchedule(text, opts) {
       const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
@@ -125,6 +169,8 @@ export async function createServices(
       await poller.idle();
       await blogs.idle();
       await webmentions.idle();
+      await deliverer.stop();
+      mailer.close();
       mentions.detach();
       index.detach();
       await store.close();

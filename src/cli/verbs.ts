@@ -220,6 +220,26 @@ cliVerbs.push(
     },
   },
   {
+    name: 'deliver',
+    usage:
+      'deliver --once                                    send every due notification now (webhooks, mail, Webmentions)',
+    writes: true,
+    options: { once: { type: 'boolean' } },
+    async run({ services, values, print }) {
+      if (values.once !== true)
+        throw new UsageError(
+          'deliver runs once and exits: use `talkreel deliver --once` (the server delivers on its own)',
+        );
+      const counts = await services.deliverer.runOnce();
+      print(
+        counts,
+        () =>
+          `attempted ${counts.attempted}: delivered ${counts.delivered}, retrying ${counts.retrying}, failed ${counts.failed}`,
+      );
+      return 0;
+    },
+  },
+  {
     name: 'crawl',
     usage: 'crawl --once                                      crawl every blog feed now and ingest new posts',
     writes: true,

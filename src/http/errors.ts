@@ -116,6 +116,8 @@ export function errorMiddleware(logger: Logger) {
         logger.warn({ err: (err as Error).message, method: ctx.method, path: ctx.path }, 'store unavailable');
         ctx.set('Retry-After', '5');
       }
+      const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+      if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
       ctx.status = status;
       ctx.body = body;
     }

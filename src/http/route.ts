@@ -126,7 +126,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'pa
   );
 }
 
-function requireAdmin(ctx: Context, token: string | undefined): void {
+export function requireAdmin(ctx: Context, token: string | undefined): void {
   const header = ctx.get('authorization');
   const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
   if (!token)
