@@ -260,7 +260,9 @@ export class Deliverer {
 
   private async sendWebhook(d: Delivery, secret: string, url: string, signal: AbortSignal): Promise<Outcome> {
     const body = JSON.stringify(webhookPayload(this.deps.links, d.content));
-    const timestamp = Math.floor(this.deps.clock.now().getTime() / 1000);
+    // Wall-clock time, not the injected clock: receivers compare it with their own clock to refuse
+    // replays (Standard Webhooks allows five minutes), so it must be when the request really left.
+    const timestamp = Math.floor(Date.now() / 1000);
     try {
       const res = await this.deps.http.post({
         url,
