@@ -182,6 +182,10 @@ describe('HTTP: email notifications over a real SMTP server', function () {
     const pageHtml = await page.text();
     expect(pageHtml).to.include('Subscription confirmed').and.include('Havana to Icehouse').and.include(email);
     expect((await subscriptionOf(app, email)).status).to.equal('active');
+    // Mail scanners fetch links before the person clicks: a second visit is still a confirmation.
+    const again = await openLink(confirm);
+    expect(again.status).to.equal(200);
+    expect(await again.text()).to.include('Subscription confirmed');
 
     await publish(app, 'havana-to-icehouse');
     await app.services.deliverer.runOnce();
@@ -204,6 +208,11 @@ describe('HTTP: email notifications over a real SMTP server', function () {
     expect((await subscriptionOf(app, email)).status).to.equal('unsubscribed');
     // The link stays valid (idempotent): a second click is not an error.
     expect((await openLink(unsubscribe)).status).to.equal(200);
+    // The old confirmation link does not subscribe the address again.
+    const stale = await openLink(confirm);
+    expect(stale.status).to.equal(404);
+    await stale.body?.cancel();
+    expect((await subscriptionOf(app, email)).status).to.equal('unsubscribed');
 
     await app.services.deliverer.runOnce();
     expect(smtp.received).to.have.length(2);
@@ -324,7 +333,8 @@ describe('HTTP: email notifications over a real SMTP server', function () {
       }
       const missing = await openLink(`${app.url}${pathname}`);
       expect(missing.status, pathname).to.equal(400);
-      await missing.body?.cancel();
+      const body = (await missing.json()) as { error: { code: string } };
+      expect(body.error.code).to.equal('VALIDATION_FAILED');
     }
     const oneClick = await fetch(`${app.url}/subscriptions/unsubscribe?token=${'y'.repeat(43)}`, {
       method: 'POST',
