@@ -112,19 +112,21 @@ export class SubscriptionService {
   /** Follow a confirmation link. Unknown or expired tokens are 404. */
   async confirm(tokenValue: string): Promise<EmailSubscription> {
     const sub = await this.deps.store.subscriptionByToken(tokenValue);
-    if (!sub || sub.channel !== 'email') throw notFound('NOT_FOUND', 'confirmation link', 'token');
-    if (sub.status === 'active' && sub.confirmToken === undefined) return sub;
-    if (sub.confirmToken !== tokenValue) throw notFound('NOT_FOUND', 'confirmation link', 'token');
+    if (!sub || sub.channel !== 'email' || sub.confirmToken !== tokenValue)
+      throw notFound('NOT_FOUND', 'confirmation link', 'token');
+    // Followed again (mail scanners fetch links before the person clicks): still confirmed.
+    if (sub.status === 'active') return sub;
     const now = this.deps.clock.now();
     if (now.getTime() - Date.parse(sub.confirmationSentAt) > CONFIRM_TTL_MS)
       throw new DomainError('NOT_FOUND', 'this confirmation link has expired; subscribe again', null);
     const at = now.toISOString();
     const next = await this.deps.store.updateSubscription(sub.id, (current) =>
       current.channel === 'email' && current.status === 'pending'
-        ? { ...current, status: 'active', confirmToken: undefined, confirmedAt: at, updatedAt: at }
+        ? { ...current, status: 'active', confirmedAt: at, updatedAt: at }
         : current,
     );
-    if (!next || next.channel !== 'email') throw notFound('NOT_FOUND', 'confirmation link', 'token');
+    if (!next || next.channel !== 'email' || next.status !== 'active')
+      throw notFound('NOT_FOUND', 'confirmation link', 'token');
     return next;
   }
 

@@ -40,7 +40,7 @@ export type EmailSubscription = SubscriptionBase & {
   readonly channel: 'email';
   /** Lower-cased address. */
   readonly email: string;
-  /** Secret of the confirmation link; cleared once confirmed. */
+  /** Secret of the confirmation link; kept once confirmed (the link may be followed again), cleared on unsubscribe. */
   readonly confirmToken?: string | undefined;
   /** Secret of the unsubscribe link in every mail. */
   readonly unsubscribeToken: string;
