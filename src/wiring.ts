@@ -2,10 +2,11 @@ import type { Services } from './app/services.ts';
 import type { ExtraRoutes } from './http/app.ts';
 import { sourceRoutes } from './http/routes/sources.ts';
 import { postRoutes } from './http/routes/posts.ts';
+import { feedRoutes } from './http/routes/feeds.ts';
 import { crawlPostsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
-export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes];
+export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes, feedRoutes];
 
 export type RunningJobs = {
   /** Re-read sources and blogs now (changes are also picked up on every commit). */

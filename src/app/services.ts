@@ -14,6 +14,7 @@ import { MentionIndex } from '../mentions/mention-index.ts';
 import { PostService } from '../posts/service.ts';
 import { BlogCrawler } from '../posts/blogs.ts';
 import { WebmentionService } from '../webmention/service.ts';
+import { RecordingFeeds } from '../notify/feed-service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -31,6 +32,8 @@ export type Services = {
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
   readonly webmentions: WebmentionService;
+  /** Atom and JSON feeds of published recordings, and their WebSub publish pings. */
+  readonly feeds: RecordingFeeds;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
   /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
@@ -100,6 +103,14 @@ export async function createServices(
     index: mentions,
     publicUrl: config.publicUrl,
   });
+  const feeds = new RecordingFeeds({
+    store,
+    searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
+    http,
+    logger: logger.child({ module: 'feeds' }),
+    publicUrl: config.publicUrl,
+    hub: config.websubHub,
+  });
   return {
     config,
     logger,
@@ -115,6 +126,7 @@ export async function createServices(
     posts,
     blogs,
     webmentions,
+    feeds,
     async importSchedule(text, opts) {
       const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
@@ -125,6 +137,8 @@ export async function createServices(
       await poller.idle();
       await blogs.idle();
       await webmentions.idle();
+      await feeds.idle();
+      feeds.detach();
       mentions.detach();
       index.detach();
       await store.close();
