@@ -49,12 +49,32 @@ function serveFeed(ctx: Context, feed: ServedFeed): void {
   if (feed.lastModified) ctx.set('Last-Modified', new Date(feed.lastModified).toUTCString());
   ctx.set('Cache-Control', 'public, max-age=60');
   ctx.set('Access-Control-Allow-Origin', '*');
-  ctx.status = 200;
-  // `fresh` gives If-None-Match precedence over If-Modified-Since (RFC 9110 §13.2.2).
-  if (ctx.fresh) {
+  if (notModified(ctx.get('if-none-match'), ctx.get('if-modified-since'), feed)) {
     ctx.status = 304;
     return;
   }
   ctx.body = feed.body;
   ctx.set('Content-Type', feed.contentType);
+}
+
+/**
+ * RFC 9110 §13.2.2 as an origin server evaluates it: If-None-Match (weak comparison) decides when
+ * present, else If-Modified-Since against the newest item. Not koa's `ctx.fresh`: it ignores the
+ * validators whenever the request says `Cache-Control: no-cache`, which fetch() adds to every
+ * request with a conditional header (Fetch standard, HTTP-network-or-cache fetch).
+ */
+export function notModified(
+  ifNoneMatch: string,
+  ifModifiedSince: string,
+  feed: Pick<ServedFeed, 'etag' | 'lastModified'>,
+): boolean {
+  if (ifNoneMatch) {
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+    const wanted = opaque(feed.etag);
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+  }
+  if (!ifModifiedSince || !feed.lastModified) return false;
+  const since = Date.parse(ifModifiedSince);
+  // HTTP dates have whole seconds.
+  return Number.isFinite(since) && Math.floor(Date.parse(feed.lastModified) / 1000) * 1000 <= since;
 }
