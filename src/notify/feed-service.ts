@@ -82,7 +82,8 @@ export class RecordingFeeds {
     const limit = req.limit ?? DEFAULT_FEED_LIMIT;
     const filtered = [req.talk, req.speaker, req.event, req.post].some((v) => v !== undefined);
     const filter = filtered ? await resolveFilter(this.filterDeps(), req) : undefined;
-    const key = `${req.format}|${filter ? filterKey(filter) : '*'}|${limit}`;
+    // The label is part of the key: an unknown speaker is named in the title and self link as typed.
+    const key = JSON.stringify([req.format, filter ? filterKey(filter) : null, filter?.label ?? null, limit]);
     const cached = this.cache.get(key);
     if (cached) return cached;
     const generation = this.generation;
