@@ -4,9 +4,10 @@ import { sourceRoutes } from './http/routes/sources.ts';
 import { postRoutes } from './http/routes/posts.ts';
 import { subscriptionRoutes } from './http/routes/subscriptions.ts';
 import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
+import { feedRoutes } from './http/routes/feeds.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
-export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes, subscriptionRoutes];
+export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes, subscriptionRoutes, feedRoutes];
 
 export type RunningJobs = {
   /** Re-read sources and blogs now (changes are also picked up on every commit). */

@@ -103,7 +103,17 @@ describe('architecture', () => {
   });
 
   it('keeps capabilities off the HTTP layer, the CLI, the jobs and the store adapters', () => {
-    const capabilities = ['catalogue', 'schedules', 'search', 'recordings', 'mentions', 'posts', 'webmention', 'text'];
+    const capabilities = [
+      'catalogue',
+      'schedules',
+      'search',
+      'recordings',
+      'mentions',
+      'posts',
+      'webmention',
+      'notify',
+      'text',
+    ];
     const adapters = /^src\/store\/(?!store\.ts$|errors\.ts$)/;
     const offenders: string[] = [];
     for (const [file, { relative, packages }] of graph) {

@@ -19,6 +19,7 @@ import { Deliverer } from '../notify/deliverer.ts';
 import { createMailer, type Mailer } from '../notify/mailer.ts';
 import type { FilterDeps } from '../notify/filters.ts';
 import { sendWebmention } from '../notify/webmention-send.ts';
+import { RecordingFeeds } from '../notify/feed-service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -40,6 +41,8 @@ export type Services = {
   /** Sends the outbox; started with the jobs (`startJobs`), run by hand with `deliver --once`. */
   readonly deliverer: Deliverer;
   readonly mailer: Mailer;
+  /** Atom and JSON feeds of published recordings, and their WebSub publish pings. */
+  readonly feeds: RecordingFeeds;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
   /** Wait for running jobs, flush the store and release its lock. */
   close(): Promise<void>;
@@ -141,6 +144,14 @@ export async function createServices(
     perHost: config.deliver.perHost,
     timeoutMs: config.deliver.timeoutMs,
   });
+  const feeds = new RecordingFeeds({
+    store,
+    searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
+    http,
+    logger: logger.child({ module: 'feeds' }),
+    publicUrl: config.publicUrl,
+    hub: config.websubHub,
+  });
   return {
     config,
     logger,
@@ -159,6 +170,7 @@ export async function createServices(
     subscriptions,
     deliverer,
     mailer,
+    feeds,
     async importSchedule(text, opts) {
       const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
@@ -171,6 +183,8 @@ export async function createServices(
       await webmentions.idle();
       await deliverer.stop();
       mailer.close();
+      await feeds.idle();
+      feeds.detach();
       mentions.detach();
       index.detach();
       await store.close();

@@ -9,6 +9,22 @@ import { escapeHtml, page, safeHref } from '../html.ts';
 import type { Event, Talk } from '../../catalogue/types.ts';
 import { toErrorResponse } from '../errors.ts';
 import { DomainError } from '../../platform/errors.ts';
+import { feedUrl } from '../../notify/feeds.ts';
+import type { SubscriptionFilter } from '../../notify/types.ts';
+
+/** `<link rel="alternate">` to the Atom and JSON recording feeds of a talk or an event. */
+export function feedAlternates(base: string, filter: SubscriptionFilter): string {
+  const title = `Recordings: ${filter.label}`;
+  return [
+    ['application/atom+xml', feedUrl(base, 'atom', filter)],
+    ['application/feed+json', feedUrl(base, 'json', filter)],
+  ]
+    .map(
+      ([type, href]) =>
+        `<link rel="alternate" type="${escapeHtml(type)}" title="${escapeHtml(title)}" href="${escapeHtml(href)}">\n`,
+    )
+    .join('');
+}
 
 /** Does the client want JSON rather than a page? `?format=` wins, then the Accept header. */
 function wantsJson(ctx: Context, format: string | undefined): boolean {
@@ -123,7 +139,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
               `<li><a href="/t/${encodeURIComponent(t.id)}">${escapeHtml(t.title)}</a> — ${escapeHtml(t.speakers.map((s) => s.name).join(', '))} <span class="status">${escapeHtml(t.recording.status)}</span></li>`,
           )
           .join('\n')}\n</ul>`,
-        `<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n`,
+        `<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n${feedAlternates(base, { kind: 'event', key: event.id, label: event.name })}`,
       );
     },
   });
@@ -189,6 +205,6 @@ ${talk.subtitle ? `<p><em>${escapeHtml(talk.subtitle)}</em></p>\n` : ''}<p class
 ${recording}
 <p><a href="/t/${encodeURIComponent(talk.id)}/watch">Permanent watch link</a></p>
 ${talk.abstract ? `<section><h2>Abstract</h2><p>${escapeHtml(talk.abstract)}</p></section>\n` : ''}</article>`,
-    `<link rel="canonical" href="${escapeHtml(self)}">\n<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n`,
+    `<link rel="canonical" href="${escapeHtml(self)}">\n<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n${feedAlternates(base, { kind: 'talk', key: talk.id, label: talk.title })}`,
   );
 }
