@@ -1,6 +1,7 @@
 import { StoreUnavailableError } from '../../store/errors.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Post } from '../../posts/types.ts';
 import type { Services } from '../../app/services.ts';
 import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
 import { FormatQuery, IdParams } from '../schemas.ts';
@@ -55,9 +56,12 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         ctx.body = talkDto(talk, base);
         return;
       }
-      const event = await catalogue.findEvent(talk.eventId);
+      const [event, recaps] = await Promise.all([
+        catalogue.findEvent(talk.eventId),
+        services.store.postsMentioningTalk(talk.id),
+      ]);
       ctx.type = 'html';
-      ctx.body = renderTalkPage(talk, event, base);
+      ctx.body = renderTalkPage(talk, event, base, recaps);
     },
   });
 
@@ -180,7 +184,12 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
 }
 
 /** The talk's permanent page: title, speakers, event, recording status and link. Every value escaped. */
-export function renderTalkPage(talk: Talk, event: Event | undefined, base: string): string {
+export function renderTalkPage(
+  talk: Talk,
+  event: Event | undefined,
+  base: string,
+  recaps: readonly Pick<Post, 'url' | 'title' | 'publishedAt' | 'createdAt'>[] = [],
+): string {
   const speakers = talk.speakers
     .map((s) => escapeHtml(s.name) + (s.affiliation ? ` <span class="meta">(${escapeHtml(s.affiliation)})</span>` : ''))
     .join(', ');
@@ -196,6 +205,16 @@ export function renderTalkPage(talk: Talk, event: Event | undefined, base: strin
     .filter(Boolean)
     .join(' · ');
   const self = talkPageUrl(base, talk.id);
+  // Recap posts that mention the talk, linked: a post's author who receives our Webmention finds
+  // the link back to their post here when they verify it.
+  const recapItems = [...recaps]
+    .sort((a, b) => ((b.publishedAt ?? b.createdAt) < (a.publishedAt ?? a.createdAt) ? -1 : 1))
+    .flatMap((p) => {
+      const url = safeHref(p.url);
+      return url ? [`<li><a href="${escapeHtml(url)}">${escapeHtml(p.title ?? url)}</a></li>`] : [];
+    });
+  const recapSection =
+    recapItems.length > 0 ? `<section><h2>Recap posts</h2>\n<ul>\n${recapItems.join('\n')}\n</ul></section>\n` : '';
   return page(
     `${talk.title}${event ? ` — ${event.name}` : ''}`,
     `<article>
@@ -204,7 +223,7 @@ ${talk.subtitle ? `<p><em>${escapeHtml(talk.subtitle)}</em></p>\n` : ''}<p class
 <p class="meta">${event ? `<a href="/e/${encodeURIComponent(event.id)}">${escapeHtml(event.name)}</a>` : escapeHtml(talk.eventId)}${when ? ` · ${escapeHtml(when)}` : ''}</p>
 ${recording}
 <p><a href="/t/${encodeURIComponent(talk.id)}/watch">Permanent watch link</a></p>
-${talk.abstract ? `<section><h2>Abstract</h2><p>${escapeHtml(talk.abstract)}</p></section>\n` : ''}</article>`,
+${talk.abstract ? `<section><h2>Abstract</h2><p>${escapeHtml(talk.abstract)}</p></section>\n` : ''}${recapSection}</article>`,
     `<link rel="canonical" href="${escapeHtml(self)}">\n<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n${feedAlternates(base, { kind: 'talk', key: talk.id, label: talk.title })}`,
   );
 }
