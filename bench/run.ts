@@ -17,6 +17,7 @@ import { benchRecordingMatch } from './recording-match.ts';
 import { benchRecordingQuality } from './recording-quality.ts';
 import { benchMentionQuality } from './mentions-quality.ts';
 import { benchMentionSpeed } from './mentions-speed.ts';
+import { benchNotifyFanout } from './notify-fanout.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
 /** Benchmarks in run order. */
@@ -31,6 +32,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   recordingQuality: benchRecordingQuality,
   mentionQuality: benchMentionQuality,
   mentionSpeed: benchMentionSpeed,
+  notifyFanout: benchNotifyFanout,
 };
 
 function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } {
