@@ -147,8 +147,6 @@ export async function createServices(
   const feeds = new RecordingFeeds({
     store,
     searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
-    http,
-    logger: logger.child({ module: 'feeds' }),
     publicUrl: config.publicUrl,
     hub: config.websubHub,
   });
@@ -183,7 +181,6 @@ export async function createServices(
       await webmentions.idle();
       await deliverer.stop();
       mailer.close();
-      await feeds.idle();
       feeds.detach();
       mentions.detach();
       index.detach();

@@ -22,6 +22,7 @@ import { confirmationMail, notificationMail } from './mail.ts';
 import { MailError, type Mailer } from './mailer.ts';
 import { nextRetryDelay, parseRetryAfter } from './retry.ts';
 import type { WebmentionSendResult } from './webmention-send.ts';
+import { FEED_FORMATS, feedUrl } from './feeds.ts';
 
 export type DelivererDeps = {
   readonly store: NotifyStore & {
@@ -234,6 +235,9 @@ export class Deliverer {
           return { outcome: 'retry', error: (err as Error).message };
         }
       }
+      case 'websub':
+        if (d.content.type !== 'websub.publish') return { outcome: 'failed', error: 'not a WebSub ping' };
+        return this.pingHub(d.target, d.content.eventId, signal);
       case 'webmention': {
         if (!this.deps.webmentions) return { outcome: 'skipped', error: 'TALKREEL_SEND_WEBMENTIONS is off' };
         if (d.content.type !== 'webmention') return { outcome: 'failed', error: 'not a Webmention' };
@@ -290,6 +294,43 @@ export class Deliverer {
         return { outcome: 'failed', error: err.message };
       return { outcome: 'retry', error: (err as Error).message };
     }
+  }
+
+  /**
+   * WebSub publish pings (`hub.mode=publish`, one POST per topic): the unfiltered recording feeds
+   * and the feeds of the event whose talk was published. Delivered when the hub took them all.
+   */
+  private async pingHub(hub: string, eventId: string, signal: AbortSignal): Promise<Outcome> {
+    const base = this.deps.links.publicUrl;
+    const topics = FEED_FORMATS.flatMap((format) => [
+      feedUrl(base, format),
+      feedUrl(base, format, { kind: 'event', key: eventId, label: eventId }),
+    ]);
+    for (const topic of topics) {
+      try {
+        const res = await this.deps.http.post({
+          url: hub,
+          body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString(),
+          contentType: 'application/x-www-form-urlencoded',
+          timeoutMs: this.deps.timeoutMs,
+          signal,
+        });
+        const s = res.httpStatus;
+        if (s >= 200 && s < 300) continue;
+        const retry = s === 408 || s === 429 || s >= 500;
+        return {
+          outcome: retry ? 'retry' : 'failed',
+          httpStatus: s,
+          error: `hub answered HTTP ${s} for ${topic}`,
+          retryAfterMs: retry ? parseRetryAfter(res.retryAfter, this.deps.clock.now()) : undefined,
+        };
+      } catch (err) {
+        if (err instanceof FetchError && (err.kind === 'blocked' || err.kind === 'invalid-url'))
+          return { outcome: 'failed', error: err.message };
+        return { outcome: 'retry', error: (err as Error).message };
+      }
+    }
+    return { outcome: 'delivered' };
   }
 
   /** When a retry falls due before the next cron tick, wake for it. */

@@ -13,6 +13,12 @@ import type { Post } from '../posts/types.ts';
 import { filterKeysOfTalk } from './filters.ts';
 import type { Delivery, DeliveryContent, Subscription, TalkSummary } from './types.ts';
 
+/** Deployment settings the fan-out needs. */
+export type OutboxOptions = {
+  /** WebSub hub of the recording feeds: each publication owes it a publish ping. */
+  readonly websubHub?: string | undefined;
+};
+
 export type FanOutReader = {
   getTalk(id: string): Promise<Talk | undefined>;
   getEvent(id: string): Promise<Event | undefined>;
@@ -22,7 +28,11 @@ export type FanOutReader = {
 };
 
 /** The deliveries `event` owes, new or not (the store keeps those it does not hold yet). */
-export async function fanOut(reader: FanOutReader, event: DomainEvent): Promise<Delivery[]> {
+export async function fanOut(
+  reader: FanOutReader,
+  event: DomainEvent,
+  options: OutboxOptions = {},
+): Promise<Delivery[]> {
   const talk = await reader.getTalk(event.data.talkId);
   if (!talk) return [];
   const posts = await reader.postsMentioningTalk(talk.id);
@@ -58,6 +68,17 @@ export async function fanOut(reader: FanOutReader, event: DomainEvent): Promise<
       const wm: DeliveryContent = { type: 'webmention', timestamp: event.timestamp, talk: summary, postId: post.id };
       out.push(newDelivery(stableId('wm', post.id, talk.id), event, wm, { channel: 'webmention', target: post.url }));
     }
+  }
+  // The recording feeds changed: tell their hub (durably, like any other delivery).
+  if (event.type === 'recording.published' && options.websubHub) {
+    out.push(
+      newDelivery(
+        stableId('hub', event.id),
+        event,
+        { type: 'websub.publish', timestamp: event.timestamp, eventId: talk.eventId },
+        { channel: 'websub', target: options.websubHub },
+      ),
+    );
   }
   return out;
 }

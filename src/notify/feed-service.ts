@@ -1,24 +1,14 @@
 /**
  * The recording feeds use-case: resolve the filter, read the published talks, build the document
- * once per (format, filter, limit) until the next store commit, and ping the WebSub hub when a
- * commit publishes recordings.
+ * once per (format, filter, limit) until the next store commit. (The WebSub hub is pinged through
+ * the outbox: see `fan-out.ts` and the deliverer.)
  */
 import { createHash } from 'node:crypto';
-import type { DomainEvent, Event, RecordingStatus, Talk } from '../catalogue/types.ts';
+import type { Event, RecordingStatus, Talk } from '../catalogue/types.ts';
 import type { Post } from '../posts/types.ts';
-import type { Logger } from '../platform/logger.ts';
-import type { HttpClient } from '../platform/http-client.ts';
 import { resolveFilter, filterKey, type FilterInput } from './filters.ts';
 import type { SubscriptionFilter } from './types.ts';
-import {
-  buildFeed,
-  DEFAULT_FEED_LIMIT,
-  FEED_FORMATS,
-  feedUrl,
-  selectFeedTalks,
-  type BuiltFeed,
-  type FeedFormat,
-} from './feeds.ts';
+import { buildFeed, DEFAULT_FEED_LIMIT, selectFeedTalks, type BuiltFeed, type FeedFormat } from './feeds.ts';
 
 /** The store operations the feeds read, and its commit stream. */
 export interface FeedStore {
@@ -27,18 +17,16 @@ export interface FeedStore {
   getEvent(id: string): Promise<Event | undefined>;
   getEvents(ids: readonly string[]): Promise<Event[]>;
   getPost(id: string): Promise<Post | undefined>;
-  onCommit(listener: (commit: { readonly events: readonly DomainEvent[] }) => void): () => void;
+  onCommit(listener: () => void): () => void;
 }
 
 export type RecordingFeedsDeps = {
   readonly store: FeedStore;
   /** Talk ids a free-text search ranks first (the lookup index), for speaker names. */
   readonly searchTalkIds: (query: string, limit: number) => readonly string[];
-  readonly http: Pick<HttpClient, 'post'>;
-  readonly logger: Logger;
   /** Base of permanent links, without a trailing slash. */
   readonly publicUrl: string;
-  /** WebSub hub advertised and pinged. @default undefined (no hub) */
+  /** WebSub hub advertised in the documents. @default undefined (no hub) */
   readonly hub?: string | undefined;
   /** Built feeds kept before the cache starts over (speaker and post filters are open-ended). @default 500 */
   readonly maxCached?: number | undefined;
@@ -60,17 +48,14 @@ export class RecordingFeeds {
   private readonly cache = new Map<string, ServedFeed>();
   /** Bumped by every commit: a build that started before a commit is not cached. */
   private generation = 0;
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly unsubscribe: () => void;
   private readonly maxCached: number;
 
   constructor(private readonly deps: RecordingFeedsDeps) {
     this.maxCached = deps.maxCached ?? 500;
-    this.unsubscribe = deps.store.onCommit((commit) => {
+    this.unsubscribe = deps.store.onCommit(() => {
       this.generation++;
       this.cache.clear();
-      const published = commit.events.filter((e) => e.type === 'recording.published');
-      if (published.length > 0 && deps.hub) this.track(this.pingHub(new Set(published.map((e) => e.data.eventId))));
     });
   }
 
@@ -93,11 +78,6 @@ export class RecordingFeeds {
       this.cache.set(key, feed);
     }
     return feed;
-  }
-
-  /** Resolves once every hub ping started so far has finished (shutdown). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** Stop following the store's commits. */
@@ -139,39 +119,5 @@ export class RecordingFeeds {
         return talks.filter((t): t is Talk => t !== undefined);
       },
     };
-  }
-
-  /**
-   * WebSub publish pings (one `hub.mode=publish` POST per topic): the unfiltered feeds and the
-   * feeds of the events whose talks were just published. A failure is logged; the hub re-fetches
-   * on its own schedule anyway.
-   */
-  private async pingHub(eventIds: ReadonlySet<string>): Promise<void> {
-    const hub = this.deps.hub!;
-    const topics = FEED_FORMATS.flatMap((format) => [
-      feedUrl(this.deps.publicUrl, format),
-      ...[...eventIds].map((id) => feedUrl(this.deps.publicUrl, format, { kind: 'event', key: id, label: id })),
-    ]);
-    const log = this.deps.logger;
-    await Promise.all(
-      topics.map(async (topic) => {
-        try {
-          const res = await this.deps.http.post({
-            url: hub,
-            body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString(),
-            contentType: 'application/x-www-form-urlencoded',
-          });
-          if (res.httpStatus < 200 || res.httpStatus >= 300)
-            log.warn({ hub, topic, httpStatus: res.httpStatus }, 'WebSub hub refused the publish ping');
-        } catch (err) {
-          log.warn({ err, hub, topic }, 'WebSub publish ping failed');
-        }
-      }),
-    );
-  }
-
-  private track(task: Promise<void>): void {
-    this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
   }
 }

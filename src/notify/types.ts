@@ -95,6 +95,12 @@ export type DeliveryContent =
       readonly timestamp: string;
     }
   | {
+      /** A WebSub publish ping for the recording feeds (the whole feed and the event's). */
+      readonly type: 'websub.publish';
+      readonly timestamp: string;
+      readonly eventId: string;
+    }
+  | {
       /** An outgoing Webmention from the talk's page to a recap post that mentions it. */
       readonly type: 'webmention';
       readonly timestamp: string;
@@ -102,7 +108,7 @@ export type DeliveryContent =
       readonly postId: string;
     };
 
-export type DeliveryChannel = 'webhook' | 'email' | 'webmention';
+export type DeliveryChannel = 'webhook' | 'email' | 'webmention' | 'websub';
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 
 export type DeliveryAttempt = {

@@ -81,6 +81,7 @@ export function webhookPayload(
       };
     case 'subscription.confirm':
     case 'webmention':
+    case 'websub.publish':
       return { type: content.type, timestamp: content.timestamp, data: {} };
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Backend, ReadTx, SequencedEvent, WriteTx } from './backend.ts';
 import { COLLECTION_NAMES } from './records.ts';
-import { emitAll, putPost } from './outbox.ts';
+import { emitAll, putPost, type OutboxOptions } from './outbox.ts';
 import { notifyOperations } from './notify-ops.ts';
 import type { DomainEvent } from './records.ts';
 import type {
@@ -21,7 +21,8 @@ import type { Event, Talk } from '../catalogue/types.ts';
 import type { Source } from '../recordings/types.ts';
 import type { Blog, Post, Webmention, WebmentionStatus } from '../posts/types.ts';
 
-export function createStore(backend: Backend): Store {
+/** `outbox`: deployment settings the fan-out of domain events needs (the WebSub hub). */
+export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store {
   const read = <T>(fn: (tx: ReadTx) => Promise<T>) => backend.read(fn);
   const write = <T>(fn: (tx: WriteTx) => Promise<T>) => backend.write(fn);
 
@@ -97,7 +98,7 @@ export function createStore(backend: Backend): Store {
         const w = await plan(catalogueView(tx));
         for (const e of w.events) await tx.put('events', e);
         for (const t of w.talks) await tx.put('talks', t);
-        await emitAll(tx, w.domainEvents);
+        await emitAll(tx, w.domainEvents, outbox);
         return w.result;
       }),
 
@@ -131,7 +132,7 @@ export function createStore(backend: Backend): Store {
         for (const s of w.sources ?? []) if (await tx.get('sources', s.id)) await tx.put('sources', s);
         for (const u of w.unmatched ?? []) await tx.put('unmatched', u);
         for (const id of w.unmatchedDeletes ?? []) await tx.delete('unmatched', id);
-        await emitAll(tx, w.domainEvents ?? []);
+        await emitAll(tx, w.domainEvents ?? [], outbox);
         return w.result;
       }),
 
@@ -144,7 +145,7 @@ export function createStore(backend: Backend): Store {
       write(async (tx) => {
         const current = await tx.get('posts', id);
         const next = change(current);
-        if (next && next !== current) await putPost(tx, next, current);
+        if (next && next !== current) await putPost(tx, next, current, outbox);
         return next;
       }),
 
@@ -154,7 +155,7 @@ export function createStore(backend: Backend): Store {
         for (const post of await tx.all('posts')) {
           const next = change(post);
           if (next && next !== post) {
-            await putPost(tx, next, post);
+            await putPost(tx, next, post, outbox);
             changed += 1;
           }
         }
@@ -211,7 +212,7 @@ export function createStore(backend: Backend): Store {
         await tx.put('webmentions', out.webmention);
         // `null`: the post this webmention made goes with it.
         if (out.post === null && current?.postId) await tx.delete('posts', current.postId);
-        else if (out.post) await putPost(tx, out.post, await tx.get('posts', out.post.id));
+        else if (out.post) await putPost(tx, out.post, await tx.get('posts', out.post.id), outbox);
         return out.webmention;
       }),
 

@@ -8,10 +8,11 @@ import { PgBackend, describeTarget, type PgBackendOptions } from './postgres/pg-
 import { LowdbBackend, type LowdbBackendOptions } from './lowdb-backend.ts';
 import { MemoryBackend } from './memory-backend.ts';
 import type { Store } from './store.ts';
+import type { OutboxOptions } from './outbox.ts';
 
 /** The embedded default: one lowdb file (locked unless read-only). */
-export async function openLowdbStore(options: LowdbBackendOptions): Promise<Store> {
-  return createStore(await LowdbBackend.open(options));
+export async function openLowdbStore(options: LowdbBackendOptions, outbox?: OutboxOptions): Promise<Store> {
+  return createStore(await LowdbBackend.open(options), outbox);
 }
 
 /** A store that lives in memory only (tests, benchmarks, dry runs). */
@@ -20,8 +21,12 @@ export function openMemoryStore(): Store {
 }
 
 /** PostgreSQL at `url` (schema migrated at open). Throws StoreUnavailableError when unreachable. */
-export async function openPostgresStore(url: string, options: PgBackendOptions = {}): Promise<Store> {
-  return createStore(await PgBackend.open(url, options));
+export async function openPostgresStore(
+  url: string,
+  options: PgBackendOptions = {},
+  outbox?: OutboxOptions,
+): Promise<Store> {
+  return createStore(await PgBackend.open(url, options), outbox);
 }
 
 export { describeTarget };
@@ -31,10 +36,16 @@ export { describeTarget };
  * `<dataDir>/db.json`.
  */
 export async function openConfiguredStore(
-  config: { readonly databaseUrl: string | undefined; readonly databasePoolSize: number; readonly dataDir: string },
+  config: {
+    readonly databaseUrl: string | undefined;
+    readonly databasePoolSize: number;
+    readonly dataDir: string;
+    readonly websubHub?: string | undefined;
+  },
   options: { readonly readOnly?: boolean | undefined; readonly logger?: PgBackendOptions['logger'] } = {},
 ): Promise<Store> {
+  const outbox: OutboxOptions = { websubHub: config.websubHub };
   if (config.databaseUrl)
-    return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize, logger: options.logger });
-  return openLowdbStore({ file: path.join(config.dataDir, 'db.json'), readOnly: options.readOnly });
+    return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize, logger: options.logger }, outbox);
+  return openLowdbStore({ file: path.join(config.dataDir, 'db.json'), readOnly: options.readOnly }, outbox);
 }

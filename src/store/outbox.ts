@@ -7,20 +7,27 @@ import type { ReadTx, WriteTx } from './backend.ts';
 import type { DomainEvent } from './records.ts';
 import type { Post } from '../posts/types.ts';
 import { stableId } from '../catalogue/ids.ts';
-import { fanOut, type FanOutReader } from '../notify/fan-out.ts';
+import { fanOut, type FanOutReader, type OutboxOptions } from '../notify/fan-out.ts';
+
+export type { OutboxOptions };
 
 /** Append events (duplicates are refused by id) and queue the deliveries each new one owes. */
-export async function emitAll(tx: WriteTx, events: readonly DomainEvent[]): Promise<void> {
+export async function emitAll(tx: WriteTx, events: readonly DomainEvent[], options: OutboxOptions): Promise<void> {
   for (const event of events) {
     if (!(await tx.emit(event))) continue;
-    for (const delivery of await fanOut(fanOutReader(tx), event)) {
+    for (const delivery of await fanOut(fanOutReader(tx), event, options)) {
       if (!(await tx.get('deliveries', delivery.id))) await tx.put('deliveries', delivery);
     }
   }
 }
 
 /** Put a post; each talk it mentions that `previous` did not is a `talk.mentioned` event. */
-export async function putPost(tx: WriteTx, next: Post, previous: Post | undefined): Promise<void> {
+export async function putPost(
+  tx: WriteTx,
+  next: Post,
+  previous: Post | undefined,
+  options: OutboxOptions,
+): Promise<void> {
   await tx.put('posts', next);
   const before = new Set(previous?.mentions.map((m) => m.talkId));
   const added = [...new Set(next.mentions.map((m) => m.talkId))].filter((id) => !before.has(id));
@@ -34,7 +41,7 @@ export async function putPost(tx: WriteTx, next: Post, previous: Post | undefine
       data: { talkId: talk.id, eventId: talk.eventId, postId: next.id, postUrl: next.url, postTitle: next.title },
     });
   }
-  await emitAll(tx, events);
+  await emitAll(tx, events, options);
 }
 
 function fanOutReader(tx: ReadTx): FanOutReader {

@@ -343,11 +343,11 @@ describe('recording feeds: WebSub hub', function () {
       app.request(`/api/events/${EVENT}/talks`, { method: 'POST', admin: true, json: { title: 'No Ping' } }),
       201,
     );
-    await app.services.feeds.idle();
+    await app.services.deliverer.runOnce();
     expect(hub.requests).to.deep.equal([]);
 
     await publish(app, 'gardens', 'https://media.example/v/gardens');
-    await app.services.feeds.idle();
+    await app.services.deliverer.runOnce();
     const got = pings();
     expect(got.every((p) => p.method === 'POST' && p.path === '/hub' && p.mode === 'publish')).to.equal(true);
     expect(got.every((p) => p.type?.startsWith('application/x-www-form-urlencoded'))).to.equal(true);
@@ -372,17 +372,28 @@ describe('recording feeds: WebSub hub', function () {
     expect(j.feed.hubs).to.deep.equal([{ type: 'WebSub', url: `${hub.url}/hub` }]);
   });
 
-  it('survives a hub that fails or is gone: the publication stands and close() still finishes', async () => {
+  it('retries a hub that fails (the ping is a durable delivery), and a dead hub never blocks publishing', async () => {
     hub.setHandler((_req, res) => {
       res.statusCode = 500;
       res.end('boom');
     });
     await publish(app, 'gardens', 'https://media.example/v/gardens');
-    await app.services.feeds.idle();
-    expect(hub.requests.length).to.equal(4);
+    await app.services.deliverer.runOnce();
+    expect(hub.requests.length).to.equal(1);
+    const [ping] = (await app.services.store.deliveriesWithStatus('pending')).filter((d) => d.channel === 'websub');
+    expect(ping).to.deep.include({ attempts: 1 });
+    expect(ping!.log[0]).to.deep.include({ outcome: 'retry', httpStatus: 500 });
+    hub.setHandler((_req, res) => {
+      res.statusCode = 202;
+      res.end();
+    });
+    await app.services.store.redeliver(ping!.id, new Date().toISOString());
+    await app.services.deliverer.runOnce();
+    expect((await app.services.store.getDelivery(ping!.id))?.status).to.equal('delivered');
+    expect(hub.requests.length).to.equal(5);
     await hub.close();
     await publish(app, 'eclairs', 'https://media.example/v/eclairs');
-    await app.services.feeds.idle();
+    await app.services.deliverer.runOnce();
     expect(await atomIds(app)).to.deep.equal([talkUrl('eclairs'), talkUrl('gardens')]);
   });
 });
