@@ -11,6 +11,7 @@
  *   errors retry on the schedule of `retry.ts` (honouring `Retry-After`); redirects and other
  *   4xx fail for good (visible, and an admin can redeliver).
  */
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -72,6 +73,8 @@ export class Deliverer {
 
   constructor(private readonly deps: DelivererDeps) {
     this.limit = pLimit(deps.concurrency);
+    // Every attempt in flight listens on the shutdown signal: as many as the concurrency allows.
+    setMaxListeners(deps.concurrency + 16, this.abort.signal);
   }
 
   /** Listen for new deliveries and send what is already due (deliveries survive restarts). */

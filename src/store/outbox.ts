@@ -15,9 +15,10 @@ export type { OutboxOptions };
 export async function emitAll(tx: WriteTx, events: readonly DomainEvent[], options: OutboxOptions): Promise<void> {
   for (const event of events) {
     if (!(await tx.emit(event))) continue;
-    for (const delivery of await fanOut(fanOutReader(tx), event, options)) {
-      if (!(await tx.get('deliveries', delivery.id))) await tx.put('deliveries', delivery);
-    }
+    const owed = await fanOut(fanOutReader(tx), event, options);
+    // One read for all: a delivery already held (same subscriber, talk and type) is not owed again.
+    const held = new Set((await tx.getMany('deliveries', owed.map((d) => d.id))).map((d) => d.id));
+    for (const delivery of owed) if (!held.has(delivery.id)) await tx.put('deliveries', delivery);
   }
 }
 
