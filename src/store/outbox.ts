@@ -17,7 +17,14 @@ export async function emitAll(tx: WriteTx, events: readonly DomainEvent[], optio
     if (!(await tx.emit(event))) continue;
     const owed = await fanOut(fanOutReader(tx), event, options);
     // One read for all: a delivery already held (same subscriber, talk and type) is not owed again.
-    const held = new Set((await tx.getMany('deliveries', owed.map((d) => d.id))).map((d) => d.id));
+    const held = new Set(
+      (
+        await tx.getMany(
+          'deliveries',
+          owed.map((d) => d.id),
+        )
+      ).map((d) => d.id),
+    );
     for (const delivery of owed) if (!held.has(delivery.id)) await tx.put('deliveries', delivery);
   }
 }
