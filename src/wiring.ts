@@ -5,9 +5,16 @@ import { postRoutes } from './http/routes/posts.ts';
 import { subscriptionRoutes } from './http/routes/subscriptions.ts';
 import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 import { feedRoutes } from './http/routes/feeds.ts';
+import { assetRoutes } from './http/routes/assets.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
-export const extraRoutes: readonly ExtraRoutes[] = [sourceRoutes, postRoutes, subscriptionRoutes, feedRoutes];
+export const extraRoutes: readonly ExtraRoutes[] = [
+  sourceRoutes,
+  postRoutes,
+  subscriptionRoutes,
+  feedRoutes,
+  assetRoutes,
+];
 
 export type RunningJobs = {
   /** Re-read sources and blogs now (changes are also picked up on every commit). */

@@ -4,6 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../app/services.ts';
 import { errorMiddleware } from './errors.ts';
+import { setSecurityHeaders } from './security.ts';
 import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -23,11 +24,7 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
     const started = process.hrtime.bigint();
     const id = ctx.get('x-request-id').slice(0, 100) || randomUUID();
     ctx.set('X-Request-Id', id);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; frame-ancestors 'none'",
-    );
+    setSecurityHeaders(ctx);
     try {
       await next();
     } finally {
