@@ -22,6 +22,8 @@ export interface ReadTx {
 /** A write transaction: puts and deletes are applied together at commit, or not at all. */
 export interface WriteTx extends ReadTx {
   put<K extends CollectionName>(collection: K, record: Collections[K]): Promise<void>;
+  /** `put` of many records of one collection (one statement on PostgreSQL). A repeated id: the last wins. */
+  putMany<K extends CollectionName>(collection: K, records: readonly Collections[K][]): Promise<void>;
   delete(collection: CollectionName, id: string): Promise<void>;
   /**
    * Append a domain event to the change log in this transaction. Its id is deterministic (derived

@@ -96,8 +96,8 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
     saveImport: <R>(plan: (view: CatalogueReader) => Promise<ImportWrite<R>>) =>
       write(async (tx) => {
         const w = await plan(catalogueView(tx));
-        for (const e of w.events) await tx.put('events', e);
-        for (const t of w.talks) await tx.put('talks', t);
+        await tx.putMany('events', w.events);
+        await tx.putMany('talks', w.talks);
         await emitAll(tx, w.domainEvents, outbox);
         return w.result;
       }),
@@ -128,7 +128,7 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
     ) =>
       write(async (tx) => {
         const w = await plan({ ...catalogueView(tx), ...recordingView(tx) });
-        for (const t of w.talks ?? []) await tx.put('talks', t);
+        await tx.putMany('talks', w.talks ?? []);
         for (const s of w.sources ?? []) if (await tx.get('sources', s.id)) await tx.put('sources', s);
         for (const u of w.unmatched ?? []) await tx.put('unmatched', u);
         for (const id of w.unmatchedDeletes ?? []) await tx.delete('unmatched', id);
@@ -236,8 +236,7 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
     },
     load: (snapshot) =>
       write(async (tx) => {
-        for (const name of COLLECTION_NAMES)
-          for (const record of snapshot[name] ?? []) await tx.put(name, record as never);
+        for (const name of COLLECTION_NAMES) await tx.putMany(name, (snapshot[name] ?? []) as never[]);
         for (const e of snapshot.domainEvents ?? []) {
           const { seq: _seq, ...event } = e;
           await tx.emit(event as DomainEvent);

@@ -276,6 +276,10 @@ class OverlayTx implements WriteTx {
     return (await this.all(collection)).length;
   }
 
+  async putMany<K extends CollectionName>(collection: K, records: readonly Collections[K][]): Promise<void> {
+    for (const record of records) await this.put(collection, record);
+  }
+
   async put<K extends CollectionName>(collection: K, record: Collections[K]): Promise<void> {
     this.stage(collection).set(record.id, record);
   }

@@ -25,7 +25,10 @@ export async function emitAll(tx: WriteTx, events: readonly DomainEvent[], optio
         )
       ).map((d) => d.id),
     );
-    for (const delivery of owed) if (!held.has(delivery.id)) await tx.put('deliveries', delivery);
+    await tx.putMany(
+      'deliveries',
+      owed.filter((d) => !held.has(d.id)),
+    );
   }
 }
 

@@ -211,6 +211,39 @@ export function describeBackendContract(name: string, open: OpenBackend): void {
       });
     });
 
+    describe('putMany', () => {
+      it('puts many records in one call: indexes, previous versions, last wins for a repeated id', async () => {
+        await put((tx) => tx.put('talks', talk('t1', 'oia-paris-2013', { aliases: ['old'] })));
+        const commits: Commit[] = [];
+        const off = backend.onCommit((c) => commits.push(c));
+        await put(async (tx) => {
+          await tx.putMany('talks', [
+            talk('t1', 'oia-paris-2013', { aliases: ['new'], title: 'first' }),
+            talk('t2', 'oia-paris-2013'),
+            talk('t1', 'oia-paris-2013', { aliases: ['newer'], title: 'Ünïcode “last”' }),
+          ]);
+          expect((await tx.get('talks', 't1'))?.title).to.equal('Ünïcode “last”');
+          await tx.putMany('posts', []);
+        });
+        off();
+        const found = await backend.read(async (tx) => ({
+          t1: await tx.get('talks', 't1'),
+          old: ids(await tx.find('talks', 'ref', 'old')),
+          newer: ids(await tx.find('talks', 'ref', 'newer')),
+          event: ids(await tx.find('talks', 'event', 'oia-paris-2013')),
+        }));
+        expect(found.t1).to.deep.equal(
+          json(talk('t1', 'oia-paris-2013', { aliases: ['newer'], title: 'Ünïcode “last”' })),
+        );
+        expect(found.old).to.deep.equal([]);
+        expect(found.newer).to.deep.equal(['t1']);
+        expect(found.event).to.deep.equal(['t1', 't2']);
+        expect(commits).to.have.length(1);
+        expect(ids(commits[0]!.put.talks ?? [])).to.deep.equal(['t1', 't2']);
+        expect(commits[0]!.previous.talks?.map((t) => t.aliases)).to.deep.equal([['old']]);
+      });
+    });
+
     describe('writes', () => {
       it('sees its own puts and deletes inside the write', async () => {
         await put(async (tx) => {

@@ -57,6 +57,9 @@ export class PgReadTx implements ReadTx {
 
 type Touch = { readonly original: unknown; final: unknown };
 
+/** Rows per multi-row INSERT (keeps one parameter well under PostgreSQL's limits). */
+const PUT_MANY_CHUNK = 2000;
+
 export class PgWriteTx extends PgReadTx implements WriteTx {
   /** collection → id → state before the write (null: absent) and now (null: deleted), first-touch order. */
   readonly touched = new Map<CollectionName, Map<string, Touch>>();
@@ -96,6 +99,41 @@ export class PgWriteTx extends PgReadTx implements WriteTx {
       params,
     );
     this.touch(collection, record.id, rows[0]?.old ?? null, record);
+  }
+
+  async putMany<K extends CollectionName>(collection: K, records: readonly Collections[K][]): Promise<void> {
+    // Last wins for a repeated id: one INSERT may not touch a row twice.
+    const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+    for (let i = 0; i < unique.length; i += PUT_MANY_CHUNK)
+      await this.putChunk(collection, unique.slice(i, i + PUT_MANY_CHUNK));
+  }
+
+  /** One statement for many rows: the records travel as one JSON array, `json_to_recordset` unpacks them. */
+  private async putChunk<K extends CollectionName>(collection: K, records: readonly Collections[K][]): Promise<void> {
+    if (records.length === 0) return;
+    const t = table(collection);
+    const owned = OWNED.has(collection);
+    const rows = records.map((r) => ({
+      id: r.id,
+      doc: r,
+      keys: indexKeys(collection, r),
+      ...(owned ? { event_id: (r as { eventId: string }).eventId } : {}),
+    }));
+    const { rows: out } = await this.query(
+      `with input as (
+         select x.id, x.doc, array(select json_array_elements_text(x.keys)) as keys${owned ? ', x.event_id' : ''}
+         from json_to_recordset($1::json) as x(id text, doc json, keys json${owned ? ', event_id text' : ''})
+       ), old as (
+         select t.id, t.doc from ${t} t join input i on i.id = t.id
+       )
+       insert into ${t} (id, doc, keys${owned ? ', event_id' : ''})
+       select id, doc, keys${owned ? ', event_id' : ''} from input
+       on conflict (id) do update set doc = excluded.doc, keys = excluded.keys${owned ? ', event_id = excluded.event_id' : ''}
+       returning id, (select old.doc from old where old.id = ${t}.id) as old`,
+      [JSON.stringify(rows)],
+    );
+    const before = new Map(out.map((r) => [r.id as string, r.old ?? null]));
+    for (const r of records) this.touch(collection, r.id, before.get(r.id) ?? null, r);
   }
 
   async delete(collection: CollectionName, id: string): Promise<void> {
