@@ -8,7 +8,9 @@ import { DECORATION_WORDS, titleVariants } from './title-variants.ts';
 /**
  * Matching step 2b, scoring one candidate talk: title similarity (decorations removed, against the
  * talk's title, subtitle and earlier titles), a named speaker as independent evidence, and the
- * doubts that halve it (published before the talk, a title naming another event or edition).
+ * doubts that halve it (a title naming another event or edition). The publication date is noted
+ * (`dateFits`) but never lowers the score: recordings appear days to months after the talk, and
+ * dates only break ties between close candidates (see `decide`).
  */
 
 /** Talks below this title similarity (and without a named speaker) are not even listed as candidates. */
@@ -20,6 +22,8 @@ export type Scored = {
   readonly titleSim: number;
   readonly speaker: string | undefined;
   readonly evidence: readonly string[];
+  /** Whether the publication date fits the event (undefined: no date to judge). */
+  readonly dateFits?: boolean | undefined;
 };
 
 /** The candidate's score, or undefined when it has neither a named speaker nor enough title similarity. */
@@ -41,10 +45,8 @@ export function scoreCandidate(
     return undefined;
   }
   const dateCheck = checkDate(item, talk, ctx.event);
-  if (dateCheck) {
-    evidence.push(dateCheck);
-    confidence *= 0.5;
-  }
+  if (dateCheck) evidence.push(dateCheck);
+  const dateFits = item.publishedAt && (talk.start || ctx.event.startDate) ? dateCheck === undefined : undefined;
   if (foreign) {
     evidence.push(`title names another event or edition ("${foreign}")`);
     confidence *= 0.5;
@@ -53,7 +55,7 @@ export function scoreCandidate(
     confidence *= 0.8;
     evidence.push('talk no longer in the schedule');
   }
-  return { talk, confidence, titleSim, speaker, evidence };
+  return { talk, confidence, titleSim, speaker, evidence, dateFits };
 }
 
 /** The item's title variants, whether it names another event, and its best similarity with the talk's titles. */
@@ -141,7 +143,10 @@ export function titleNamesOnlySpeakers(
   );
 }
 
-/** A recording cannot be published before its talk took place (a day of slack for time zones). */
+/**
+ * A recording is not normally published before its talk took place (a day of slack for time
+ * zones); the note says so. Only a tie-breaker: pre-recorded talks and odd feed dates exist.
+ */
 export function checkDate(item: RecordingItem, talk: Talk, event: Event): string | undefined {
   const published = item.publishedAt ? Date.parse(item.publishedAt) : NaN;
   const start = talk.start

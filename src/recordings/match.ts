@@ -71,9 +71,8 @@ export function decide(scoredCandidates: readonly Scored[]): MatchDecision {
   const candidates: Candidate[] = scored
     .slice(0, 5)
     .map((s) => ({ talkId: s.talk.id, score: round(s.confidence), evidence: s.evidence }));
-  const best = scored[0];
-  if (!best) return { kind: 'unmatched', reason: 'no candidate has enough title or speaker evidence', candidates };
-  const second = scored[1];
+  if (!scored[0]) return { kind: 'unmatched', reason: 'no candidate has enough title or speaker evidence', candidates };
+  const { best, second, tieBrokenByDate } = breakTieByDate(scored);
   if (best.confidence < ACCEPT_CONFIDENCE) {
     return {
       kind: 'unmatched',
@@ -84,23 +83,48 @@ export function decide(scoredCandidates: readonly Scored[]): MatchDecision {
   // Too close to call unless the runner-up is clearly behind: by an absolute margin, or by having
   // at least MIN_DOUBT_RATIO times the best candidate's remaining doubt (shared evidence such as the
   // same speaker compresses differences near 1).
-  if (
-    second &&
-    best.confidence - second.confidence < MIN_MARGIN &&
-    1 - second.confidence < MIN_DOUBT_RATIO * (1 - best.confidence)
-  ) {
+  if (second && tooClose(best, second)) {
     return {
       kind: 'unmatched',
       reason: `too close to call: ${best.talk.id} ${best.confidence.toFixed(2)} vs ${second.talk.id} ${second.confidence.toFixed(2)}`,
       candidates,
     };
   }
+  const evidence = tieBrokenByDate
+    ? [...best.evidence, 'the publication date fits this talk and not the other close candidates']
+    : best.evidence;
   return {
     kind: 'matched',
     talkId: best.talk.id,
-    match: { method: 'evidence', confidence: round(best.confidence), evidence: best.evidence },
+    match: { method: 'evidence', confidence: round(best.confidence), evidence },
     candidates,
   };
+}
+
+/** Is `other` too close to `best` to tell them apart by score alone? */
+function tooClose(best: Scored, other: Scored): boolean {
+  return (
+    best.confidence - other.confidence < MIN_MARGIN && 1 - other.confidence < MIN_DOUBT_RATIO * (1 - best.confidence)
+  );
+}
+
+/**
+ * Dates only break ties: among candidates too close to call (sorted, best first), when exactly
+ * one was published in a way that fits its event and every other close one does not, that one is
+ * taken as the best, and the runner-up is then the first candidate not too close to it.
+ */
+function breakTieByDate(scored: readonly Scored[]): {
+  best: Scored;
+  second: Scored | undefined;
+  tieBrokenByDate: boolean;
+} {
+  const top = scored[0]!;
+  const close = scored.filter((s) => s === top || tooClose(top, s));
+  const fitting = close.filter((s) => s.dateFits === true);
+  if (close.length < 2 || fitting.length !== 1 || close.some((s) => s.dateFits === undefined))
+    return { best: top, second: scored[1], tieBrokenByDate: false };
+  const best = fitting[0]!;
+  return { best, second: scored.find((s) => s !== best && !close.includes(s)), tieBrokenByDate: true };
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;

@@ -144,7 +144,10 @@ describe('recording matching, step by step', () => {
       found,
     );
     expect(onTime?.confidence).to.equal(1);
-    expect(early?.confidence).to.equal(0.5);
+    expect(onTime?.dateFits).to.equal(true);
+    // The date is noted, never held against the title: recordings appear long after talks.
+    expect(early?.confidence).to.equal(1);
+    expect(early?.dateFits).to.equal(false);
     expect(early?.evidence).to.deep.equal([
       'title similarity 1.00',
       'published 2014-01-01 before the talk (2014-04-05)',
@@ -153,6 +156,30 @@ describe('recording matching, step by step', () => {
   });
 
   describe('decide', () => {
+    it('lets the publication date break a tie, and only a tie', () => {
+      const fits = { ...scored('git', 0.9), dateFits: true };
+      const early = { ...scored('nix', 0.92), dateFits: false };
+      const decision = decide([early, fits]);
+      expect(decision).to.deep.include({ kind: 'matched', talkId: 'git' });
+      expect(decision.kind === 'matched' && decision.match.evidence).to.include(
+        'the publication date fits this talk and not the other close candidates',
+      );
+      // No date to judge on one side: still too close to call.
+      expect(decide([{ ...early, dateFits: undefined }, fits]).kind).to.equal('unmatched');
+      // Both fit: the date says nothing.
+      expect(decide([{ ...early, dateFits: true }, fits]).kind).to.equal('unmatched');
+      // Clearly ahead despite an early date: the date never vetoes.
+      expect(
+        decide([
+          { ...scored('nix', 0.95), dateFits: false },
+          { ...scored('git', 0.5), dateFits: true },
+        ]),
+      ).to.deep.include({
+        kind: 'matched',
+        talkId: 'nix',
+      });
+    });
+
     it('accepts a confident best candidate that is clearly ahead, in any input order', () => {
       const decision = decide([scored('nix', 0.5), scored('git', 0.9)]);
       expect(decision).to.deep.include({ kind: 'matched', talkId: 'git' });
