@@ -60,12 +60,26 @@ export function notifyOperations(backend: Backend): NotifyStore {
 
     recordDeliveries: (updates) =>
       write(async (tx) => {
-        for (const u of updates) {
-          const current = await tx.get('deliveries', u.id);
-          if (!current) continue;
+        // One read and one write for the whole batch (a round trip each on PostgreSQL).
+        const byId = new Map(
+          (
+            await tx.getMany(
+              'deliveries',
+              updates.map((u) => u.id),
+            )
+          ).map((d) => [d.id, d]),
+        );
+        const live = updates.filter((u) => {
+          const current = byId.get(u.id);
           // A delivery cancelled (unsubscribed, deleted) while its attempt ran stays cancelled.
-          if (current.status === 'cancelled') continue;
-          await tx.put('deliveries', u.change(current));
+          return current !== undefined && current.status !== 'cancelled';
+        });
+        await tx.putMany(
+          'deliveries',
+          live.map((u) => u.change(byId.get(u.id)!)),
+        );
+        for (const u of live) {
+          const current = byId.get(u.id)!;
           const subId = current.subscriptionId;
           if (u.disableSubscription && subId) {
             const sub = await tx.get('subscriptions', subId);
