@@ -5,6 +5,14 @@ import type { TalkIndex } from '../search/talk-index.ts';
 import { canonicalUrl, urlKey } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
+import {
+  eventMarkers,
+  GLOBAL_KEY,
+  linkFitsEvent,
+  linkShape,
+  talkShapeKeys,
+  type EventMarkers,
+} from '../catalogue/talk-urls.ts';
 
 export type SpeakerName = {
   readonly full: string;
@@ -23,6 +31,10 @@ export type TalkEntry = {
   readonly titleTerms: readonly string[];
   readonly speakers: readonly SpeakerName[];
   readonly urls: readonly string[];
+  /** Schedule identity in URL shapes (`slug:…`, `sid:…`, `code:…`, `guid:…`; see catalogue/talk-urls.ts). */
+  readonly shapeKeys: readonly string[];
+  /** Host of the talk's schedule page, a marker of its event. */
+  readonly scheduleHost: string | undefined;
   /** Earlier ids and the schedule guid: references that resolve to the talk. */
   readonly refs: readonly string[];
 };
@@ -57,6 +69,11 @@ export class MentionIndex {
   /** Adjacent title content terms `"segments services"` → talk ids. */
   readonly titleBigrams = new Map<string, Set<string>>();
   readonly urls = new Map<string, string>();
+  /** Shape key → talk ids (guarded by the event when a link is resolved). */
+  readonly shapeKeys = new Map<string, Set<string>>();
+  /** Event → hosts of its talks' schedule pages (with counts, so removals are exact). */
+  private readonly scheduleHosts = new Map<string, Map<string, number>>();
+  private readonly markers = new Map<string, EventMarkers>();
   readonly refs = new Map<string, string>();
   /** Normalised event name / alias / acronym → event ids. */
   readonly eventPhrases = new Map<string, Set<string>>();
@@ -120,6 +137,7 @@ export class MentionIndex {
       .filter((p): p is string => Boolean(p))
       .map(normalizeText)
       .filter(Boolean);
+    this.markers.set(e.id, eventMarkers(e));
     const entry: EventEntry = {
       id: e.id,
       phrases,
@@ -146,6 +164,7 @@ export class MentionIndex {
     for (const d of old.days) removeFromSetMap(this.eventDays, d, id);
     if (old.url) this.eventUrls.delete(old.url);
     this.eventUrls.delete(canonicalUrl(`${this.publicUrl}/e/${id}`));
+    this.markers.delete(id);
     this.events.delete(id);
   }
 
@@ -185,9 +204,17 @@ export class MentionIndex {
       titleTerms: [...new Set(content(t.title))],
       speakers,
       urls,
+      shapeKeys: talkShapeKeys(t),
+      scheduleHost: linkShape(t.externalIds.scheduleUrl ?? '')?.host,
       refs,
     };
     this.talks.set(t.id, entry);
+    for (const k of entry.shapeKeys) addToSetMap(this.shapeKeys, k, t.id);
+    if (entry.scheduleHost) {
+      let hosts = this.scheduleHosts.get(t.eventId);
+      if (!hosts) this.scheduleHosts.set(t.eventId, (hosts = new Map()));
+      hosts.set(entry.scheduleHost, (hosts.get(entry.scheduleHost) ?? 0) + 1);
+    }
     addToSetMap(this.talksByEvent, t.eventId, t.id);
     for (const seq of titleSeqs) {
       for (const w of new Set(seq)) addToSetMap(this.titleTerms, w, t.id);
@@ -223,7 +250,55 @@ export class MentionIndex {
     }
     for (const u of old.urls) if (this.urls.get(u) === id) this.urls.delete(u);
     for (const r of old.refs) if (this.refs.get(r) === id) this.refs.delete(r);
+    for (const k of old.shapeKeys) removeFromSetMap(this.shapeKeys, k, id);
+    const hosts = old.scheduleHost ? this.scheduleHosts.get(old.eventId) : undefined;
+    if (hosts && old.scheduleHost) {
+      const n = (hosts.get(old.scheduleHost) ?? 1) - 1;
+      if (n > 0) hosts.set(old.scheduleHost, n);
+      else hosts.delete(old.scheduleHost);
+    }
     this.talks.delete(id);
+  }
+
+  /**
+   * The talk a link points at, by any URL Talkreel knows: its Talkreel page, its schedule page or
+   * a recording (any provider shape), or a schedule-derived shape (slug, schedule id, pretalx code,
+   * guid) on a page that carries a marker of the talk's event (host, acronym). Ambiguity answers
+   * nothing.
+   */
+  talkOfLink(url: string): string | undefined {
+    const direct = this.talkOfOwnUrl(url) ?? this.urls.get(urlKey(url));
+    if (direct) return direct;
+    const shape = linkShape(url);
+    if (!shape) return undefined;
+    const found = new Set<string>();
+    for (const key of shape.keys) {
+      const ids = this.shapeKeys.get(key);
+      if (!ids) continue;
+      const fitting = [...ids].filter((id) => this.linkFits(shape, this.talks.get(id)?.eventId));
+      if (fitting.length === 1) found.add(fitting[0]!);
+      else if (fitting.length === 0 && ids.size === 1 && GLOBAL_KEY.test(key)) found.add([...ids][0]!);
+    }
+    return found.size === 1 ? [...found][0] : undefined;
+  }
+
+  /**
+   * A talk named by a reference a person pastes: a URL (see `talkOfLink`) or a schedule slug,
+   * current or earlier, when exactly one talk has it.
+   */
+  talkOfRef(ref: string): string | undefined {
+    const trimmed = ref.trim();
+    if (/^https?:\/\//i.test(trimmed)) return this.talkOfLink(trimmed);
+    const ids = this.shapeKeys.get(`slug:${trimmed.toLowerCase().replace(/\/+$/, '')}`);
+    return ids?.size === 1 ? [...ids][0] : undefined;
+  }
+
+  private linkFits(shape: NonNullable<ReturnType<typeof linkShape>>, eventId: string | undefined): boolean {
+    if (!eventId) return false;
+    const markers = this.markers.get(eventId);
+    const hosts = this.scheduleHosts.get(eventId);
+    if (hosts?.has(shape.host)) return true;
+    return markers !== undefined && linkFitsEvent(shape, markers);
   }
 
   /** The talk a Talkreel page URL (`<public>/t/<id>[/watch]`) points at. */

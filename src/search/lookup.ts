@@ -12,7 +12,9 @@ export type LookupResult = {
 
 export type LookupDeps = {
   readonly index: CatalogueIndex;
-  readonly store: Pick<CatalogueReader, 'getEvent' | 'getTalks' | 'getEvents'>;
+  readonly store: Pick<CatalogueReader, 'getEvent' | 'getTalks' | 'getEvents' | 'findTalk'>;
+  /** Resolves URLs (schedule pages, recordings in any provider shape) and schedule slugs to a talk id. */
+  readonly mentions?: { talkOfRef(ref: string): string | undefined };
 };
 
 /** Rank talks for free text (speaker, partial or misspelt title, event words) from the index. */
@@ -23,11 +25,23 @@ export async function lookupTalks(
 ): Promise<readonly LookupResult[]> {
   if (opts.eventId && !(await deps.store.getEvent(opts.eventId)))
     throw notFound('EVENT_NOT_FOUND', 'event', opts.eventId);
-  const hits = deps.index.search(query, { eventId: opts.eventId, limit: opts.limit });
+  // A query that names one talk exactly (id, earlier id, guid, slug, schedule or recording URL)
+  // answers that talk first, with full confidence; the ranked text matches follow.
+  const q = query.trim();
+  const exact = (await deps.store.findTalk(q)) ?? (await findByRef(deps, q));
+  const exactHit = exact && (!opts.eventId || exact.eventId === opts.eventId) ? exact : undefined;
+  const hits = deps.index
+    .search(query, { eventId: opts.eventId, limit: opts.limit })
+    .filter((h) => h.id !== exactHit?.id)
+    .slice(0, exactHit ? opts.limit - 1 : opts.limit);
   // Two reads for the whole page, whatever the store (one round trip each on PostgreSQL).
   const talks = new Map((await deps.store.getTalks(hits.map((h) => h.id))).map((t) => [t.id, t]));
   const events = new Map((await deps.store.getEvents([...talks.values()].map((t) => t.eventId))).map((e) => [e.id, e]));
   const results: LookupResult[] = [];
+  if (exactHit) {
+    const event = (await deps.store.getEvents([exactHit.eventId]))[0];
+    results.push({ talk: exactHit, event, score: 1, matched: ['exact reference'] });
+  }
   for (const hit of hits) {
     const talk = talks.get(hit.id);
     if (!talk) continue;
@@ -40,4 +54,9 @@ export async function lookupTalks(
     });
   }
   return results;
+}
+
+async function findByRef(deps: LookupDeps, ref: string) {
+  const id = deps.mentions?.talkOfRef(ref);
+  return id ? deps.store.findTalk(id) : undefined;
 }

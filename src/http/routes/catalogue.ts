@@ -153,12 +153,18 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
   defineRoute(router, deps, {
     method: 'get',
     path: '/api/talks/{id}',
-    summary: 'Get a talk by id, earlier id, guid or <event>:<schedule id>',
+    summary:
+      'Get a talk by id, earlier id, guid, <event>:<schedule id>, schedule slug or URL (schedule page, recording)',
     tags: ['talks'],
     params: IdParams,
     responses: { 200: 'The talk', 404: 'Unknown talk' },
     handler: async (ctx, { params }) => {
-      ctx.body = talkDto(await catalogue.getTalk(params.id), base);
+      // Any reference: id, earlier id, guid, <event>:<schedule id>, schedule slug, or a URL
+      // (schedule page, recording in any provider shape) passed URL-encoded.
+      const ref = (await services.store.findTalk(params.id))
+        ? params.id
+        : (services.mentions.talkOfRef(params.id) ?? params.id);
+      ctx.body = talkDto(await catalogue.getTalk(ref), base);
     },
   });
   defineRoute(router, deps, {
