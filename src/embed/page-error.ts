@@ -21,7 +21,11 @@ const HEADINGS: Readonly<Record<number, string>> = {
 };
 
 /** The HTML counterpart of the `{error:{code,message}}` envelope. */
-export function renderErrorPage(error: { readonly status: number; readonly code: string; readonly message: string }): string {
+export function renderErrorPage(error: {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}): string {
   const heading = HEADINGS[error.status] ?? (error.status >= 500 ? 'Something went wrong' : 'Request failed');
   const hint =
     error.status === 429

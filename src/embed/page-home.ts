@@ -26,16 +26,14 @@ export function latestPublished(talks: readonly Talk[], limit = LATEST_RECORDING
 function talkLine(talk: Talk, event: Event | undefined, publicUrl: string, extra = ''): string {
   const v = talkView(talk, event, publicUrl);
   const speakers = v.speakers.length > 0 ? ` — ${esc(v.speakers.join(', '))}` : '';
-  const at = event ? ` <span class="meta">· <a href="/e/${encodeURIComponent(event.id)}">${esc(event.name)}</a></span>` : '';
+  const at = event
+    ? ` <span class="meta">· <a href="/e/${encodeURIComponent(event.id)}">${esc(event.name)}</a></span>`
+    : '';
   return `<li><a href="/t/${encodeURIComponent(talk.id)}">${esc(talk.title)}</a>${speakers}${at} ${statusBadge(v)}${extra}</li>`;
 }
 
 /** The events and latest recordings sections (the part of `/` that changes only with the store). */
-export function renderHomeLists(
-  events: readonly Event[],
-  published: readonly Talk[],
-  publicUrl: string,
-): string {
+export function renderHomeLists(events: readonly Event[], published: readonly Talk[], publicUrl: string): string {
   const byId = new Map(events.map((e) => [e.id, e]));
   const latest = latestPublished(published);
   const latestHtml =
@@ -44,7 +42,9 @@ export function renderHomeLists(
       : `<ul class="talks">\n${latest
           .map((t) => {
             const at = t.recording.status === 'published' ? t.recording.publishedAt : undefined;
-            const when = at ? ` <span class="meta">· published <time datetime="${esc(at)}">${esc(at.slice(0, 10))}</time></span>` : '';
+            const when = at
+              ? ` <span class="meta">· published <time datetime="${esc(at)}">${esc(at.slice(0, 10))}</time></span>`
+              : '';
             return talkLine(t, byId.get(t.eventId), publicUrl, when);
           })
           .join('\n')}\n</ul>`;

@@ -259,4 +259,3 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
 }
-
