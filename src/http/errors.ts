@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Logger } from '../platform/logger.ts';
 import { DomainError, type ErrorCode } from '../platform/errors.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
+import { renderErrorPage } from '../embed/page-error.ts';
 
 /** The one table from error codes to HTTP statuses. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -100,14 +101,31 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   };
 }
 
-/** First middleware: renders every error as the JSON envelope, logs unexpected ones with `err`. */
+/**
+ * Browsers get an HTML error page, API clients the JSON envelope: HTML only when the client
+ * prefers `text/html` to `application/json` (JSON is listed first, so `*\/*` and a missing
+ * `Accept` keep JSON).
+ */
+function sendError(ctx: Context, status: number, body: ErrorBody): void {
+  ctx.vary('Accept');
+  ctx.status = status;
+  if (ctx.accepts('json', 'html') === 'html') {
+    ctx.type = 'html';
+    ctx.body = renderErrorPage({ status, code: body.error.code, message: body.error.message });
+  } else {
+    ctx.body = body;
+  }
+}
+
+/** First middleware: renders every error as the JSON envelope (or a page), logs unexpected ones with `err`. */
 export function errorMiddleware(logger: Logger) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: { code: 'NOT_FOUND', message: `no route for ${ctx.method} ${ctx.path}`, details: null } };
+        sendError(ctx, 404, {
+          error: { code: 'NOT_FOUND', message: `no route for ${ctx.method} ${ctx.path}`, details: null },
+        });
       }
     } catch (err) {
       const { status, body, expose } = toErrorResponse(err);
@@ -118,8 +136,7 @@ export function errorMiddleware(logger: Logger) {
       }
       const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
       if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
-      ctx.status = status;
-      ctx.body = body;
+      sendError(ctx, status, body);
     }
   };
 }

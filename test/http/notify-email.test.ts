@@ -333,7 +333,12 @@ describe('HTTP: email notifications over a real SMTP server', function () {
       }
       const missing = await openLink(`${app.url}${pathname}`);
       expect(missing.status, pathname).to.equal(400);
-      const body = (await missing.json()) as { error: { code: string } };
+      // A browser gets the error as a page, with the same code.
+      expect(missing.headers.get('content-type')).to.match(/^text\/html/);
+      expect(await missing.text()).to.include('VALIDATION_FAILED');
+      const api = await openLink(`${app.url}${pathname}`, { headers: { accept: 'application/json' } });
+      expect(api.status, pathname).to.equal(400);
+      const body = (await api.json()) as { error: { code: string } };
       expect(body.error.code).to.equal('VALIDATION_FAILED');
     }
     const oneClick = await fetch(`${app.url}/subscriptions/unsubscribe?token=${'y'.repeat(43)}`, {

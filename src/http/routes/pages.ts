@@ -1,31 +1,22 @@
 import { StoreUnavailableError } from '../../store/errors.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Post } from '../../posts/types.ts';
+import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
-import { defineRoute, openApiDocument, type RouteDeps } from '../route.ts';
+import { defineRoute, openApiDocument, parse, type RouteDeps } from '../route.ts';
 import { FormatQuery, IdParams } from '../schemas.ts';
-import { eventDto, talkDto, talkPageUrl } from '../dto.ts';
-import { escapeHtml, page, safeHref } from '../html.ts';
-import type { Event, Talk } from '../../catalogue/types.ts';
+import { eventDto, talkDto } from '../dto.ts';
+import { esc } from '../../embed/html.ts';
 import { toErrorResponse } from '../errors.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { feedUrl } from '../../notify/feeds.ts';
-import type { SubscriptionFilter } from '../../notify/types.ts';
+import { lookupTalks } from '../../search/lookup.ts';
+import { PageCache } from '../page-cache.ts';
+import { renderTalkPage } from '../../embed/page-talk.ts';
+import { renderEventPage } from '../../embed/page-event.ts';
+import { renderHomeLists, renderHomePage } from '../../embed/page-home.ts';
+import { renderNoticePage } from '../../embed/page-error.ts';
 
-/** `<link rel="alternate">` to the Atom and JSON recording feeds of a talk or an event. */
-export function feedAlternates(base: string, filter: SubscriptionFilter): string {
-  const title = `Recordings: ${filter.label}`;
-  return [
-    ['application/atom+xml', feedUrl(base, 'atom', filter)],
-    ['application/feed+json', feedUrl(base, 'json', filter)],
-  ]
-    .map(
-      ([type, href]) =>
-        `<link rel="alternate" type="${escapeHtml(type)}" title="${escapeHtml(title)}" href="${escapeHtml(href)}">\n`,
-    )
-    .join('');
-}
+export { feedAlternates } from '../../embed/page-layout.ts';
 
 /** Does the client want JSON rather than a page? `?format=` wins, then the Accept header. */
 function wantsJson(ctx: Context, format: string | undefined): boolean {
@@ -33,10 +24,18 @@ function wantsJson(ctx: Context, format: string | undefined): boolean {
   return ctx.accepts('html', 'json') === 'json';
 }
 
+const HomeQuery = FormatQuery.extend({ q: z.string().max(200).optional() });
+const NotifyForm = z.object({
+  email: z.email({ message: 'that is not a valid email address' }).max(254),
+  talk: z.string().trim().min(1).max(200),
+});
+
 /** Permanent talk pages, the watch redirect, health and the OpenAPI document. */
 export function pageRoutes(services: Services, deps: RouteDeps, router: Router): void {
   const { catalogue, config } = services;
   const base = config.publicUrl;
+  // Pages change only with the store: rendered once per commit, not once per request.
+  const pages = new PageCache((listener) => services.store.onCommit(listener));
 
   defineRoute(router, deps, {
     method: 'get',
@@ -50,18 +49,22 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
     responses: { 200: 'The talk page', 404: 'Unknown talk' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
-      const talk = await catalogue.getTalk(params.id);
-      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
       if (wantsJson(ctx, query.format)) {
-        ctx.body = talkDto(talk, base);
-        return;
+        ctx.body = talkDto(await catalogue.getTalk(params.id), base);
+      } else {
+        // A hit answers from memory; a miss (or an unknown id: thrown, never cached) reads the store.
+        const html = await pages.get(`t:${params.id}`, async () => {
+          const talk = await catalogue.getTalk(params.id);
+          const [event, recaps] = await Promise.all([
+            catalogue.findEvent(talk.eventId),
+            services.store.postsMentioningTalk(talk.id),
+          ]);
+          return renderTalkPage(talk, event, base, recaps);
+        });
+        ctx.type = 'html';
+        ctx.body = html;
       }
-      const [event, recaps] = await Promise.all([
-        catalogue.findEvent(talk.eventId),
-        services.store.postsMentioningTalk(talk.id),
-      ]);
-      ctx.type = 'html';
-      ctx.body = renderTalkPage(talk, event, base, recaps);
+      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
     },
   });
 
@@ -108,10 +111,11 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         return;
       }
       ctx.type = 'html';
-      ctx.body = page(
-        `${talk.title}: recording ${state.status}`,
-        `<h1>${escapeHtml(talk.title)}</h1>\n<p>${escapeHtml(error.message)}.</p>\n<p><a href="/t/${encodeURIComponent(talk.id)}">About this talk</a></p>`,
-      );
+      ctx.body = renderNoticePage({
+        title: talk.title,
+        paragraphs: [`${esc(error.message)}.`],
+        back: { href: `/t/${encodeURIComponent(talk.id)}`, label: 'About this talk' },
+      });
     },
   });
 
@@ -127,24 +131,97 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
     responses: { 200: 'The event page', 404: 'Unknown event' },
     handler: async (ctx, { params, query }) => {
       ctx.vary('Accept');
-      const event = await catalogue.getEvent(params.id);
-      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
-      const talks = await catalogue.talksOfEvent(event.id);
       if (wantsJson(ctx, query.format)) {
+        const event = await catalogue.getEvent(params.id);
+        const talks = await catalogue.talksOfEvent(event.id);
         ctx.body = { ...eventDto(event, base), talks: talks.map((t) => talkDto(t, base)) };
+      } else {
+        const html = await pages.get(`e:${params.id}`, async () => {
+          const event = await catalogue.getEvent(params.id);
+          return renderEventPage(event, await catalogue.talksOfEvent(event.id), base);
+        });
+        ctx.type = 'html';
+        ctx.body = html;
+      }
+      ctx.set('Link', `<${base}/webmention>; rel="webmention"`);
+    },
+  });
+
+  defineRoute(router, deps, {
+    method: 'get',
+    path: '/',
+    summary: 'Home page: what Talkreel is, talk search (`?q=`, no JavaScript needed), events, latest recordings',
+    tags: ['pages'],
+    query: HomeQuery,
+    strictQuery: false,
+    produces: ['text/html', 'application/json'],
+    responses: { 200: 'The home page (JSON clients get links to the API)', 400: 'Query too long' },
+    handler: async (ctx, { query }) => {
+      ctx.vary('Accept');
+      if (wantsJson(ctx, query.format)) {
+        ctx.body = {
+          name: 'Talkreel',
+          links: {
+            openapi: `${base}/api/openapi.json`,
+            events: `${base}/api/events`,
+            lookup: `${base}/api/lookup?q=`,
+            feed: `${base}/feeds/recordings.atom`,
+          },
+        };
         return;
       }
+      const q = query.q?.trim() ?? '';
+      const [lists, hits] = await Promise.all([
+        pages.get('home-lists', async () => {
+          const [events, published] = await Promise.all([
+            services.store.listEvents(),
+            services.store.talksWithRecordingStatus('published'),
+          ]);
+          return renderHomeLists(events, published, base);
+        }),
+        q ? lookupTalks(services, q, { limit: 20 }) : Promise.resolve([]),
+      ]);
       ctx.type = 'html';
-      ctx.body = page(
-        event.name,
-        `<h1>${escapeHtml(event.name)}</h1>\n<p class="meta">${escapeHtml([event.city, event.startDate].filter(Boolean).join(', '))}</p>\n<ul>\n${talks
-          .map(
-            (t) =>
-              `<li><a href="/t/${encodeURIComponent(t.id)}">${escapeHtml(t.title)}</a> — ${escapeHtml(t.speakers.map((s) => s.name).join(', '))} <span class="status">${escapeHtml(t.recording.status)}</span></li>`,
-          )
-          .join('\n')}\n</ul>`,
-        `<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n${feedAlternates(base, { kind: 'event', key: event.id, label: event.name })}`,
-      );
+      ctx.body = renderHomePage({ publicUrl: base, lists, query: q, hits });
+    },
+  });
+
+  defineRoute(router, deps, {
+    method: 'post',
+    path: '/subscriptions',
+    summary:
+      'The "notify me" form of a talk page (form-urlencoded `email`, `talk`): asks for a confirmation mail, answers an HTML page',
+    tags: ['pages', 'notifications'],
+    consumes: ['application/x-www-form-urlencoded'],
+    produces: ['text/html'],
+    responses: {
+      202: 'Confirmation mail on its way (the same page whatever the address’s state)',
+      400: 'Not a valid email address',
+      404: 'Unknown talk',
+      429: 'Too many requests for this address or from this client',
+    },
+    handler: async (ctx) => {
+      const form = parse(NotifyForm, ctx.request.body ?? {}, 'body');
+      const talk = await catalogue.getTalk(form.talk);
+      const result = await services.subscriptions.subscribeEmail({
+        email: form.email,
+        filter: { talk: talk.id },
+        types: ['recording.published'],
+        clientIp: ctx.ip,
+      });
+      ctx.status = 202;
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      // The same answer whether the address was new, pending or confirmed: nobody learns what
+      // someone else subscribed to.
+      ctx.body = renderNoticePage({
+        title: 'Check your inbox',
+        paragraphs: [
+          `If <strong>${esc(result.subscription.email)}</strong> is not subscribed to “${esc(talk.title)}” yet, a confirmation mail is on its way.`,
+          'Nothing else is sent before you confirm; every mail has a one-click unsubscribe link.',
+        ],
+        back: { href: `/t/${encodeURIComponent(talk.id)}`, label: `Back to “${talk.title}”` },
+      });
     },
   });
 
@@ -181,49 +258,4 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       ctx.body = openapi;
     },
   });
-}
-
-/** The talk's permanent page: title, speakers, event, recording status and link. Every value escaped. */
-export function renderTalkPage(
-  talk: Talk,
-  event: Event | undefined,
-  base: string,
-  recaps: readonly Pick<Post, 'url' | 'title' | 'publishedAt' | 'createdAt'>[] = [],
-): string {
-  const speakers = talk.speakers
-    .map((s) => escapeHtml(s.name) + (s.affiliation ? ` <span class="meta">(${escapeHtml(s.affiliation)})</span>` : ''))
-    .join(', ');
-  const state = talk.recording;
-  const href = state.status === 'published' ? safeHref(state.url) : undefined;
-  const recording =
-    state.status === 'published'
-      ? href
-        ? `<p>Recording: <a href="${escapeHtml(href)}">${escapeHtml(href)}</a></p>`
-        : `<p>Recording: ${escapeHtml(state.url)}</p>`
-      : `<p>Recording: <span class="status">${escapeHtml(state.status)}</span></p>`;
-  const when = [talk.start ? talk.start.replace('T', ' ').slice(0, 16) : undefined, talk.room]
-    .filter(Boolean)
-    .join(' · ');
-  const self = talkPageUrl(base, talk.id);
-  // Recap posts that mention the talk, linked: a post's author who receives our Webmention finds
-  // the link back to their post here when they verify it.
-  const recapItems = [...recaps]
-    .sort((a, b) => ((b.publishedAt ?? b.createdAt) < (a.publishedAt ?? a.createdAt) ? -1 : 1))
-    .flatMap((p) => {
-      const url = safeHref(p.url);
-      return url ? [`<li><a href="${escapeHtml(url)}">${escapeHtml(p.title ?? url)}</a></li>`] : [];
-    });
-  const recapSection =
-    recapItems.length > 0 ? `<section><h2>Recap posts</h2>\n<ul>\n${recapItems.join('\n')}\n</ul></section>\n` : '';
-  return page(
-    `${talk.title}${event ? ` — ${event.name}` : ''}`,
-    `<article>
-<h1>${escapeHtml(talk.title)}</h1>
-${talk.subtitle ? `<p><em>${escapeHtml(talk.subtitle)}</em></p>\n` : ''}<p class="speakers">${speakers}</p>
-<p class="meta">${event ? `<a href="/e/${encodeURIComponent(event.id)}">${escapeHtml(event.name)}</a>` : escapeHtml(talk.eventId)}${when ? ` · ${escapeHtml(when)}` : ''}</p>
-${recording}
-<p><a href="/t/${encodeURIComponent(talk.id)}/watch">Permanent watch link</a></p>
-${talk.abstract ? `<section><h2>Abstract</h2><p>${escapeHtml(talk.abstract)}</p></section>\n` : ''}${recapSection}</article>`,
-    `<link rel="canonical" href="${escapeHtml(self)}">\n<link rel="webmention" href="${escapeHtml(`${base}/webmention`)}">\n${feedAlternates(base, { kind: 'talk', key: talk.id, label: talk.title })}`,
-  );
 }
