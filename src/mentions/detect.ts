@@ -51,7 +51,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
 
   const about = eventsAbout(text, tokens, doc, index, opts.eventId);
   addLinkEvidence(doc, shift, index, evidence);
-  const names = findSpeakerNames(tokens, index, about);
+  const names = findSpeakerNames(tokens, index, about, text);
   addTitleEvidence(text, content, namedTalkIds(names), index, evidence);
   // after titles and links: they pick among a speaker's talks
   addSpeakerEvidence(names, { index, about, evidence, content });

@@ -16,6 +16,8 @@ import {
 
 export type SpeakerName = {
   readonly full: string;
+  /** Every 2–3 word form the name is written in (see `nameForms`), `full` included. */
+  readonly forms: readonly string[];
   readonly first: string;
   readonly last: string;
   readonly display: string;
@@ -180,6 +182,7 @@ export class MentionIndex {
         const tokens = tokenize(s.name);
         return {
           full: tokens.join(' '),
+          forms: nameForms(s.name),
           first: tokens[0] ?? '',
           last: tokens[tokens.length - 1] ?? '',
           display: s.name,
@@ -221,8 +224,10 @@ export class MentionIndex {
       for (let i = 0; i + 1 < seq.length; i += 1) addToSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, t.id);
     }
     for (const s of speakers) {
-      addToSetMap(this.fullNames, s.full, t.id);
-      addToSetMap(this.eventFullNames, `${t.eventId}|${s.full}`, t.id);
+      for (const form of s.forms) {
+        addToSetMap(this.fullNames, form, t.id);
+        addToSetMap(this.eventFullNames, `${t.eventId}|${form}`, t.id);
+      }
       addToSetMap(this.eventLastNames, `${t.eventId}|${s.last}`, t.id);
       if (s.full.includes(' ')) {
         addToSetMap(this.firstNames, s.first, t.id);
@@ -242,8 +247,10 @@ export class MentionIndex {
       for (let i = 0; i + 1 < seq.length; i += 1) removeFromSetMap(this.titleBigrams, `${seq[i]} ${seq[i + 1]}`, id);
     }
     for (const s of old.speakers) {
-      removeFromSetMap(this.fullNames, s.full, id);
-      removeFromSetMap(this.eventFullNames, `${old.eventId}|${s.full}`, id);
+      for (const form of s.forms) {
+        removeFromSetMap(this.fullNames, form, id);
+        removeFromSetMap(this.eventFullNames, `${old.eventId}|${form}`, id);
+      }
       removeFromSetMap(this.eventLastNames, `${old.eventId}|${s.last}`, id);
       removeFromSetMap(this.firstNames, s.first, id);
       removeFromSetMap(this.lastNames, s.last, id);
@@ -320,4 +327,32 @@ function daysOf(start: string | undefined, end: string | undefined): string[] {
   for (let t = Date.parse(`${start}T00:00:00Z`), i = 0; t <= last && i < 14; t += 86_400_000, i += 1)
     days.push(new Date(t).toISOString().slice(0, 10));
   return days;
+}
+
+/** Quotes and parentheses that set off a nickname: `Robert "Bob" Meyer`, `Ana (Nina) Ruiz`. */
+const NICKNAME_RE = /["“”„«»(]\s*([^"“”„«»()]+?)\s*["“”„«»)]/g;
+
+/**
+ * The forms a speaker's name is written in, as 2–3 normalised words: the name as given (without a
+ * nickname), first and last word alone (middle names and initials dropped), the nickname with the
+ * last word, and the name with the nickname in place. Names longer than three words keep their
+ * first three too (`Juan Carlos García López` → `juan carlos garcia`).
+ */
+export function nameForms(display: string): string[] {
+  const nicknames = [...display.matchAll(NICKNAME_RE)].map((m) => tokenize(m[1]!)).filter((n) => n.length === 1);
+  const words = tokenize(display.replace(NICKNAME_RE, ' '));
+  const forms = new Set<string>();
+  if (words.length === 0) return [];
+  const first = words[0]!;
+  const last = words[words.length - 1]!;
+  if (words.length <= 3) forms.add(words.join(' '));
+  else forms.add(words.slice(0, 3).join(' '));
+  if (words.length >= 3) forms.add(`${first} ${last}`);
+  const named = words.filter((w, i) => i === 0 || i === words.length - 1 || w.length > 1);
+  if (named.length >= 2 && named.length <= 3) forms.add(named.join(' '));
+  for (const [nick] of nicknames) {
+    forms.add(`${nick} ${last}`);
+    if (words.length === 2) forms.add(`${first} ${nick} ${last}`);
+  }
+  return [...forms].filter((f) => f.includes(' '));
 }

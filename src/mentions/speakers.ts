@@ -13,7 +13,12 @@ import type { Span, Token } from './tokens.ts';
 /** A full name in the post: the talks of that speaker and the normalised name. */
 export type FullNameHit = { talkIds: Set<string>; span: Span; name: string };
 /** A bare surname or first name in the post and the talks it may refer to. */
-export type NameHit = { talkIds: string[]; span: Span };
+export type NameHit = {
+  talkIds: string[];
+  span: Span;
+  /** A bare surname that may be an ordinary word here: it needs the talk's own words nearby. */
+  weak?: boolean;
+};
 export type SpeakerNames = { full: FullNameHit[]; surnames: NameHit[]; corefs: NameHit[] };
 
 type NameForm = { form: string; fuzzy: boolean };
@@ -22,9 +27,33 @@ const isName = (w: string, index: MentionIndex): boolean =>
   index.firstNames.has(w) || index.lastNames.has(w) || index.fullNames.has(w);
 
 /** Full names, then bare surnames and first names, in the post. */
-export function findSpeakerNames(tokens: readonly Token[], index: MentionIndex, about: EventContext): SpeakerNames {
+export function findSpeakerNames(
+  tokens: readonly Token[],
+  index: MentionIndex,
+  about: EventContext,
+  text = '',
+): SpeakerNames {
   const { full, consumed } = findFullNames(tokens, index);
-  return { full, ...findBareNames(tokens, consumed, full, index, about) };
+  return { full, ...findBareNames(tokens, consumed, full, index, about, text) };
+}
+
+/**
+ * Is this capitalised token possibly an ordinary word rather than a name? It is when the post also
+ * writes it in lower case, when it opens a sentence (capitalised by grammar, not as a name), or
+ * when the catalogue uses it as a word in titles or abstracts (German nouns, "Baker", "Rich").
+ */
+function mayBeWord(
+  tokens: readonly Token[],
+  i: number,
+  text: string,
+  lowerSeen: ReadonlySet<string>,
+  index: MentionIndex,
+): boolean {
+  const tok = tokens[i]!;
+  if (lowerSeen.has(tok.t)) return true;
+  const before = i === 0 ? '' : text.slice(tokens[i - 1]!.end, tok.start);
+  if (i === 0 || /[.!?:;]["'”’)]*\s*$|\n\s*(?:[-*•]\s*)?$/.test(before)) return true;
+  return index.vocabulary.postings(tok.t, 'title').size > 0 || index.vocabulary.postings(tok.t, 'abstract').size > 0;
 }
 
 /** Talks a title scan should look at because their speaker is named: full names first, then surnames. */
@@ -65,7 +94,9 @@ function findBareNames(
   full: readonly FullNameHit[],
   index: MentionIndex,
   about: EventContext,
+  text: string,
 ): { surnames: NameHit[]; corefs: NameHit[] } {
+  const lowerSeen = new Set(tokens.filter((tok) => !tok.capital).map((tok) => tok.t));
   const namedByLast = new Map<string, string[]>();
   const namedByFirst = new Map<string, string[]>();
   for (const name of new Set(full.map((h) => h.name))) {
@@ -87,10 +118,14 @@ function findBareNames(
     if (consumed.has(i) || !tok.capital || tok.t.length < 3) return;
     // bare surname: a speaker already named in full, or a speaker of an event the post is about
     const surnameIds = new Set(talksOfNamed(namedByLast.get(tok.t)));
+    // Named in full earlier: the surname refers back to them. Otherwise only the event in context
+    // ties it to a speaker, and a surname that may be an ordinary word needs more than that.
+    const corroborated = surnameIds.size > 0;
     for (const eventId of about.keys())
       for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
     if (surnameIds.size > 0) {
-      surnames.push({ talkIds: [...surnameIds], span: { start: tok.start, end: tok.end } });
+      const weak = !corroborated && mayBeWord(tokens, i, text, lowerSeen, index);
+      surnames.push({ talkIds: [...surnameIds], span: { start: tok.start, end: tok.end }, weak });
       return;
     }
     // bare first name: only refers back to a speaker named in full earlier
@@ -153,7 +188,8 @@ type AttachContext = {
 /** Credits the speakers' talks with the names found (full names, then surnames, then first-name references). */
 export function addSpeakerEvidence(names: SpeakerNames, ctx: AttachContext): void {
   for (const h of names.full) attachName(h.talkIds, h.span, WEIGHTS.fullName, 'full', h.name, ctx);
-  for (const h of names.surnames) attachName(h.talkIds, h.span, WEIGHTS.surnameInEvent, 'surname', undefined, ctx);
+  for (const h of names.surnames)
+    attachName(h.talkIds, h.span, WEIGHTS.surnameInEvent, 'surname', undefined, ctx, h.weak === true);
   for (const h of names.corefs) for (const id of h.talkIds) ctx.evidence.get(id)?.corefSpans.push(h.span);
 }
 
@@ -164,6 +200,7 @@ function attachName(
   kind: 'full' | 'surname',
   name: string | undefined,
   { index, about, evidence, content }: AttachContext,
+  needsSupport = false,
 ): void {
   // A name shared by very many talks says little unless an event of the post narrows it down:
   // then only that event's talks of the name are looked at (bounded by the event's size).
@@ -181,6 +218,9 @@ function attachName(
   let supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
   if (supported.length === 0 && scope.length > 1)
     supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, content, index));
+  if (needsSupport && supported.length === 0)
+    supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, content, index));
+  if (needsSupport && supported.length === 0) return;
   const chosen = supported.length > 0 ? supported : scope;
   const share = supported.length > 0 ? 1 : 1 / chosen.length;
   // A name with no event of theirs in sight may be mentioned for other reasons than a talk.

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import type { Event, Talk } from '../../../src/catalogue/types.ts';
+import { TalkIndex } from '../../../src/search/talk-index.ts';
+import { MentionIndex, nameForms } from '../../../src/mentions/mention-index.ts';
+import { detectMentions } from '../../../src/mentions/detect.ts';
+import { extractText } from '../../../src/text/extract.ts';
+
+const EV = 'kiez-2031';
+const event: Event = {
+  id: EV,
+  name: 'Kiezkonferenz 2031',
+  aliases: [],
+  acronym: 'KIEZ',
+  city: 'Berlin',
+  startDate: '2031-05-02',
+  endDate: '2031-05-03',
+  createdAt: '2031-01-01T00:00:00Z',
+  updatedAt: '2031-01-01T00:00:00Z',
+};
+const talk = (id: string, title: string, speaker: string, abstract?: string): Talk => ({
+  id,
+  eventId: EV,
+  title,
+  abstract,
+  aliases: [],
+  speakers: [{ name: speaker }],
+  externalIds: {},
+  recording: { status: 'pending' },
+  recordings: [],
+  createdAt: '2031-01-01T00:00:00Z',
+  updatedAt: '2031-01-01T00:00:00Z',
+});
+
+function index(): MentionIndex {
+  const vocabulary = new TalkIndex();
+  const idx = new MentionIndex(vocabulary, 'https://talkreel.example');
+  vocabulary.upsertEvent(event);
+  idx.upsertEvent(event);
+  for (const t of [
+    talk('bob', 'Zero-copy parsers in practice', 'Robert "Bob" Meyer'),
+    talk('maria', 'Offline-first maps', 'María García López'),
+    talk('jfk', 'Packet capture at line rate', 'John F. Hollis'),
+    talk('koch', 'Reproducible firmware builds', 'Anna Koch', 'Der Koch kocht, wir bauen Firmware.'),
+  ]) {
+    vocabulary.upsertTalk(t);
+    idx.upsertTalk(t);
+  }
+  return idx;
+}
+
+const found = (idx: MentionIndex, text: string) => detectMentions(extractText(text), idx).map((m) => m.talkId);
+
+describe('speaker names in the forms people write them', () => {
+  it('derives nickname, initial-free and first+last forms', () => {
+    expect(nameForms('Robert "Bob" Meyer')).to.have.members(['robert meyer', 'bob meyer', 'robert bob meyer']);
+    expect(nameForms('John F. Hollis')).to.have.members(['john f hollis', 'john hollis']);
+    expect(nameForms('María García López')).to.have.members(['maria garcia lopez', 'maria lopez']);
+    expect(nameForms('Madonna')).to.deep.equal([]);
+  });
+
+  it('finds a speaker by nickname, without the middle initial, and with the nickname in the post', () => {
+    const idx = index();
+    expect(found(idx, 'At KIEZ, Bob Meyer showed how parsers avoid copies.')).to.include('bob');
+    expect(found(idx, 'At KIEZ, John Hollis captured packets at line rate.')).to.include('jfk');
+    expect(found(idx, 'At KIEZ, Robert "Bob" Meyer was great.')).to.include('bob');
+  });
+
+  it('a bare surname that is also an ordinary word needs the talk itself nearby', () => {
+    const idx = index();
+    // "Koch" opens a sentence and is a word the catalogue uses: not a mention on its own.
+    expect(found(idx, 'KIEZ in Berlin was fun. Koch und Kellner waren freundlich.')).to.not.include('koch');
+    // With a word of her talk's title next to it, it is.
+    expect(found(idx, 'KIEZ in Berlin was fun. Then Koch on reproducible firmware builds.')).to.include('koch');
+  });
+});
