@@ -35,7 +35,7 @@ export function renderAdminPage(): string {
 <div id="status" role="status" aria-live="polite"></div>
 <noscript><p>This page needs JavaScript: it reads the JSON API with your admin token.</p></noscript>
 <section id="signin" aria-labelledby="signin-h">
-<h2 id="signin-h">Admin token</h2>
+<h2 id="signin-h">Sign in</h2>
 <p id="signin-message">Enter the server's admin token (<code>TALKREEL_ADMIN_TOKEN</code>). It is kept in this tab only (session storage) and sent as a bearer header.</p>
 <form id="token-form" method="post" action="/admin">
 <label for="token">Admin token</label>
@@ -61,7 +61,8 @@ ${section('deliveries', 'Failed deliveries', 'Notifications that gave up; redeli
 <script src="${ADMIN_SCRIPT_PATH}" defer></script>`;
   return htmlDocument({
     title: 'Talkreel review',
-    head: '<meta name="robots" content="noindex">\n',
+    // No favicon request (the browser would ask for /favicon.ico, a 404).
+    head: '<meta name="robots" content="noindex">\n<link rel="icon" href="data:,">\n',
     body,
     css: ADMIN_CSS,
   });
