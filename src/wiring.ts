@@ -6,6 +6,7 @@ import { subscriptionRoutes } from './http/routes/subscriptions.ts';
 import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
 import { feedRoutes } from './http/routes/feeds.ts';
 import { assetRoutes } from './http/routes/assets.ts';
+import { embedRoutes } from './http/routes/embed.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
 export const extraRoutes: readonly ExtraRoutes[] = [
@@ -14,6 +15,7 @@ export const extraRoutes: readonly ExtraRoutes[] = [
   subscriptionRoutes,
   feedRoutes,
   assetRoutes,
+  embedRoutes,
 ];
 
 export type RunningJobs = {
