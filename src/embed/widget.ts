@@ -116,7 +116,7 @@ export const WIDGET_SCRIPT = `(() => {
         if (!compact && typeof rec.embedUrl === 'string' && PLAYERS.test(rec.embedUrl)) {
           const b = el('button', { type: 'button', 'aria-label': 'Play “' + t.title + '” here (loads the player from ' + new URL(rec.embedUrl).host + ')' }, '▶ Play here');
           b.addEventListener('click', () => {
-            const f = el('iframe', { src: rec.embedUrl, title: String(t.title), allow: 'autoplay; fullscreen; picture-in-picture', allowfullscreen: '', referrerpolicy: 'strict-origin-when-cross-origin' });
+            const f = el('iframe', { src: rec.embedUrl, title: String(t.title), allow: 'autoplay; fullscreen; picture-in-picture', referrerpolicy: 'strict-origin-when-cross-origin' });
             const box = el('div', { class: 'p' }, f);
             b.replaceWith(box);
             f.focus();
