@@ -18,6 +18,8 @@ export type LoadJob = {
   connections: number;
   durationSec: number;
   warmupSec: number;
+  /** Extra request headers (e.g. `If-None-Match` for revalidation runs). @default {} */
+  headers?: Record<string, string>;
 };
 
 function isJob(m: unknown): m is LoadJob {
@@ -27,7 +29,11 @@ function isJob(m: unknown): m is LoadJob {
 childGuards();
 process.once('message', (m: unknown) => {
   if (!isJob(m)) throw new Error('http-loadgen: unexpected message');
-  const requests: AutocannonRequest[] = m.paths.map((p) => ({ method: 'GET', path: p }));
+  const requests: AutocannonRequest[] = m.paths.map((p) => ({
+    method: 'GET',
+    path: p,
+    ...(m.headers ? { headers: m.headers } : {}),
+  }));
   const step = Math.max(1, Math.floor(requests.length / m.connections));
   let clients = 0;
   const setupClient = (client: Client): void => {

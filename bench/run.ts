@@ -18,6 +18,7 @@ import { benchRecordingQuality } from './recording-quality.ts';
 import { benchMentionQuality } from './mentions-quality.ts';
 import { benchMentionSpeed } from './mentions-speed.ts';
 import { benchNotifyFanout } from './notify-fanout.ts';
+import { benchEmbed } from './embed.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
 /** Benchmarks in run order. */
@@ -33,6 +34,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   mentionQuality: benchMentionQuality,
   mentionSpeed: benchMentionSpeed,
   notifyFanout: benchNotifyFanout,
+  embed: benchEmbed,
 };
 
 function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } {

@@ -7,6 +7,7 @@ import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startSchedul
 import { feedRoutes } from './http/routes/feeds.ts';
 import { assetRoutes } from './http/routes/assets.ts';
 import { adminRoutes } from './http/routes/admin.ts';
+import { embedRoutes } from './http/routes/embed.ts';
 
 /** Route modules beyond the catalogue, in the order they are mounted. */
 export const extraRoutes: readonly ExtraRoutes[] = [
@@ -16,6 +17,7 @@ export const extraRoutes: readonly ExtraRoutes[] = [
   feedRoutes,
   assetRoutes,
   adminRoutes,
+  embedRoutes,
 ];
 
 export type RunningJobs = {

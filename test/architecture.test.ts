@@ -112,6 +112,7 @@ describe('architecture', () => {
       'posts',
       'webmention',
       'notify',
+      'embed',
       'text',
     ];
     const adapters = /^src\/store\/(?!store\.ts$|errors\.ts$)/;

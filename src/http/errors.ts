@@ -28,6 +28,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   URL_NOT_ALLOWED: 400,
   STORE_UNAVAILABLE: 503,
   RATE_LIMITED: 429,
+  NOT_IMPLEMENTED: 501,
 };
 
 export type ErrorBody = { error: { code: string; message: string; details: unknown } };

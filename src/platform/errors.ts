@@ -21,7 +21,9 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'URL_NOT_ALLOWED'
   | 'STORE_UNAVAILABLE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** A representation the server does not produce (oEmbed `format=`). */
+  | 'NOT_IMPLEMENTED';
 
 /** A failure the caller can act on. Never carries HTTP types; `details` is JSON-safe. */
 export class DomainError extends Error {
