@@ -2,6 +2,7 @@
  * An event's page (`/e/<id>`): the event, its talks by day and room with each recording's
  * status, the embed snippets to copy, and its feeds. Pure.
  */
+import { embedSnippets } from './snippets.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { esc } from './html.ts';
 import { talkView, type TalkView } from './talk-view.ts';
@@ -52,25 +53,6 @@ export function groupTalks(talks: readonly TalkView[]): TalkGroup[] {
     }));
 }
 
-/**
- * The snippets a blogger pastes: an iframe that resizes itself (the embed posts
- * `{type:'talkreel:height', height}`; the host script listens), and the script widget.
- */
-export function embedSnippets(publicUrl: string, eventId: string): { iframe: string; script: string } {
-  const src = `${publicUrl}/embed/list?event=${encodeURIComponent(eventId)}`;
-  const origin = new URL(publicUrl).origin;
-  const iframe = `<iframe src="${src}" title="Talks and recordings" loading="lazy" style="width:100%;border:0" height="600" data-talkreel></iframe>
-<script>
-addEventListener('message', (e) => {
-  if (e.origin !== ${JSON.stringify(origin)} || !e.data || e.data.type !== 'talkreel:height') return;
-  for (const f of document.querySelectorAll('iframe[data-talkreel]'))
-    if (f.contentWindow === e.source) f.style.height = e.data.height + 'px';
-});
-</script>`;
-  const script = `<script src="${publicUrl}/embed.js" data-event="${esc(eventId)}" async></script>`;
-  return { iframe, script };
-}
-
 function talkItem(v: TalkView): string {
   const time = clockTime(v.start);
   const speakers = v.speakers.length > 0 ? ` — ${esc(v.speakers.join(', '))}` : '';
@@ -101,7 +83,7 @@ export function renderEventPage(event: Event, talks: readonly Talk[], publicUrl:
   const where = [event.city, when].filter(Boolean).join(' · ');
   const published = views.filter((v) => v.status === 'published').length;
   const description = `${event.name}${where ? ` (${where})` : ''}: ${views.length} talks, ${published} recordings published.`;
-  const snippets = embedSnippets(publicUrl, event.id);
+  const snippets = embedSnippets(publicUrl, { kind: 'event', value: event.id });
   const head =
     `<link rel="canonical" href="${esc(pageUrl)}">\n` +
     metaTags('name', [['description', description]]) +

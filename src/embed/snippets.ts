@@ -43,11 +43,20 @@ export function embedSnippets(publicUrl: string, selector: ListSelector): EmbedS
   // data-talks="a,b" etc.: the attribute names the element reads.
   const dataValue = esc(selector.kind === 'talks' ? selector.value.join(',') : selector.value);
   return {
+    // The host script checks the sender's origin and frame before trusting a height.
     iframe:
-      `<iframe src="${base}/embed/list?${query}" style="width:100%;border:0" title="Talks"></iframe>` +
-      `<script>addEventListener('message',e=>{if(e.data&&e.data.type==='talkreel:height')for(const f of document.querySelectorAll('iframe[src^="${base}/embed/"]'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>`,
+      `<iframe src="${base}/embed/list?${query}" title="Talks and recordings" loading="lazy" style="width:100%;border:0" height="600" data-talkreel></iframe>` +
+      `<script>addEventListener('message',e=>{if(e.origin!==${JSON.stringify(originOf(base))}||!e.data||e.data.type!=='talkreel:height')return;for(const f of document.querySelectorAll('iframe[data-talkreel]'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>`,
     script: `<script src="${base}/embed.js" data-${selector.kind}="${dataValue}" async></script>`,
     fragmentUrl: `${base}/embed/list.html?${query}`,
     jsonUrl: `${base}/embed/list.json?${query}`,
   };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

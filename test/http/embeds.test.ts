@@ -279,8 +279,8 @@ describe('embeds: talk lists, fragment, JSON and widget script', function () {
     it('gives the iframe (with its resize listener), the script tag and the fragment URL', () => {
       const s = embedSnippets(BASE, { kind: 'event', value: EVENT });
       expect(s.iframe).to.equal(
-        `<iframe src="${BASE}/embed/list?event=${EVENT}" style="width:100%;border:0" title="Talks"></iframe>` +
-          `<script>addEventListener('message',e=>{if(e.data&&e.data.type==='talkreel:height')for(const f of document.querySelectorAll('iframe[src^="${BASE}/embed/"]'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>`,
+        `<iframe src="${BASE}/embed/list?event=${EVENT}" title="Talks and recordings" loading="lazy" style="width:100%;border:0" height="600" data-talkreel></iframe>` +
+          `<script>addEventListener('message',e=>{if(e.origin!==${JSON.stringify(new URL(BASE).origin)}||!e.data||e.data.type!=='talkreel:height')return;for(const f of document.querySelectorAll('iframe[data-talkreel]'))if(f.contentWindow===e.source)f.style.height=e.data.height+'px'})</script>`,
       );
       expect(s.script).to.equal(`<script src="${BASE}/embed.js" data-event="${EVENT}" async></script>`);
       expect(s.fragmentUrl).to.equal(`${BASE}/embed/list.html?event=${EVENT}`);
