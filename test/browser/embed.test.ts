@@ -84,7 +84,10 @@ ${snippets.iframe}
     expect(await link.count()).to.be.greaterThan(0);
     expect(await page.evaluate('window.loadedOnce')).to.equal(true);
     // The host page's CSS does not reach into the widget (shadow DOM).
-    const color = await row.evaluate('(el) => getComputedStyle(el).color');
+    const color = await page.evaluate(
+      `getComputedStyle(document.querySelector('talkreel-list').shadowRoot.querySelector('li[data-talk="embed-keynote"]')).color`,
+    );
+    expect(color).to.match(/^rgb/);
     expect(color).to.not.equal('rgb(255, 0, 0)');
     // No third-party request before a click: the player is a button, not an iframe.
     expect(await page.locator('talkreel-list iframe').count()).to.equal(0);
@@ -95,7 +98,7 @@ ${snippets.iframe}
     await frame.waitFor();
     // Set by the host snippet when the embed posts its height.
     await page.waitForFunction("document.querySelector('iframe[data-talkreel]').style.height !== ''");
-    const height = parseInt(String(await frame.evaluate('(f) => f.style.height')), 10);
+    const height = parseInt(/height:\s*(\d+)/.exec((await frame.getAttribute('style')) ?? '')?.[1] ?? '', 10);
     expect(height).to.be.greaterThan(50);
     const inside = page.frameLocator('iframe[data-talkreel]');
     expect(await inside.getByText('Second talk').count()).to.be.greaterThan(0);
