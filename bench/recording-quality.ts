@@ -1,8 +1,17 @@
 /**
- * `recordingQuality`: precision and recall of recording → talk matching on a hand-labelled fixture
- * set of real-shaped feeds (bench/fixtures/recordings/), through the real service stack.
+ * `recordingQuality`: precision and recall of recording → talk matching on hand-labelled fixture
+ * sets of real-shaped feeds, through the real service stack, reported side by side (`summary`, then
+ * each set in full):
+ * - `tuned`: bench/fixtures/recordings/ (below) — the set the matcher was developed and tuned on.
+ * - `heldout`: bench/fixtures/heldout/recordings/ — per event of bench/fixtures/heldout/catalogue/
+ *   (created and imported from its real-format schedule files, once), `<eventId>.youtube.xml`,
+ *   `<eventId>.mediaccc.json`, `<eventId>.podcast.xml` and `labels.json` in the same format: 67
+ *   items, publication dates weeks to months after the slot, some before it or absurd, decorated
+ *   titles, translations and items of another edition (must stay unmatched), unrelated videos.
+ *   NEVER tune on it (bench/fixtures/heldout/README.md): its misses and wrong links are printed so
+ *   the kinds of failure show; fix the kind, do not edit the data to fit.
  *
- * Fixtures
+ * Fixtures of the tuned set
  * - `<event>.conference.json`: three invented conferences (FrostWeb Days 2019, Journées du Logiciel
  *   Libre 2022, RustyBelt Conf 2023), 19–24 talks each with speakers (some with two or three talks),
  *   near-duplicate titles ("Intro to X" / "Advanced X"), very short titles ("DNS", "Git", "Unsafe"),
@@ -37,10 +46,54 @@ import { createServices, type Services } from '../src/app/services.ts';
 import { slugify } from '../src/catalogue/ids.ts';
 import type { Recording, Talk } from '../src/catalogue/types.ts';
 import type { UnmatchedRecording } from '../src/recordings/types.ts';
+import { HELDOUT_CATALOGUE_DIR, HELDOUT_DIR, importCatalogue } from './mentions-quality.ts';
 import { BENCH_DIR, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
 
 export const FIXTURE_DIR = path.join(BENCH_DIR, 'fixtures', 'recordings');
 const EVENTS = ['fwd19', 'jll22', 'rbc23'] as const;
+const HELDOUT_RECORDINGS_DIR = path.join(HELDOUT_DIR, 'recordings');
+
+/**
+ * A labelled set: where its feeds and labels live, which events get the three sources, and how its
+ * catalogue is imported (returns per-event import figures).
+ */
+type RecordingSet = {
+  dir: string;
+  events: readonly string[];
+  importCatalogue: (services: Services) => Promise<Record<string, { talks: number } & Record<string, unknown>>>;
+};
+
+const SETS: Readonly<Record<'tuned' | 'heldout', RecordingSet>> = {
+  tuned: {
+    dir: FIXTURE_DIR,
+    events: EVENTS,
+    importCatalogue: async (services) => {
+      const imports: Record<string, { talks: number; created: number; renamedBySecondImport: unknown }> = {};
+      for (const id of EVENTS) {
+        const spec = readJson<ConferenceSpec>(FIXTURE_DIR, `${id}.conference.json`);
+        const first = await services.importSchedule(scheduleJson(spec, true), { format: 'json' });
+        const second = await services.importSchedule(scheduleJson(spec, false), { format: 'json' });
+        if (first.eventId !== id) throw new Error(`schedule ${id} was imported as event ${first.eventId}`);
+        imports[id] = { talks: first.talks, created: first.created.length, renamedBySecondImport: second.updated };
+      }
+      return imports;
+    },
+  },
+  heldout: {
+    dir: HELDOUT_RECORDINGS_DIR,
+    events: (
+      JSON.parse(fs.readFileSync(path.join(HELDOUT_CATALOGUE_DIR, 'events.json'), 'utf8')) as {
+        events: { id: string }[];
+      }
+    ).events.map((e) => e.id),
+    importCatalogue: async (services) => {
+      await importCatalogue(services, HELDOUT_CATALOGUE_DIR);
+      const imports: Record<string, { talks: number }> = {};
+      for (const t of await services.store.allTalks()) (imports[t.eventId] ??= { talks: 0 }).talks += 1;
+      return imports;
+    },
+  },
+};
 const SOURCE_FILES = [
   { kind: 'youtube', suffix: 'youtube.xml', contentType: 'application/atom+xml; charset=UTF-8' },
   { kind: 'mediaccc', suffix: 'mediaccc.json', contentType: 'application/json; charset=utf-8' },
@@ -77,7 +130,7 @@ type ConferenceSpec = {
 type Label = { expect: string | null; title: string | null; note: string };
 type Labels = { events: Record<string, Record<string, Label>> };
 
-const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, file), 'utf8')) as T;
+const readJson = <T>(dir: string, file: string): T => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
 
 /** Schedule guid of talk `id` (the media.ccc.de fixtures carry some of them). */
 export const scheduleGuid = (prefix: string, id: number): string =>
@@ -169,15 +222,17 @@ export function scheduleJson(spec: ConferenceSpec, firstImport: boolean): string
   );
 }
 
-/** Serve `FIXTURE_DIR/<file>` at `/<file>` with the content type a real host would send. */
-async function startFixtureServer(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+/** Serve `<dir>/<file>` at `/<file>` with the content type a real host would send. */
+async function startFixtureServer(
+  dir: string,
+): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let count = 0;
   const types = new Map<string, string>(SOURCE_FILES.map((s) => [s.suffix, s.contentType]));
   const server = http.createServer((req, res) => {
     count += 1;
     const name = path.basename(new URL(req.url ?? '/', 'http://x').pathname);
     const type = [...types].find(([suffix]) => name.endsWith(suffix))?.[1];
-    const file = path.join(FIXTURE_DIR, name);
+    const file = path.join(dir, name);
     if (!type || !fs.existsSync(file)) {
       res.statusCode = 404;
       res.end('not found');
@@ -283,10 +338,34 @@ function scores(outcomes: readonly Outcome[]) {
   };
 }
 
-export async function benchRecordingQuality(_opts: BenchOptions): Promise<object> {
-  const labels = readJson<Labels>('labels.json');
+/**
+ * Both labelled sets, side by side: `tuned` (bench/fixtures/recordings, what the matcher was
+ * developed on) and `heldout` (bench/fixtures/heldout/recordings: never tuned on; its misses and
+ * wrong links are listed so the kinds of failure show, but the data must not be edited to fit).
+ */
+export async function benchRecordingQuality(opts: BenchOptions): Promise<object> {
+  const tuned = (await benchRecordingSet('tuned', opts)) as Record<string, unknown>;
+  const heldout = (await benchRecordingSet('heldout', opts)) as Record<string, unknown>;
+  const pick = (r: Record<string, unknown>) => ({
+    precision: r['precision'],
+    recall: r['recall'],
+    f1: r['f1'],
+    matchable: r['matchable'],
+    correctLinks: r['correctLinks'],
+    wrongLinks: r['wrongLinks'],
+    misses: r['misses'],
+    shouldStayUnmatched: r['shouldStayUnmatched'],
+    correctlyLeftUnmatched: r['correctlyLeftUnmatched'],
+  });
+  return { summary: { tuned: pick(tuned), heldout: pick(heldout) }, tuned, heldout };
+}
+
+async function benchRecordingSet(setName: keyof typeof SETS, _opts: BenchOptions): Promise<object> {
+  const set = SETS[setName];
+  const EVENTS = set.events;
+  const labels = readJson<Labels>(set.dir, 'labels.json');
   const tmp = makeTempDir('talkreel-bench-quality-');
-  const server = await startFixtureServer();
+  const server = await startFixtureServer(set.dir);
   const config = loadConfig({
     TALKREEL_DATA_DIR: tmp.dir,
     TALKREEL_ALLOW_PRIVATE_NETWORK: 'on',
@@ -296,14 +375,7 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
   const services = await createServices(config, createLogger('silent'));
   try {
     const t0 = performance.now();
-    const imports: Record<string, object> = {};
-    for (const id of EVENTS) {
-      const spec = readJson<ConferenceSpec>(`${id}.conference.json`);
-      const first = await services.importSchedule(scheduleJson(spec, true), { format: 'json' });
-      const second = await services.importSchedule(scheduleJson(spec, false), { format: 'json' });
-      if (first.eventId !== id) throw new Error(`schedule ${id} was imported as event ${first.eventId}`);
-      imports[id] = { talks: first.talks, created: first.created.length, renamedBySecondImport: second.updated };
-    }
+    const imports = await set.importCatalogue(services);
     const importMs = since(t0);
 
     const sourceKinds = new Map<string, string>();
@@ -321,13 +393,13 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
     if (failed.length > 0)
       throw new Error(`sources failed: ${failed.map((r) => `${r.sourceId}: ${r.error}`).join('; ')}`);
     progress(
-      `recordingQuality: imported ${EVENTS.length} schedules, polled ${run.results.length} sources (${run.results.reduce((n, r) => n + r.items, 0)} items)`,
+      `recordingQuality[${setName}]: imported ${EVENTS.length} schedules, polled ${run.results.length} sources (${run.results.reduce((n, r) => n + r.items, 0)} items)`,
     );
 
     const { outcomes, unlabelled } = await evaluate(services, labels, sourceKinds);
     const overall = scores(outcomes);
     progress(
-      `recordingQuality: precision ${overall.precision}, recall ${overall.recall} (${overall.correctLinks}/${overall.matchable} correct, ${overall.wrongLinks} wrong links)`,
+      `recordingQuality[${setName}]: precision ${overall.precision}, recall ${overall.recall} (${overall.correctLinks}/${overall.matchable} correct, ${overall.wrongLinks} wrong links)`,
     );
 
     const wrong = outcomes
@@ -399,7 +471,7 @@ export async function benchRecordingQuality(_opts: BenchOptions): Promise<object
     return {
       fixtures: {
         conferences: EVENTS.length,
-        talks: Object.values(imports).reduce((n, x) => n + (x as { talks: number }).talks, 0),
+        talks: Object.values(imports).reduce((n, x) => n + x.talks, 0),
         sources: run.results.length,
         itemsParsed: run.results.reduce((n, r) => n + r.items, 0),
         labelledItems: outcomes.length,

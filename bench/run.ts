@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { benchHttpTalkById } from './http.ts';
 import { benchLookup } from './lookup.ts';
+import { benchLookupQuality } from './lookup-quality.ts';
 import { benchStore } from './store.ts';
 import { benchStoreAdapters } from './store-adapters.ts';
 import { benchImport } from './import.ts';
@@ -25,6 +26,7 @@ import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   httpTalkById: benchHttpTalkById,
   lookup: benchLookup,
+  lookupQuality: benchLookupQuality,
   store: benchStore,
   storeAdapters: benchStoreAdapters,
   import: benchImport,
