@@ -60,8 +60,8 @@ export function buildEventContext(event: Event, talks: readonly Talk[], publicUr
       );
     }
   }
-  const year = event.startDate?.slice(0, 4);
-  if (year) eventWords.add(year);
+  // Both years of an event that spans New Year (27–30 Dec … 2 Jan).
+  for (const date of [event.startDate, event.endDate]) if (date) eventWords.add(date.slice(0, 4));
   return {
     event,
     talks: new Map(talks.map((t) => [t.id, t])),

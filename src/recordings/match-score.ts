@@ -79,11 +79,39 @@ export function titleEvidence(
     talk.title,
     bare && bare !== normalizeText(talk.title) ? bare : undefined,
     talk.subtitle ? `${talk.title} ${talk.subtitle}` : undefined,
+    mainTitle(talk.title),
     ...talk.aliases.filter((a) => a.includes(' ')),
   ].filter((x): x is string => Boolean(x));
   let titleSim = 0;
-  for (const v of variants) for (const t of targets) titleSim = Math.max(titleSim, similarity(v, t));
+  for (const v of variants) for (const t of targets) titleSim = Math.max(titleSim, eventFreeSimilarity(v, t, ctx));
   return { variants, foreign, titleSim };
+}
+
+/**
+ * Similarity without the event's own words. Every talk of the event shares them, so they say
+ * nothing about which talk a recording is ("Elbe Hackdays 2023 – Aftermovie" is not "Welcome to
+ * Elbe Hackdays 2023"). When either side is nothing but event words, the titles compare as written.
+ */
+function eventFreeSimilarity(a: string, b: string, ctx: EventMatchContext): number {
+  const strip = (s: string) =>
+    tokenize(s)
+      .filter((t) => !ctx.eventWords.has(t))
+      .join(' ');
+  const x = strip(a);
+  const y = strip(b);
+  return x && y ? similarity(x, y) : similarity(a, b);
+}
+
+/**
+ * The main title before a colon or dash subtitle ("Traduire un logiciel libre : la communauté
+ * avant tout" → "Traduire un logiciel libre"), when it has at least three words of its own:
+ * recordings are often published under it.
+ */
+function mainTitle(title: string): string | undefined {
+  const m = /^(.+?)\s*(?::|\s[-–—]\s)\s*\S/.exec(title);
+  if (!m) return undefined;
+  const main = m[1]!;
+  return tokenize(main).filter((t) => !STOPWORDS.has(t)).length >= 3 ? main : undefined;
 }
 
 type SpeakerContext = {

@@ -39,12 +39,18 @@ export function titleVariants(
     for (const part of [parts[0]!, parts[parts.length - 1]!]) {
       const tokens = tokenize(part).filter((t) => !STOPWORDS.has(t));
       const years = tokens.filter(isYear);
-      if (years.length === 0 || tokens.some((t) => talkTokens.has(t) && !isYear(t))) continue;
+      // Words the part shares with the talk's title make it part of the title, unless they are
+      // the event's own words ("Les logiciels libres…" at "Alpes Libres").
+      if (years.length === 0 || tokens.some((t) => talkTokens.has(t) && !isYear(t) && !ctx.eventWords.has(t))) continue;
       const otherEdition = years.some((y) => !ctx.eventWords.has(y));
       const ownWords = tokens.some((t) => !isYear(t) && !explained(t));
       if (otherEdition || (ownWords && kept.length > 1)) foreign ??= part;
     }
   }
+  // A year anywhere in the title that is neither the event's nor in the talk's own title
+  // ("Welcome to Elbe Hackdays 2022", "Self-Hosting Email in 2022" at the 2023 edition).
+  const stray = tokenize(full).find((t) => isYear(t) && !ctx.eventWords.has(t) && !talkTokens.has(t));
+  if (stray) foreign ??= stray;
   // Event name inside the same part ("Havana to Icehouse OpenStack in Action 4").
   const n = normalizeText(full);
   for (const phrase of ctx.eventPhrases) {

@@ -40,6 +40,9 @@ const talks: Talk[] = [
     externalIds: { guid: 'aaaa-1111', scheduleId: '312', slug: 'rbc23-312-rust-in-the-linux-kernel' },
   }),
   talk('cli', 'Building CLI Tools', ['Ola Adeyemi']),
+  talk('welcome', 'Welcome to RustyBelt Conf 2023', ['The Orga Team']),
+  talk('async-2023', 'Async Rust in 2023', ['Mia Lund']),
+  talk('translating', 'Translating Rust Compiler Errors: community first', ['Ana Ruiz']),
 ];
 const index = new TalkIndex();
 index.upsertEvent({ id: event.id, name: event.name, aliases: event.aliases, city: event.city, acronym: event.acronym });
@@ -79,6 +82,10 @@ describe('matcher/recordings', () => {
     ['another conference', item('Macros by Example | RustConf 2023'), null],
     ['too short to call between two talks', item('Macros | RustyBelt Conf 2023'), null],
     ['a highlights reel', item('RustyBelt Conf 2023 Highlights'), null],
+    ['a reel titled after the event is not the welcome slot', item('RustyBelt Conf 2023 – Aftermovie'), null],
+    ["the same talk at last year's edition (year inside the title)", item('Async Rust in 2022'), null],
+    ["last year's welcome", item('Welcome to RustyBelt Conf 2022'), null],
+    ['the main title without its subtitle', item('Translating Rust Compiler Errors'), 'translating'],
     [
       'published long before its slot: the date alone never vetoes a strong title',
       item('Building CLI Tools', { publishedAt: '2022-01-01T00:00:00Z' }),
