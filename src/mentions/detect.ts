@@ -54,7 +54,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   const names = findSpeakerNames(tokens, index, about, text);
   addTitleEvidence(text, content, namedTalkIds(names), index, evidence);
   // after titles and links: they pick among a speaker's talks
-  addSpeakerEvidence(names, { index, about, evidence, content });
+  addSpeakerEvidence(names, { index, about, evidence, content, text });
   dropWeakTitleOnly(evidence, about, index);
   return selectMentions(evidence, about, index, { text, shift }, opts.limit ?? 50);
 }

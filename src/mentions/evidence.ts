@@ -14,6 +14,12 @@ export const WEIGHTS = {
   eventWeak: 0.12,
   /** A speaker named in a post not about any of their talks' events may be mentioned for other reasons. */
   otherEventFactor: 0.6,
+  /**
+   * A name whose paragraph shares no word stem with any of the speaker's talks (a byline, a photo
+   * credit, "organised by"): weak alone (0.7 × 0.4 = 0.28, under the report threshold even with
+   * the event in context).
+   */
+  offTopicFactor: 0.4,
 } as const;
 
 /** A speaker name shared by more talks than this is only used within the events the post is about. */

@@ -35,6 +35,12 @@ export type TalkEntry = {
   readonly urls: readonly string[];
   /** Schedule identity in URL shapes (`slug:…`, `sid:…`, `code:…`, `guid:…`; see catalogue/talk-urls.ts). */
   readonly shapeKeys: readonly string[];
+  /**
+   * Word stems of what the talk is about (title, subtitle, track, abstract; not the speakers' or
+   * the event's own words): a paragraph that names the speaker and shares none of these is
+   * probably not about this talk.
+   */
+  readonly topic: ReadonlySet<string>;
   /** Host of the talk's schedule page, a marker of its event. */
   readonly scheduleHost: string | undefined;
   /** Earlier ids and the schedule guid: references that resolve to the talk. */
@@ -172,7 +178,17 @@ export class MentionIndex {
 
   upsertTalk(t: Talk): void {
     this.removeTalk(t.id);
-    const content = (s: string): string[] => tokenize(s).filter((w) => !STOPWORDS.has(w));
+    // The event's and the track's own words name no particular talk ("Welcome to Elbe Hackdays",
+    // "Embedded devroom introduction"): they are left out of the title terms, unless nothing else is left.
+    const shared = new Set([
+      ...(this.events.get(t.eventId)?.phrases ?? []).flatMap((p) => p.split(' ')),
+      ...tokenize(t.track ?? ''),
+    ]);
+    const content = (s: string): string[] => {
+      const words = tokenize(s).filter((w) => !STOPWORDS.has(w));
+      const own = words.filter((w) => !shared.has(w));
+      return own.length > 0 ? own : words;
+    };
     const titleSeqs = [t.title, t.subtitle, ...t.aliases.filter((a) => a.includes(' '))]
       .filter((s): s is string => Boolean(s))
       .map(content)
@@ -208,6 +224,7 @@ export class MentionIndex {
       speakers,
       urls,
       shapeKeys: talkShapeKeys(t),
+      topic: topicStems(t, speakers, this.events.get(t.eventId)?.phrases ?? []),
       scheduleHost: linkShape(t.externalIds.scheduleUrl ?? '')?.host,
       refs,
     };
@@ -355,4 +372,21 @@ export function nameForms(display: string): string[] {
     if (words.length === 2) forms.add(`${first} ${nick} ${last}`);
   }
   return [...forms].filter((f) => f.includes(' '));
+}
+
+/** A crude, language-neutral stem: the first five letters of longer words ("hostet"/"hosting" differ, "Mailserver"/"mailing" agree). */
+export const stemOf = (word: string): string => (word.length >= 5 ? word.slice(0, 5) : word);
+
+/** At most this many abstract words feed a talk's topic (bounds memory at catalogue scale). */
+const TOPIC_ABSTRACT_WORDS = 60;
+
+function topicStems(t: Talk, speakers: readonly SpeakerName[], eventPhrases: readonly string[]): Set<string> {
+  const own = new Set(
+    [...speakers.flatMap((s) => s.full.split(' ')), ...eventPhrases.flatMap((p) => p.split(' '))].map(stemOf),
+  );
+  const words = [
+    ...tokenize([t.title, t.subtitle ?? '', t.track ?? ''].join(' ')),
+    ...tokenize(t.abstract ?? '').slice(0, TOPIC_ABSTRACT_WORDS * 2),
+  ].filter((w) => w.length >= 3 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+  return new Set(words.map(stemOf).filter((s) => !own.has(s)));
 }

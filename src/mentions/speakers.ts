@@ -6,7 +6,7 @@
  */
 import { evidenceFor, MAX_NAME_TALKS, WEIGHTS, type Evidence } from './evidence.ts';
 import type { EventContext } from './event-context.ts';
-import type { MentionIndex } from './mention-index.ts';
+import { stemOf, type MentionIndex, type TalkEntry } from './mention-index.ts';
 import { rareTitleWordNear } from './titles.ts';
 import type { Span, Token } from './tokens.ts';
 
@@ -183,6 +183,8 @@ type AttachContext = {
   readonly evidence: Evidence;
   /** The post's non-stopword tokens. */
   readonly content: readonly Token[];
+  /** The detection text the tokens' offsets point into. */
+  readonly text: string;
 };
 
 /** Credits the speakers' talks with the names found (full names, then surnames, then first-name references). */
@@ -199,7 +201,7 @@ function attachName(
   weight: number,
   kind: 'full' | 'surname',
   name: string | undefined,
-  { index, about, evidence, content }: AttachContext,
+  { index, about, evidence, content, text }: AttachContext,
   needsSupport = false,
 ): void {
   // A name shared by very many talks says little unless an event of the post narrows it down:
@@ -218,16 +220,48 @@ function attachName(
   let supported = scope.filter((id) => evidence.get(id)?.title || evidence.get(id)?.link);
   if (supported.length === 0 && scope.length > 1)
     supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, content, index));
+  // Failing that, the paragraph around the name: the talk whose topic it shares most stems with.
+  const paragraph = supported.length === 0 ? paragraphStems(text, span, content) : undefined;
+  if (paragraph) {
+    const overlap = scope.map((id) => topicOverlap(index.talks.get(id), paragraph));
+    const best = Math.max(0, ...overlap);
+    if (best > 0) supported = scope.filter((_, i) => overlap[i] === best);
+  }
   if (needsSupport && supported.length === 0)
     supported = scope.filter((id) => rareTitleWordNear(index.talks.get(id), span, content, index));
   if (needsSupport && supported.length === 0) return;
   const chosen = supported.length > 0 ? supported : scope;
   const share = supported.length > 0 ? 1 : 1 / chosen.length;
-  // A name with no event of theirs in sight may be mentioned for other reasons than a talk.
-  const factor = strongly ? 1 : WEIGHTS.otherEventFactor;
+  // A name with no event of theirs in sight may be mentioned for other reasons than a talk; a name
+  // whose paragraph says nothing of the talk (a byline, a photo credit, "visited the booth") is
+  // not a mention of it on its own.
+  const offTopic = supported.length === 0;
+  const factor = (strongly ? 1 : WEIGHTS.otherEventFactor) * (offTopic ? WEIGHTS.offTopicFactor : 1);
   for (const id of chosen) {
     const e = evidenceFor(evidence, id);
     const w = weight * share * factor;
     if (!e.speaker || e.speaker.weight < w) e.speaker = { weight: w, span, kind };
   }
+}
+
+/** Paragraph bounds: blank lines, or at most this far either side in text without them. */
+const PARAGRAPH_CHARS = 400;
+
+/** Stems of the paragraph holding `span` (blank-line separated, at most ±400 characters). */
+function paragraphStems(text: string, span: Span, content: readonly Token[]): Set<string> {
+  if (span.start < 0) return new Set();
+  const before = text.lastIndexOf('\n\n', span.start);
+  const after = text.indexOf('\n\n', span.end);
+  const start = Math.max(before < 0 ? 0 : before, span.start - PARAGRAPH_CHARS);
+  const end = Math.min(after < 0 ? text.length : after, span.end + PARAGRAPH_CHARS);
+  const stems = new Set<string>();
+  for (const tok of content) if (tok.start >= start && tok.end <= end && tok.t.length >= 3) stems.add(stemOf(tok.t));
+  return stems;
+}
+
+function topicOverlap(talk: TalkEntry | undefined, paragraph: ReadonlySet<string>): number {
+  if (!talk) return 0;
+  let n = 0;
+  for (const s of talk.topic) if (paragraph.has(s)) n += 1;
+  return n;
 }

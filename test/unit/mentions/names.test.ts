@@ -62,7 +62,14 @@ describe('speaker names in the forms people write them', () => {
     const idx = index();
     expect(found(idx, 'At KIEZ, Bob Meyer showed how parsers avoid copies.')).to.include('bob');
     expect(found(idx, 'At KIEZ, John Hollis captured packets at line rate.')).to.include('jfk');
-    expect(found(idx, 'At KIEZ, Robert "Bob" Meyer was great.')).to.include('bob');
+    expect(found(idx, 'At KIEZ, Robert "Bob" Meyer was great on zero-copy parsing.')).to.include('bob');
+  });
+
+  it('a name whose paragraph says nothing of the talk (a byline, a photo credit) is not a mention', () => {
+    const idx = index();
+    const post = 'KIEZ in Berlin: two days of talks, good coffee and a lot of rain.\n\nPhotos: Bob Meyer';
+    expect(found(idx, post)).to.not.include('bob');
+    expect(found(idx, `${post}. Bob also explained zero-copy parsers.`)).to.include('bob');
   });
 
   it('a bare surname that is also an ordinary word needs the talk itself nearby', () => {
