@@ -40,6 +40,7 @@ export function eventsAbout(
       const ids = index.eventPhrases.get(phrase);
       // single generic words ("openstack") name many things; a one-word phrase must be an acronym-like token
       if (ids && (n > 1 || /\d/.test(phrase) || tokens[i]!.raw === tokens[i]!.raw.toUpperCase())) mark(ids, 'strong');
+      if (!index.eventPhrasePrefixes.has(phrase)) break;
     }
     const c = index.eventCities.get(tokens[i]!.t);
     if (c && tokens[i]!.capital) for (const id of c) cities.add(id);

@@ -31,6 +31,8 @@ export type TalkEntry = {
   readonly titleSeqs: readonly (readonly string[])[];
   /** Distinct content tokens of the current title (what coverage is measured against). */
   readonly titleTerms: readonly string[];
+  /** Adjacent title terms, `"segments services"`, of every title sequence. */
+  readonly bigrams: ReadonlySet<string>;
   readonly speakers: readonly SpeakerName[];
   readonly urls: readonly string[];
   /** Schedule identity in URL shapes (`slug:…`, `sid:…`, `code:…`, `guid:…`; see catalogue/talk-urls.ts). */
@@ -89,6 +91,11 @@ export class MentionIndex {
   readonly eventDays = new Map<string, Set<string>>();
   readonly eventUrls = new Map<string, string>();
   readonly talksByEvent = new Map<string, Set<string>>();
+  /**
+   * Every word prefix of an event phrase (`"open"`, `"open cloud"`, …): the n-gram scan stops as
+   * soon as the words so far start no phrase. Never shrinks (a stale prefix only costs a probe).
+   */
+  readonly eventPhrasePrefixes = new Set<string>();
   /** Longest event phrase in tokens (bounds the n-gram scan). */
   maxPhraseTokens = 1;
   private unsubscribe: (() => void) | undefined;
@@ -156,6 +163,8 @@ export class MentionIndex {
     this.events.set(e.id, entry);
     for (const p of phrases) {
       addToSetMap(this.eventPhrases, p, e.id);
+      const words = p.split(' ');
+      for (let n = 1; n < words.length; n += 1) this.eventPhrasePrefixes.add(words.slice(0, n).join(' '));
       this.maxPhraseTokens = Math.max(this.maxPhraseTokens, p.split(' ').length);
     }
     if (entry.city) addToSetMap(this.eventCities, entry.city, e.id);
@@ -221,6 +230,7 @@ export class MentionIndex {
       title: t.title,
       titleSeqs,
       titleTerms: [...new Set(content(t.title))],
+      bigrams: new Set(titleSeqs.flatMap((seq) => seq.slice(1).map((w, i) => `${seq[i]} ${w}`))),
       speakers,
       urls,
       shapeKeys: talkShapeKeys(t),

@@ -41,7 +41,7 @@ export function titleWindow(
   const termSet = new Set(terms);
   const weights = new Map(terms.map((t) => [t, index.titleIdf(t)]));
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  const bigrams = new Set(talk.titleSeqs.flatMap((seq) => seq.slice(1).map((w, i) => `${seq[i]} ${w}`)));
+  const bigrams = talk.bigrams;
   const hits: { k: number; end: number; term: string }[] = [];
   for (const term of termSet) for (const p of positions.get(term) ?? []) hits.push({ ...p, term });
   hits.sort((a, b) => a.k - b.k || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));

@@ -16,13 +16,30 @@ export type Span = { start: number; end: number };
 
 const WORD_RE = /[\p{L}\p{N}]+(?:['’‘ʼ][\p{L}\p{N}]+)*['’‘ʼ]?/gu;
 
+/**
+ * Normalised forms of written words, shared by every post: prose repeats its words, and Unicode
+ * normalisation per word is the costliest part of tokenising. Bounded: cleared when full.
+ */
+const NORMALISED = new Map<string, readonly string[]>();
+const NORMALISED_MAX = 100_000;
+
+function normalisedParts(raw: string): readonly string[] {
+  let parts = NORMALISED.get(raw);
+  if (!parts) {
+    if (NORMALISED.size >= NORMALISED_MAX) NORMALISED.clear();
+    parts = normalizeText(raw).split(' ');
+    NORMALISED.set(raw, parts);
+  }
+  return parts;
+}
+
 /** Words with their offsets in `text`, normalised like the index (case, accents, possessives). */
 export function tokenizeWithOffsets(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(WORD_RE)) {
     const raw = m[0];
     const start = m.index;
-    for (const t of normalizeText(raw).split(' ')) {
+    for (const t of normalisedParts(raw)) {
       if (t) out.push({ t, raw, start, end: start + raw.length, capital: /^\p{Lu}/u.test(raw) });
     }
   }
