@@ -18,14 +18,16 @@ function findSeedDir(from: string): string {
 }
 
 /**
- * Load the demo event and its schedule into an empty store (first start). A store that already
- * holds events is left alone, so deleting the demo event keeps it deleted.
+ * Load the demo event and its schedule into a new store (first start: nothing was ever written to
+ * it). A store that has seen any write is left alone, so an operator who deletes the demo event,
+ * or everything, keeps it deleted across restarts.
  */
 export async function seedIfEmpty(
   services: Services,
   seedDir = SEED_DIR,
 ): Promise<{ seeded: boolean; eventId?: string }> {
-  if ((await services.store.listEvents()).length > 0) return { seeded: false };
+  const stats = await services.store.stats();
+  if (stats.lastSeq > 0 || (await services.store.listEvents()).length > 0) return { seeded: false };
   const event = JSON.parse(await fs.readFile(path.join(seedDir, 'event.json'), 'utf8')) as EventInput & {
     schedule: string;
   };

@@ -61,6 +61,21 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
       expose: true,
     };
   }
+  const zlibCode = (err as { code?: unknown }).code;
+  if (typeof zlibCode === 'string' && /^Z_/.test(zlibCode)) {
+    // `Content-Encoding: gzip` (or deflate, br) on a body that is not: the client's mistake.
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'BAD_CONTENT_ENCODING',
+          message: 'the request body does not decode as its Content-Encoding says',
+          details: { reason: zlibCode },
+        },
+      },
+      expose: true,
+    };
+  }
   if (e.type === 'entity.parse.failed') {
     return {
       status: 400,

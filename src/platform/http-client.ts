@@ -99,8 +99,16 @@ export type HttpClient = {
 export function isPrivateAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    // An IPv4 address inside IPv6 is judged as that IPv4 address: mapped `::ffff:a.b.c.d`, and the
+    // deprecated IPv4-compatible `::a.b.c.d` (`[::127.0.0.1]` is written `[::7f00:1]` by URL parsers).
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    else if (v6.parts.slice(0, 6).every((p) => p === 0) && (v6.parts[6] !== 0 || v6.parts[7]! > 1)) {
+      const [hi, lo] = [v6.parts[6]!, v6.parts[7]!];
+      parsed = ipaddr.fromByteArray([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+    }
+  }
   return parsed.range() !== 'unicast';
 }
 
@@ -150,7 +158,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (u.protocol !== 'http:' && u.protocol !== 'https:')
       throw new FetchError('invalid-url', url, `only http(s) URLs can be fetched, not ${u.protocol}`);
     if (u.username || u.password) throw new FetchError('invalid-url', url, 'URLs with credentials are not fetched');
-    const host = u.hostname.replace(/^\[|\]$/g, '');
+    // `[::1]` → `::1`; `localhost.` (fully qualified) → `localhost`.
+    const host = u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
     if (!options.allowPrivateNetwork) {
       if (ipaddr.isValid(host) && isPrivateAddress(host))
         throw new FetchError(
@@ -176,14 +185,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (req.etag) headers['If-None-Match'] = req.etag;
       if (req.lastModified) headers['If-Modified-Since'] = req.lastModified;
       let res: AxiosResponse<string>;
+      // axios' own timeout stops once headers arrive; this deadline bounds the whole exchange, so a
+      // server trickling bytes cannot hold a request (and the run) open. A plain timer, not
+      // `AbortSignal.any([…, AbortSignal.timeout()])`, which Node 20 may garbage-collect unfired.
+      const timer = deadline(options.timeoutMs, req.signal);
       try {
         res = await instance.get<string>(req.url, {
           headers,
-          // axios' own timeout stops once headers arrive; this one bounds the whole exchange,
-          // so a server trickling bytes cannot hold a request (and the run) open.
-          signal: req.signal
-            ? AbortSignal.any([req.signal, AbortSignal.timeout(options.timeoutMs)])
-            : AbortSignal.timeout(options.timeoutMs),
+          signal: timer.signal,
           // Redirect targets pass the same literal-address check (DNS names are checked at connect time).
           beforeRedirect: (opts: { href?: string; protocol?: string; hostname?: string }) => {
             const next = opts.href ?? `${opts.protocol ?? 'http:'}//${opts.hostname ?? ''}`;
@@ -192,6 +201,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       } catch (err) {
         throw toFetchError(req.url, err);
+      } finally {
+        timer.clear();
       }
       const finalUrl = (res.request as { res?: { responseUrl?: string } } | undefined)?.res?.responseUrl ?? req.url;
       if (res.status === 304) return { status: 'not-modified', finalUrl };

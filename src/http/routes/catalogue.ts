@@ -121,6 +121,8 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       422: 'Schedule does not parse',
     },
     handler: async (ctx, { params, query }) => {
+      // The path first: an unknown event is 404 whatever the body holds (and its body is not read).
+      await catalogue.getEvent(params.id);
       const text = await coBody.text(ctx, { limit: config.maxBodyBytes, encoding: 'utf8' });
       const hint =
         query.format ??

@@ -1,3 +1,4 @@
+import { safeUrl } from '../../embed/html.ts';
 import { StoreUnavailableError } from '../../store/errors.ts';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -83,8 +84,18 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       const talk = await catalogue.getTalk(params.id);
       const state = talk.recording;
       if (state.status === 'published') {
+        // Only a well-formed http(s) URL is redirected to (a stored URL may predate validation).
+        const target = safeUrl(state.url);
+        if (!target)
+          throw new DomainError(
+            'UNPROCESSABLE',
+            `the stored recording URL of "${talk.title}" is not a valid http(s) URL`,
+            {
+              talkId: talk.id,
+            },
+          );
         ctx.set('Cache-Control', 'no-cache');
-        ctx.redirect(state.url);
+        ctx.redirect(target);
         return;
       }
       const error =

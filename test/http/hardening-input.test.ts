@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
+import { startApp, tempDir, type TestApp } from '../helpers/start-app.ts';
+import { eventRecord, talkRecord } from '../helpers/catalogue-records.ts';
+import { seedIfEmpty } from '../../src/seed.ts';
+
+describe('hostile and careless input (issue 12)', function () {
+  let app: TestApp;
+  before(async () => {
+    app = await startApp();
+    await app.services.store.createEvent(eventRecord('ev-2031', 'Event 2031'));
+  });
+  after(() => app.close());
+
+  it('a body that is not what its Content-Encoding says is 400 on every body route, never 500', async () => {
+    for (const [path, type] of [
+      ['/api/events', 'application/json'],
+      ['/api/posts', 'application/json'],
+      ['/api/events/ev-2031/schedule', 'application/xml'],
+      ['/webmention', 'application/x-www-form-urlencoded'],
+    ] as const) {
+      const res = await app.request(path, {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': type, 'content-encoding': 'gzip' },
+        body: 'this is not gzip',
+      });
+      expect(res.status, path).to.equal(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, path).to.equal('BAD_CONTENT_ENCODING');
+    }
+    // A real gzip body still works.
+    const ok = await app.request('/api/events', {
+      method: 'POST',
+      admin: true,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ name: 'Zipped Conf 2031' })),
+    });
+    expect(ok.status).to.equal(201);
+  });
+
+  it('an unknown event is 404 before its body is read (even an empty <schedule/>)', async () => {
+    const res = await app.request('/api/events/no-such-event/schedule', {
+      method: 'POST',
+      admin: true,
+      headers: { 'content-type': 'application/xml' },
+      body: '<schedule/>',
+    });
+    expect(res.status).to.equal(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('EVENT_NOT_FOUND');
+  });
+
+  it('a stored recording URL that does not parse is a clear 4xx on /t/:id/watch, not a 500', async () => {
+    const talk = talkRecord('broken-url', 'ev-2031', 'Broken', 'Ana Example', {
+      recording: {
+        status: 'published',
+        url: 'http://exa mple.org/%%%',
+        recordingId: 'r1',
+        publishedAt: '2031-01-02T00:00:00Z',
+      },
+    });
+    await app.services.store.createTalk(talk);
+    const res = await app.request('/t/broken-url/watch');
+    expect(res.status).to.be.within(400, 499);
+    expect(((await res.json()) as { error: { code: string } }).error.code).to.be.a('string');
+    const page = await app.request('/t/broken-url', { headers: { accept: 'text/html' } });
+    expect(page.status).to.equal(200);
+  });
+});
+
+describe('the demo event is seeded only into a new store (issue 12)', () => {
+  it('stays deleted across restarts', async () => {
+    const dir = tempDir();
+    try {
+      let app = await startApp({ dataDir: dir.dir });
+      expect((await seedIfEmpty(app.services)).seeded).to.equal(true);
+      const [event] = await app.services.store.listEvents();
+      const del = await app.request(`/api/events/${event!.id}?cascade=true`, { method: 'DELETE', admin: true });
+      expect(del.status).to.be.within(200, 204);
+      await app.close();
+      app = await startApp({ dataDir: dir.dir });
+      expect((await seedIfEmpty(app.services)).seeded).to.equal(false);
+      expect(await app.services.store.listEvents()).to.deep.equal([]);
+      await app.close();
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
