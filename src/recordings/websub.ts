@@ -26,8 +26,18 @@ export type WebSubVerification = {
 export type VerificationAnswer =
   { readonly kind: 'challenge'; readonly challenge: string } | { readonly kind: 'denied' };
 
-/** What became of a push: whether its entries were matched now (signed), and what that did. */
-export type PushReceipt = { readonly ingested: boolean; readonly result: SourceRunResult | null };
+/**
+ * What became of a push: whether its entries were matched now (signed), what that did, and
+ * whether it scheduled a poll (at most one per source per interval; never while backing off).
+ */
+export type PushReceipt = {
+  readonly ingested: boolean;
+  readonly result: SourceRunResult | null;
+  readonly pollScheduled: boolean;
+};
+
+/** A push schedules at most one poll of its source per this many milliseconds. */
+export const PUSH_POLL_INTERVAL_MS = 5 * 60_000;
 
 export type WebSubDeps = {
   readonly poller: RecordingPoller;
@@ -36,9 +46,14 @@ export type WebSubDeps = {
    * @default undefined: no push is trusted; every push only triggers a poll
    */
   readonly secret?: string | undefined;
+  /** @default Date.now */
+  readonly now?: () => number;
 };
 
 export class WebSubService {
+  /** Source id → when a push last scheduled its poll (bounded: oldest dropped past 10,000 sources). */
+  private readonly lastPushPoll = new Map<string, number>();
+
   constructor(private readonly deps: WebSubDeps) {}
 
   /**
@@ -76,8 +91,27 @@ export class WebSubService {
     }
     const signed = verifyHubSignature(this.deps.secret, signatureHeader ?? '', body);
     const result = signed ? await this.deps.poller.ingest(source.id, items) : null;
+    return { ingested: signed, result, pollScheduled: this.schedulePoll(source) };
+  }
+
+  /**
+   * Anyone can push to a callback URL, so a push may only *suggest* a poll: at most one per source
+   * per {@link PUSH_POLL_INTERVAL_MS}, and none while the source backs off after failures (a flood
+   * of pushes must not turn into a flood of fetches that earns the source a longer backoff).
+   */
+  private schedulePoll(source: Source): boolean {
+    const now = (this.deps.now ?? Date.now)();
+    const backingOff =
+      source.health.consecutiveFailures > 0 &&
+      source.health.nextPollAt !== undefined &&
+      Date.parse(source.health.nextPollAt) > now;
+    const last = this.lastPushPoll.get(source.id);
+    if (backingOff || (last !== undefined && now - last < PUSH_POLL_INTERVAL_MS)) return false;
+    if (this.lastPushPoll.size >= 10_000) this.lastPushPoll.delete(this.lastPushPoll.keys().next().value!);
+    this.lastPushPoll.delete(source.id);
+    this.lastPushPoll.set(source.id, now);
     this.deps.poller.run({ kind: 'ids', ids: [source.id] }).catch(() => undefined);
-    return { ingested: signed, result };
+    return true;
   }
 }
 

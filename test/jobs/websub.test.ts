@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/platform/config.ts';
 import { DomainError } from '../../src/platform/errors.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { Source } from '../../src/recordings/types.ts';
-import { WebSubService } from '../../src/recordings/websub.ts';
+import { PUSH_POLL_INTERVAL_MS, WebSubService } from '../../src/recordings/websub.ts';
 import { seedIfEmpty } from '../../src/seed.ts';
 import { startFakeServer } from '../helpers/fake-server.ts';
 import { youtubeFeed } from '../helpers/feeds.ts';
@@ -122,17 +122,40 @@ describe('WebSub use-case (without HTTP)', function () {
     });
 
     it('links nothing from an unsigned or wrongly signed push, which only makes the source poll', async () => {
-      for (const header of [undefined, '', sign(push, 'wrong')]) {
-        expect(await websub.receivePush(source, push, header)).to.deep.equal({ ingested: false, result: null });
-      }
+      const receipts = [];
+      for (const header of [undefined, '', sign(push, 'wrong')])
+        receipts.push(await websub.receivePush(source, push, header));
+      expect(receipts.every((r) => !r.ingested && r.result === null)).to.equal(true);
       await services.poller.idle();
       expect((await havana()).recording.status).to.equal('pending');
       expect(feed.requests.length).to.be.greaterThan(0);
     });
 
+    it('300 unsigned pushes schedule one poll, and none while the source backs off', async () => {
+      let now = Date.parse('2031-01-01T00:00:00Z');
+      const guarded = new WebSubService({ poller: services.poller, secret: 'hub-secret', now: () => now });
+      const receipts = [];
+      for (let i = 0; i < 300; i += 1) receipts.push(await guarded.receivePush(source, push, undefined));
+      await services.poller.idle();
+      expect(receipts.filter((r) => r.pollScheduled)).to.have.length(1);
+      expect(feed.requests).to.have.length(1);
+      now += PUSH_POLL_INTERVAL_MS;
+      expect((await guarded.receivePush(source, push, undefined)).pollScheduled).to.equal(true);
+      const backingOff = {
+        ...source,
+        health: { ...source.health, consecutiveFailures: 3, nextPollAt: new Date(now + 3_600_000).toISOString() },
+      };
+      now += PUSH_POLL_INTERVAL_MS;
+      expect((await guarded.receivePush(backingOff, push, undefined)).pollScheduled).to.equal(false);
+      await services.poller.idle();
+    });
+
     it('trusts no push when no secret is configured', async () => {
       const unconfigured = new WebSubService({ poller: services.poller });
-      expect(await unconfigured.receivePush(source, push, sign(push))).to.deep.equal({ ingested: false, result: null });
+      expect(await unconfigured.receivePush(source, push, sign(push))).to.deep.include({
+        ingested: false,
+        result: null,
+      });
       await services.poller.idle();
       expect((await havana()).recording.status).to.equal('pending');
     });
