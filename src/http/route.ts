@@ -126,6 +126,12 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'pa
   );
 }
 
+/** Does the request carry the admin token? (No error: for routes that are public but kinder to admins.) */
+export function isAdmin(ctx: Context, token: string | undefined): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
+  return token !== undefined && given !== undefined && secureEqual(given, token);
+}
+
 export function requireAdmin(ctx: Context, token: string | undefined): void {
   const header = ctx.get('authorization');
   const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();

@@ -86,3 +86,28 @@ describe('the demo event is seeded only into a new store (issue 12)', () => {
     }
   });
 });
+
+describe('POST /api/mentions/detect is public but bounded (issue 12)', () => {
+  it('anonymous callers: a smaller body and a rate limit; the admin token lifts both', async () => {
+    const app = await startApp();
+    try {
+      const big = { text: 'Talk notes. '.repeat(9_000) };
+      const anon = await app.request('/api/mentions/detect', { method: 'POST', json: big });
+      expect(anon.status).to.equal(413);
+      const admin = await app.request('/api/mentions/detect', { method: 'POST', admin: true, json: big });
+      expect(admin.status).to.equal(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i += 1)
+        statuses.push((await app.request('/api/mentions/detect', { method: 'POST', json: { text: 'hello' } })).status);
+      expect(statuses.slice(0, 30).every((s) => s === 200)).to.equal(true);
+      const limited = await app.request('/api/mentions/detect', { method: 'POST', json: { text: 'hello' } });
+      expect(limited.status).to.equal(429);
+      expect(Number(limited.headers.get('retry-after'))).to.be.greaterThan(0);
+      expect(
+        (await app.request('/api/mentions/detect', { method: 'POST', admin: true, json: { text: 'hi' } })).status,
+      ).to.equal(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
-import { defineRoute, type RouteDeps } from '../route.ts';
+import { defineRoute, isAdmin, type RouteDeps } from '../route.ts';
+import { DomainError } from '../../platform/errors.ts';
+import { RateLimiter } from '../../platform/rate-limit.ts';
 import { mentionDtos } from '../dto.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import type { Post } from '../../posts/types.ts';
@@ -52,8 +54,19 @@ function postSummary(p: Post) {
   };
 }
 
+/** Anonymous detection: posts up to this size (a long recap is ~30 KB of text), this often. */
+const ANON_DETECT_BYTES = 64 * 1024;
+const ANON_DETECT_PER_MINUTE = 30;
+const tooLargeForAnonymous = () =>
+  new DomainError(
+    'PAYLOAD_TOO_LARGE',
+    `anonymous detection takes posts up to ${ANON_DETECT_BYTES / 1024} KiB (the admin token lifts this)`,
+    { limit: ANON_DETECT_BYTES },
+  );
+
 /** Recap posts, blogs, mention detection and the Webmention endpoint. */
 export function postRoutes(services: Services, deps: RouteDeps, router: Router): void {
+  const detectLimiter = new RateLimiter(ANON_DETECT_PER_MINUTE, 60_000);
   const posts = services.posts;
   const base = services.config.publicUrl;
 
@@ -152,11 +165,32 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/mentions/detect',
-    summary: 'Dry run: the talks a post mentions, nothing stored',
+    summary: `Dry run: the talks a post mentions, nothing stored. Public: anonymous callers send at most ${ANON_DETECT_BYTES / 1024} KiB and ${ANON_DETECT_PER_MINUTE} requests a minute; with the admin token, the post size limit applies`,
     tags: ['posts'],
     body: Detect,
-    responses: { 200: 'Mentions', 400: 'Invalid body', 404: 'Unknown event', 413: 'Post too large', 415: 'Not JSON' },
+    // Before the body is validated: an anonymous caller's size and rate are checked first.
+    authorize: (ctx) => {
+      if (isAdmin(ctx, deps.adminToken)) return;
+      const length = Number(ctx.get('content-length') || 0);
+      if (length > ANON_DETECT_BYTES) throw tooLargeForAnonymous();
+      const waitMs = detectLimiter.hit(ctx.ip, Date.now());
+      if (waitMs > 0)
+        throw new DomainError('RATE_LIMITED', 'too many detection requests from this client', {
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        });
+    },
+    responses: {
+      200: 'Mentions',
+      400: 'Invalid body',
+      404: 'Unknown event',
+      413: 'Post too large',
+      415: 'Not JSON',
+      429: 'Too many requests from this client',
+    },
     handler: async (ctx, { body }) => {
+      // A chunked body has no Content-Length: its size is checked once read.
+      if (!isAdmin(ctx, deps.adminToken) && (body.html ?? body.text ?? '').length > ANON_DETECT_BYTES)
+        throw tooLargeForAnonymous();
       const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
       ctx.body = { mentions: await mentionDtos(mentions, services.catalogue, base) };
     },
