@@ -5,6 +5,11 @@ import type { TalkIndex } from '../search/talk-index.ts';
 import { canonicalUrl, urlKey } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
+import { nameForms } from './name-forms.ts';
+import { topicStems } from './topic.ts';
+
+export { nameForms } from './name-forms.ts';
+export { stemOf } from './topic.ts';
 import {
   eventMarkers,
   GLOBAL_KEY,
@@ -354,49 +359,4 @@ function daysOf(start: string | undefined, end: string | undefined): string[] {
   for (let t = Date.parse(`${start}T00:00:00Z`), i = 0; t <= last && i < 14; t += 86_400_000, i += 1)
     days.push(new Date(t).toISOString().slice(0, 10));
   return days;
-}
-
-/** Quotes and parentheses that set off a nickname: `Robert "Bob" Meyer`, `Ana (Nina) Ruiz`. */
-const NICKNAME_RE = /["“”„«»(]\s*([^"“”„«»()]+?)\s*["“”„«»)]/g;
-
-/**
- * The forms a speaker's name is written in, as 2–3 normalised words: the name as given (without a
- * nickname), first and last word alone (middle names and initials dropped), the nickname with the
- * last word, and the name with the nickname in place. Names longer than three words keep their
- * first three too (`Juan Carlos García López` → `juan carlos garcia`).
- */
-export function nameForms(display: string): string[] {
-  const nicknames = [...display.matchAll(NICKNAME_RE)].map((m) => tokenize(m[1]!)).filter((n) => n.length === 1);
-  const words = tokenize(display.replace(NICKNAME_RE, ' '));
-  const forms = new Set<string>();
-  if (words.length === 0) return [];
-  const first = words[0]!;
-  const last = words[words.length - 1]!;
-  if (words.length <= 3) forms.add(words.join(' '));
-  else forms.add(words.slice(0, 3).join(' '));
-  if (words.length >= 3) forms.add(`${first} ${last}`);
-  const named = words.filter((w, i) => i === 0 || i === words.length - 1 || w.length > 1);
-  if (named.length >= 2 && named.length <= 3) forms.add(named.join(' '));
-  for (const [nick] of nicknames) {
-    forms.add(`${nick} ${last}`);
-    if (words.length === 2) forms.add(`${first} ${nick} ${last}`);
-  }
-  return [...forms].filter((f) => f.includes(' '));
-}
-
-/** A crude, language-neutral stem: the first five letters of longer words ("hostet"/"hosting" differ, "Mailserver"/"mailing" agree). */
-export const stemOf = (word: string): string => (word.length >= 5 ? word.slice(0, 5) : word);
-
-/** At most this many abstract words feed a talk's topic (bounds memory at catalogue scale). */
-const TOPIC_ABSTRACT_WORDS = 60;
-
-function topicStems(t: Talk, speakers: readonly SpeakerName[], eventPhrases: readonly string[]): Set<string> {
-  const own = new Set(
-    [...speakers.flatMap((s) => s.full.split(' ')), ...eventPhrases.flatMap((p) => p.split(' '))].map(stemOf),
-  );
-  const words = [
-    ...tokenize([t.title, t.subtitle ?? '', t.track ?? ''].join(' ')),
-    ...tokenize(t.abstract ?? '').slice(0, TOPIC_ABSTRACT_WORDS * 2),
-  ].filter((w) => w.length >= 3 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
-  return new Set(words.map(stemOf).filter((s) => !own.has(s)));
 }

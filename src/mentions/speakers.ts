@@ -6,7 +6,8 @@
  */
 import { evidenceFor, MAX_NAME_TALKS, WEIGHTS, type Evidence } from './evidence.ts';
 import type { EventContext } from './event-context.ts';
-import { stemOf, type MentionIndex, type TalkEntry } from './mention-index.ts';
+import type { MentionIndex, TalkEntry } from './mention-index.ts';
+import { stemOf } from './topic.ts';
 import { rareTitleWordNear } from './titles.ts';
 import type { Span, Token } from './tokens.ts';
 
