@@ -1,7 +1,8 @@
 /**
  * `lookupQuality`: top-1 / top-3 of free-text lookup (`lookupTalks`, what `/api/lookup?q=` runs) on
  * the HELD-OUT query set bench/fixtures/heldout/lookup/queries.json (see bench/fixtures/heldout/README.md:
- * never tune on it).
+ * never tune on it) and the FRESH query set bench/fixtures/fresh/lookup/queries.json (written after
+ * the held-out set had been looked at; all three catalogues loaded), side by side.
  *
  * Data
  * - Catalogue: every catalogue the mention benchmark knows — the tuned one (bench/fixtures/posts/catalogue,
@@ -23,31 +24,58 @@ import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/app/services.ts';
 import { lookupTalks, type LookupResult } from '../src/search/lookup.ts';
-import { HELDOUT_CATALOGUE_DIR, HELDOUT_DIR, POSTS_DIR, importCatalogue } from './mentions-quality.ts';
+import {
+  FRESH_CATALOGUE_DIR,
+  FRESH_DIR,
+  HELDOUT_CATALOGUE_DIR,
+  HELDOUT_DIR,
+  POSTS_DIR,
+  importCatalogue,
+} from './mentions-quality.ts';
 import { makeTempDir, median, ms, progress, round, since, type BenchOptions } from './util.ts';
 
-const QUERIES_FILE = path.join(HELDOUT_DIR, 'lookup', 'queries.json');
+/**
+ * The query sets: `heldout` (tuned + held-out catalogues) and `fresh` (bench/fixtures/fresh, written
+ * after the held-out set had been looked at; ALL catalogues loaded). Never tune on either.
+ */
+const SETS = {
+  heldout: {
+    queriesFile: path.join(HELDOUT_DIR, 'lookup', 'queries.json'),
+    catalogueDirs: [path.join(POSTS_DIR, 'catalogue'), HELDOUT_CATALOGUE_DIR],
+  },
+  fresh: {
+    queriesFile: path.join(FRESH_DIR, 'lookup', 'queries.json'),
+    catalogueDirs: [path.join(POSTS_DIR, 'catalogue'), HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR],
+  },
+} as const;
 
 type QueryFile = {
   recordings: { talk: string; url: string; title?: string }[];
   queries: { q: string; expect: string; kind: string; note?: string }[];
 };
 
-export async function benchLookupQuality(_opts: BenchOptions): Promise<object> {
-  const data = JSON.parse(fs.readFileSync(QUERIES_FILE, 'utf8')) as QueryFile;
+/** Both query sets, side by side; `summary` repeats top-1 / top-3 of each. */
+export async function benchLookupQuality(opts: BenchOptions): Promise<object> {
+  const heldout = (await benchLookupSet('heldout', opts)) as Record<string, unknown>;
+  const fresh = (await benchLookupSet('fresh', opts)) as Record<string, unknown>;
+  const pick = (r: Record<string, unknown>) => ({ queries: r['queries'], top1: r['top1'], top3: r['top3'] });
+  return { summary: { heldout: pick(heldout), fresh: pick(fresh) }, heldout, fresh };
+}
+
+async function benchLookupSet(set: keyof typeof SETS, _opts: BenchOptions): Promise<object> {
+  const data = JSON.parse(fs.readFileSync(SETS[set].queriesFile, 'utf8')) as QueryFile;
   const tmp = makeTempDir('talkreel-bench-lookupq-');
   const config = loadConfig({ TALKREEL_DATA_DIR: tmp.dir, TALKREEL_JOBS: 'off', LOG_LEVEL: 'silent' });
   const services = await createServices(config, createLogger('silent'));
   try {
     const t0 = performance.now();
     let events = 0;
-    for (const dir of [path.join(POSTS_DIR, 'catalogue'), HELDOUT_CATALOGUE_DIR])
-      events += await importCatalogue(services, dir);
+    for (const dir of SETS[set].catalogueDirs) events += await importCatalogue(services, dir);
     for (const r of data.recordings) {
       await services.sources.linkRecording(r.talk, { url: r.url, ...(r.title ? { title: r.title } : {}) });
     }
     const talks = await services.store.allTalks();
-    progress(`lookupQuality: ${talks.length} talks in ${events} events imported in ${ms(since(t0))} ms`);
+    progress(`lookupQuality[${set}]: ${talks.length} talks in ${events} events imported in ${ms(since(t0))} ms`);
 
     const resolved = [];
     for (const q of data.queries) {
@@ -89,7 +117,7 @@ export async function benchLookupQuality(_opts: BenchOptions): Promise<object> {
       }),
     );
     const result = {
-      set: 'heldout',
+      set,
       catalogue: { events, talks: talks.length, recordingsLinkedByHand: data.recordings.length },
       queries: samples.length,
       top1: top1(samples),
@@ -110,7 +138,7 @@ export async function benchLookupQuality(_opts: BenchOptions): Promise<object> {
           note: s.q.note,
         })),
     };
-    progress(`lookupQuality: heldout top-1 ${result.top1}, top-3 ${result.top3}`);
+    progress(`lookupQuality: ${set} top-1 ${result.top1}, top-3 ${result.top3}`);
     return result;
   } finally {
     await services.close();

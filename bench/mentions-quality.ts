@@ -7,6 +7,10 @@
  *   JSON). 19 posts in English, German, French, Spanish, Japanese and Russian, same label format.
  *   NEVER tune on it (bench/fixtures/heldout/README.md): its misses and false positives are printed
  *   so the kinds of failure show; fix the kind, do not edit the data to fit.
+ * - `fresh`: bench/fixtures/fresh/posts/ with ALL catalogues loaded (tuned, held-out and
+ *   bench/fixtures/fresh/catalogue/: Grachten Code 2023, frab XML; Lago Libero 2024, pretalx JSON).
+ *   12 posts in English, Dutch, German, French, Italian and Korean, same label format. Written after
+ *   the held-out set had been looked at while fixing matchers; NEVER tune or debug on it.
  *
  * Data of the tuned set (bench/fixtures/posts/)
  * - `catalogue/events.json`: the events to create (with their aliases) and the schedule file to
@@ -51,15 +55,24 @@ const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
 export const HELDOUT_DIR = path.join(BENCH_DIR, 'fixtures', 'heldout');
 export const HELDOUT_CATALOGUE_DIR = path.join(HELDOUT_DIR, 'catalogue');
 const HELDOUT_POSTS_DIR = path.join(HELDOUT_DIR, 'posts');
+/**
+ * The fresh set (bench/fixtures/fresh/README.md), written after the held-out set had been looked at
+ * while fixing matchers: never tune or debug a matcher on it.
+ */
+export const FRESH_DIR = path.join(BENCH_DIR, 'fixtures', 'fresh');
+export const FRESH_CATALOGUE_DIR = path.join(FRESH_DIR, 'catalogue');
+const FRESH_POSTS_DIR = path.join(FRESH_DIR, 'posts');
 export const PUBLIC_URL = 'https://talkreel.example';
 
 /**
- * The labelled sets: `tuned` (bench/fixtures/posts, its own catalogue) and `heldout`
- * (bench/fixtures/heldout/posts, with ALL catalogues loaded: the tuned one plus the held-out one).
+ * The labelled sets: `tuned` (bench/fixtures/posts, its own catalogue), `heldout`
+ * (bench/fixtures/heldout/posts, with the tuned and held-out catalogues loaded) and `fresh`
+ * (bench/fixtures/fresh/posts, with ALL catalogues loaded: tuned, held-out and fresh).
  */
 const SETS = {
   tuned: { postsDir: POSTS_DIR, catalogueDirs: [CATALOGUE_DIR] },
   heldout: { postsDir: HELDOUT_POSTS_DIR, catalogueDirs: [CATALOGUE_DIR, HELDOUT_CATALOGUE_DIR] },
+  fresh: { postsDir: FRESH_POSTS_DIR, catalogueDirs: [CATALOGUE_DIR, HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR] },
 } as const;
 
 type Manifest = { events: ({ seed: string } | (EventInput & { id: string; schedule: string }))[] };
@@ -265,13 +278,15 @@ function report(runs: readonly PostRun[], talks: Map<string, TalkInfo>): object 
 }
 
 /**
- * Both labelled sets, side by side: `tuned` (the fixtures the matchers were developed on) and
- * `heldout` (bench/fixtures/heldout: never tuned on; its misses are listed so the kinds of failure
- * show, but the data must not be edited to fit). `summary` repeats the headline figures.
+ * The labelled sets, side by side: `tuned` (the fixtures the matchers were developed on), `heldout`
+ * (bench/fixtures/heldout: never tuned on, but looked at while fixing matchers) and `fresh`
+ * (bench/fixtures/fresh: written afterwards, unseen). Misses are listed so the kinds of failure
+ * show, but the data must not be edited to fit. `summary` repeats the headline figures.
  */
 export async function benchMentionQuality(opts: BenchOptions): Promise<object> {
   const tuned = (await benchMentionSet('tuned', opts)) as Record<string, Record<string, unknown>>;
   const heldout = (await benchMentionSet('heldout', opts)) as Record<string, Record<string, unknown>>;
+  const fresh = (await benchMentionSet('fresh', opts)) as Record<string, Record<string, unknown>>;
   const headline = (r: Record<string, Record<string, unknown>>) => {
     const pick = (x: Record<string, unknown> | undefined) => ({
       precision: x?.['precision'],
@@ -283,11 +298,11 @@ export async function benchMentionQuality(opts: BenchOptions): Promise<object> {
     });
     return { withoutEventHint: pick(r['withoutEventHint']), withEventHint: pick(r['withEventHint']) };
   };
-  const summary = { tuned: headline(tuned), heldout: headline(heldout) };
+  const summary = { tuned: headline(tuned), heldout: headline(heldout), fresh: headline(fresh) };
   progress(
-    `mentionQuality: without hint — tuned P ${summary.tuned.withoutEventHint.precision} R ${summary.tuned.withoutEventHint.recall}; heldout P ${summary.heldout.withoutEventHint.precision} R ${summary.heldout.withoutEventHint.recall}`,
+    `mentionQuality: without hint — tuned P ${summary.tuned.withoutEventHint.precision} R ${summary.tuned.withoutEventHint.recall}; heldout P ${summary.heldout.withoutEventHint.precision} R ${summary.heldout.withoutEventHint.recall}; fresh P ${summary.fresh.withoutEventHint.precision} R ${summary.fresh.withoutEventHint.recall}`,
   );
-  return { summary, tuned, heldout };
+  return { summary, tuned, heldout, fresh };
 }
 
 async function benchMentionSet(set: keyof typeof SETS, _opts: BenchOptions): Promise<object> {
