@@ -41,7 +41,7 @@ export function findSpeakerNames(
 /**
  * Is this capitalised token possibly an ordinary word rather than a name? It is when the post also
  * writes it in lower case, when it opens a sentence (capitalised by grammar, not as a name), or
- * when the catalogue uses it as a word in titles or abstracts (German nouns, "Baker", "Rich").
+ * when the catalogue uses it as a word in talk titles (German nouns, "Baker", "Rich"): one hash probe.
  */
 function mayBeWord(
   tokens: readonly Token[],
@@ -54,7 +54,7 @@ function mayBeWord(
   if (lowerSeen.has(tok.t)) return true;
   const before = i === 0 ? '' : text.slice(tokens[i - 1]!.end, tok.start);
   if (i === 0 || /[.!?:;]["'”’)]*\s*$|\n\s*(?:[-*•]\s*)?$/.test(before)) return true;
-  return index.vocabulary.postings(tok.t, 'title').size > 0 || index.vocabulary.postings(tok.t, 'abstract').size > 0;
+  return index.titleDf(tok.t) > 0;
 }
 
 /** Talks a title scan should look at because their speaker is named: full names first, then surnames. */
