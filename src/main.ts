@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'shutting down after error');
     else logger.info({ signal }, 'shutting down');
     await jobs?.stop();
+    // Abort in-flight fetches first: a request waiting on one (a manual poll) can then finish.
+    await services.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,59 @@ describe('the server process (src/main.ts)', function () {
       expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
       expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(2);
     } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('with TALKREEL_JOBS=off, SIGTERM aborts an in-flight fetch, exits cleanly and releases the lock', async () => {
+    const tmp = tempDir();
+    // A source that accepts the connection and never answers.
+    const hanging = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/feed.xml`;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: {
+          PATH: process.env.PATH,
+          ...testEnv(tmp.dir, {
+            PORT: '0',
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'info',
+            TALKREEL_JOBS: 'off',
+            TALKREEL_FETCH_TIMEOUT_MS: '120000',
+          }),
+        },
+      });
+      let out = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /"port":(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const base = `http://127.0.0.1:${port}`;
+      const auth = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
+      const [event] = ((await (await fetch(`${base}/api/events`)).json()) as { items: { id: string }[] }).items;
+      const source = (await (
+        await fetch(`${base}/api/events/${event!.id}/sources`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ kind: 'feed', url: hangingUrl }),
+        })
+      ).json()) as { id: string };
+      const connected = new Promise<void>((resolve) => hanging.once('connection', () => resolve()));
+      void fetch(`${base}/api/sources/${source.id}/poll`, { method: 'POST', headers: auth }).catch(() => undefined);
+      await connected; // the poll's fetch is in flight
+      const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exit).to.equal(0);
+      expect(out).to.match(/"msg":"stopped"/);
+      expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
       tmp.cleanup();
     }
   });

@@ -44,7 +44,13 @@ export type Services = {
   /** Atom and JSON feeds of published recordings, and their WebSub publish pings. */
   readonly feeds: RecordingFeeds;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
-  /** Wait for running jobs, flush the store and release its lock. */
+  /**
+   * Abort in-flight work (polls, crawls, verifications, deliveries) and wait for it to settle, in
+   * every mode (with TALKREEL_JOBS=off nothing else would stop it). Requests waiting on that work
+   * then finish, so the HTTP server can close.
+   */
+  stop(): Promise<void>;
+  /** `stop`, then flush the store and release its lock. */
   close(): Promise<void>;
 };
 
@@ -150,6 +156,9 @@ export async function createServices(
     publicUrl: config.publicUrl,
     hub: config.websubHub,
   });
+  const stop = async (): Promise<void> => {
+    await Promise.all([poller.stop(), blogs.stop(), webmentions.stop(), deliverer.stop()]);
+  };
   return {
     config,
     logger,
@@ -175,11 +184,9 @@ export async function createServices(
       if (report.created.length > 0 || report.updated.length > 0) await posts.rescanAll();
       return report;
     },
+    stop,
     async close() {
-      await poller.idle();
-      await blogs.idle();
-      await webmentions.idle();
-      await deliverer.stop();
+      await stop();
       mailer.close();
       feeds.detach();
       mentions.detach();
