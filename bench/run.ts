@@ -19,6 +19,7 @@ import { benchRecordingQuality } from './recording-quality.ts';
 import { benchMentionQuality } from './mentions-quality.ts';
 import { benchMentionSpeed } from './mentions-speed.ts';
 import { benchNotifyFanout } from './notify-fanout.ts';
+import { benchStoreFsync } from './store-fsync.ts';
 import { benchEmbed } from './embed.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
@@ -36,6 +37,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   mentionQuality: benchMentionQuality,
   mentionSpeed: benchMentionSpeed,
   notifyFanout: benchNotifyFanout,
+  storeFsync: benchStoreFsync,
   embed: benchEmbed,
 };
 

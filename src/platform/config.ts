@@ -53,6 +53,8 @@ export type Config = {
   readonly websubHub: string | undefined;
   /** Send a Webmention from the talk page to each recap post once its recording is out. @default true */
   readonly sendWebmentions: boolean;
+  /** lowdb: `fsync` the store file after every write (power-loss durability; PostgreSQL has its own). @default false */
+  readonly fsync: boolean;
   /** Outgoing notification limits. */
   readonly deliver: {
     /** Deliveries in flight at once. @default 16 */
@@ -161,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     deliverCron: cron('TALKREEL_DELIVER_CRON', '* * * * *'),
     websubHub: httpUrlVar('TALKREEL_WEBSUB_HUB'),
     sendWebmentions: bool('TALKREEL_SEND_WEBMENTIONS', true),
+    fsync: bool('TALKREEL_FSYNC', false),
     deliver: {
       concurrency: int('TALKREEL_DELIVER_CONCURRENCY', 16, 1, 1000),
       perHost: int('TALKREEL_DELIVER_PER_HOST', 4, 1, 100),

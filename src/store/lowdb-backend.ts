@@ -22,6 +22,11 @@ export type LowdbBackendOptions = {
   readonly lock?: boolean | undefined;
   /** Open read-only: no lock, writes refused. Used by read-only CLI verbs while a server runs. */
   readonly readOnly?: boolean | undefined;
+  /**
+   * `fsync` the file and its folder after every write (`TALKREEL_FSYNC=on`): an acknowledged write
+   * survives a power loss, at the cost measured by `npm run bench -- --only=storeFsync`. @default false
+   */
+  readonly fsync?: boolean | undefined;
 };
 
 export class LowdbBackend extends MemoryBackend {
@@ -30,6 +35,8 @@ export class LowdbBackend extends MemoryBackend {
     low: Low<StoreDocument>,
     readOnly: boolean,
     private lockFile: string | undefined,
+    file: string,
+    fsync: boolean,
   ) {
     super({
       kind: 'lowdb',
@@ -38,6 +45,11 @@ export class LowdbBackend extends MemoryBackend {
       persist: async (d) => {
         low.data = d;
         await low.write();
+        // The write replaced the file by rename: flush its data, then the folder entry.
+        if (fsync) {
+          await syncPath(file);
+          await syncPath(path.dirname(file));
+        }
       },
     });
   }
@@ -70,7 +82,7 @@ export class LowdbBackend extends MemoryBackend {
           throw new StoreCorruptError(file, err instanceof Error ? err.message : String(err), { cause: err });
         }
       }
-      return new LowdbBackend(doc, low, readOnly, lockFile);
+      return new LowdbBackend(doc, low, readOnly, lockFile, file, options.fsync === true);
     } catch (err) {
       if (lockFile) releaseLock(lockFile);
       throw err;
@@ -111,5 +123,15 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `fsync` a file or folder. */
+async function syncPath(p: string): Promise<void> {
+  const handle = await fs.promises.open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

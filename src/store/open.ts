@@ -41,11 +41,15 @@ export async function openConfiguredStore(
     readonly databasePoolSize: number;
     readonly dataDir: string;
     readonly websubHub?: string | undefined;
+    readonly fsync?: boolean | undefined;
   },
   options: { readonly readOnly?: boolean | undefined; readonly logger?: PgBackendOptions['logger'] } = {},
 ): Promise<Store> {
   const outbox: OutboxOptions = { websubHub: config.websubHub };
   if (config.databaseUrl)
     return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize, logger: options.logger }, outbox);
-  return openLowdbStore({ file: path.join(config.dataDir, 'db.json'), readOnly: options.readOnly }, outbox);
+  return openLowdbStore(
+    { file: path.join(config.dataDir, 'db.json'), readOnly: options.readOnly, fsync: config.fsync },
+    outbox,
+  );
 }

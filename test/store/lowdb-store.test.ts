@@ -50,6 +50,17 @@ describe('lowdb store', () => {
     await again.close();
   });
 
+  it('with fsync on (TALKREEL_FSYNC), every acknowledged write is on disk when it resolves', async () => {
+    const store = await openLowdbStore({ file, fsync: true });
+    await store.createEvent({ id: 'ev', name: 'Event', aliases: [], createdAt: 'x', updatedAt: 'x' });
+    // Read the file while the store is still open: the write resolved only after the file was synced.
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).events.ev.name).to.equal('Event');
+    await store.close();
+    const again = await openLowdbStore({ file });
+    expect((await again.getEvent('ev'))?.name).to.equal('Event');
+    await again.close();
+  });
+
   it('resolves talks by guid, event:scheduleId and slug-like aliases, and forgets them on delete', async () => {
     const store = await openLowdbStore({ file });
     await store.load({ talks: [talk('t7', 'ev', { aliases: ['old-slug', 'An Old Title'] })] });
