@@ -121,7 +121,22 @@ export function parseFrabXml(text: string): ImportedSchedule {
   const lineShift = lineColumnAt(leading, leading.length).line - 1;
   const firstLineColumnShift = leading.length - (leading.lastIndexOf('\n') + 1);
 
-  const validation = XMLValidator.validate(xml);
+  // A schedule has no use for a DTD: external entities (XXE) and entity expansion are refused
+  // outright, and nesting far beyond any schedule's (a few levels) is refused before parsing.
+  if (/<!DOCTYPE[^>]*\[/i.test(xml) || /<!ENTITY/i.test(xml))
+    throw new ScheduleParseError('schedule.xml must not declare a DTD or entities (<!DOCTYPE … [ … ]>)', { line: 1 });
+  const depth = maxNesting(xml);
+  if (depth > MAX_XML_DEPTH)
+    throw new ScheduleParseError(`schedule.xml nests elements ${depth} deep; at most ${MAX_XML_DEPTH} are accepted`, {
+      line: 1,
+    });
+
+  let validation: ReturnType<typeof XMLValidator.validate>;
+  try {
+    validation = XMLValidator.validate(xml);
+  } catch (err) {
+    throw new ScheduleParseError(`Malformed schedule XML: ${(err as Error).message}`, { line: 1 });
+  }
   if (validation !== true) {
     const { msg, line, col } = validation.err;
     const location = { line: line + lineShift, column: line === 1 ? col + firstLineColumnShift : col };
@@ -131,7 +146,12 @@ export function parseFrabXml(text: string): ImportedSchedule {
     );
   }
 
-  const document: unknown = createParser().parse(xml);
+  let document: unknown;
+  try {
+    document = createParser().parse(xml);
+  } catch (err) {
+    throw new ScheduleParseError(`Malformed schedule XML: ${(err as Error).message}`, { line: 1 });
+  }
   const rootName = isObject(document)
     ? Object.keys(document).find((k) => !k.startsWith('?') && !k.startsWith('#'))
     : undefined;
@@ -258,4 +278,22 @@ function recordingsOf(event: XmlNode, baseUrl: string | undefined): ImportedReco
     pushRecording(recordings, recordingLink(textOf(child(event, name)), undefined, baseUrl, true));
   }
   return recordings;
+}
+
+/** Far beyond any schedule.xml (schedule/day/room/event/persons/person is six levels). */
+const MAX_XML_DEPTH = 64;
+
+/** Deepest element nesting, counted without parsing (tags only; comments and CDATA are rare here). */
+function maxNesting(xml: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const m of xml.matchAll(/<(\/?)[A-Za-z_][^>]*?(\/?)>/g)) {
+    if (m[1]) depth -= 1;
+    else if (!m[2]) {
+      depth += 1;
+      if (depth > max) max = depth;
+      if (max > MAX_XML_DEPTH) return max;
+    }
+  }
+  return max;
 }

@@ -111,3 +111,30 @@ describe('POST /api/mentions/detect is public but bounded (issue 12)', () => {
     }
   });
 });
+
+describe('schedule.xml that attacks the parser (issue 12)', () => {
+  it('external entities, entity expansion and deep nesting are 422, never 500', async () => {
+    const app = await startApp();
+    try {
+      await app.services.store.createEvent(eventRecord('ev-x', 'Event X'));
+      const bodies = {
+        xxe: `<?xml version="1.0"?><!DOCTYPE schedule [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><schedule><conference><title>&xxe;</title></conference></schedule>`,
+        lol: `<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><schedule><conference><title>&b;</title></conference></schedule>`,
+        deep: `<schedule>${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</schedule>`,
+      };
+      for (const [name, body] of Object.entries(bodies)) {
+        const res = await app.request('/api/events/ev-x/schedule', {
+          method: 'POST',
+          admin: true,
+          headers: { 'content-type': 'application/xml' },
+          body,
+        });
+        expect(res.status, name).to.equal(422);
+        expect(((await res.json()) as { error: { code: string } }).error.code, name).to.equal('SCHEDULE_INVALID');
+      }
+      expect(await app.services.store.talksOfEvent('ev-x')).to.deep.equal([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
