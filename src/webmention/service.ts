@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
 import type { WebmentionStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { FetchError } from '../platform/http-client.ts';
+import { FairQueue } from '../platform/fair-queue.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
@@ -22,12 +22,14 @@ export type WebmentionServiceDeps = {
   readonly publicUrl: string;
 };
 
-/** Webmentions queued for verification before new ones are refused with 429. */
+/** Webmentions queued for verification before new ones are refused with 429, overall and per source host. */
 const MAX_PENDING_VERIFICATIONS = 500;
+const MAX_PENDING_PER_HOST = 20;
 
 /** W3C Webmention receiver: intake, asynchronous verification, and the post each mention made. */
 export class WebmentionService {
-  private readonly verifyLimit = pLimit(2);
+  /** Two verifications at a time, taken from each source host in turn: one flooding host cannot starve the others. */
+  private readonly queue = new FairQueue(2, MAX_PENDING_PER_HOST, MAX_PENDING_VERIFICATIONS);
   private readonly inflight = new Set<Promise<unknown>>();
   /** Aborted by `stop()` so verifications end their fetches on shutdown. */
   private readonly shutdown = new AbortController();
@@ -47,10 +49,13 @@ export class WebmentionService {
     if (canonicalUrl(source) === canonicalUrl(target)) throw bad('source and target are the same URL', 'source');
     if (!this.targetOf(target)) throw bad('target is not a Talkreel talk or event page', 'target');
     this.deps.posts.checkUrl(source);
-    // The endpoint is public: bound the verification backlog instead of queueing without end.
-    if (this.verifyLimit.pendingCount >= MAX_PENDING_VERIFICATIONS) {
-      throw new DomainError('RATE_LIMITED', 'too many Webmentions are waiting for verification; try again later', {
-        pending: this.verifyLimit.pendingCount,
+    // The endpoint is public: bound the verification backlog, per sending host and overall.
+    const host = src.host.toLowerCase();
+    if (this.queue.isFull(host)) {
+      throw new DomainError('RATE_LIMITED', 'too many Webmentions from this source host are waiting for verification', {
+        pendingFromHost: this.queue.sizeOf(host),
+        pending: this.queue.size,
+        retryAfterSeconds: 60,
       });
     }
     const id = `wm_${createHash('sha256').update(`${source}\n${target}`).digest('hex').slice(0, 20)}`;
@@ -58,7 +63,7 @@ export class WebmentionService {
     const wm = (await this.deps.store.saveWebmention(id, async (existing) => ({
       webmention: { id, source, target, status: 'pending', postId: existing?.postId, receivedAt },
     })))!;
-    this.scheduleVerify(id);
+    this.scheduleVerify(id, source);
     return wm;
   }
 
@@ -71,7 +76,7 @@ export class WebmentionService {
   /** Re-queue Webmentions left pending by a restart. */
   async resumePending(): Promise<number> {
     const pending = await this.deps.store.webmentionsWithStatus('pending');
-    for (const w of pending) this.scheduleVerify(w.id);
+    for (const w of pending) this.scheduleVerify(w.id, w.source);
     return pending.length;
   }
 
@@ -86,8 +91,21 @@ export class WebmentionService {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private scheduleVerify(id: string): void {
-    const p = this.verifyLimit(() => this.verify(id)).catch((err: unknown) =>
+  private scheduleVerify(id: string, source?: string): void {
+    let host = 'unknown';
+    try {
+      host = source ? new URL(source).host.toLowerCase() : host;
+    } catch {
+      // keep 'unknown'
+    }
+    let task: Promise<void>;
+    try {
+      task = this.queue.add(host, () => this.verify(id));
+    } catch {
+      // Full (a restart resuming a large backlog): it stays pending and is resumed at the next start.
+      return;
+    }
+    const p = task.catch((err: unknown) =>
       this.deps.logger.error({ err, webmentionId: id }, 'webmention verification crashed'),
     );
     this.inflight.add(p);
