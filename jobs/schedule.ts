@@ -106,6 +106,15 @@ export function crawlPostsJob(services: Services): JobDefinition {
   };
 }
 
+/** Daily housekeeping: expire old rejected and removed Webmention records. */
+export function housekeepingJob(services: Services): JobDefinition {
+  return {
+    name: 'housekeeping',
+    schedules: async () => ['17 3 * * *'],
+    run: () => services.webmentions.expire(services.config.webmentionRetentionDays),
+  };
+}
+
 /** The delivery job: everything due in the outbox, on `TALKREEL_DELIVER_CRON`. */
 export function deliverNotificationsJob(services: Services): JobDefinition {
   return {

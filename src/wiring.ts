@@ -3,7 +3,13 @@ import type { ExtraRoutes } from './http/app.ts';
 import { sourceRoutes } from './http/routes/sources.ts';
 import { postRoutes } from './http/routes/posts.ts';
 import { subscriptionRoutes } from './http/routes/subscriptions.ts';
-import { crawlPostsJob, deliverNotificationsJob, pollRecordingsJob, startScheduler } from '../jobs/schedule.ts';
+import {
+  crawlPostsJob,
+  deliverNotificationsJob,
+  housekeepingJob,
+  pollRecordingsJob,
+  startScheduler,
+} from '../jobs/schedule.ts';
 import { feedRoutes } from './http/routes/feeds.ts';
 import { assetRoutes } from './http/routes/assets.ts';
 import { adminRoutes } from './http/routes/admin.ts';
@@ -32,6 +38,7 @@ export function startJobs(services: Services): RunningJobs {
     pollRecordingsJob(services),
     crawlPostsJob(services),
     deliverNotificationsJob(services),
+    housekeepingJob(services),
   ]);
   // The outbox worker: woken by every commit that queues a delivery, and at start for what is due.
   services.deliverer.start();

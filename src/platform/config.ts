@@ -53,6 +53,8 @@ export type Config = {
   readonly websubHub: string | undefined;
   /** Send a Webmention from the talk page to each recap post once its recording is out. @default true */
   readonly sendWebmentions: boolean;
+  /** Days a rejected or removed Webmention record is kept before it is deleted. @default 30 */
+  readonly webmentionRetentionDays: number;
   /** lowdb: `fsync` the store file after every write (power-loss durability; PostgreSQL has its own). @default false */
   readonly fsync: boolean;
   /** Outgoing notification limits. */
@@ -164,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     websubHub: httpUrlVar('TALKREEL_WEBSUB_HUB'),
     sendWebmentions: bool('TALKREEL_SEND_WEBMENTIONS', true),
     fsync: bool('TALKREEL_FSYNC', false),
+    webmentionRetentionDays: int('TALKREEL_WEBMENTION_RETENTION_DAYS', 30, 1, 3650),
     deliver: {
       concurrency: int('TALKREEL_DELIVER_CONCURRENCY', 16, 1, 1000),
       perHost: int('TALKREEL_DELIVER_PER_HOST', 4, 1, 100),

@@ -201,6 +201,18 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
     webmentionsWithStatus: (status: WebmentionStatus) => read((tx) => tx.find('webmentions', 'status', status)),
     webmentionsOfPost: (postId) => read((tx) => tx.find('webmentions', 'post', postId)),
 
+    expireWebmentions: (statuses, before) =>
+      write(async (tx) => {
+        let n = 0;
+        for (const status of statuses)
+          for (const w of await tx.find('webmentions', 'status', status)) {
+            if (w.receivedAt >= before) continue;
+            await tx.delete('webmentions', w.id);
+            n += 1;
+          }
+        return n;
+      }),
+
     saveWebmention: (id, change) =>
       write(async (tx) => {
         const current = await tx.get('webmentions', id);

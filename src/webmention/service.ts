@@ -73,6 +73,17 @@ export class WebmentionService {
     return wm;
   }
 
+  /**
+   * Delete rejected and removed Webmention records older than `retentionDays` (accepted ones
+   * stay: they back a post's link). The store would otherwise keep every spam attempt forever.
+   */
+  async expire(retentionDays: number): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
+    const n = await this.deps.store.expireWebmentions(['rejected', 'removed'], before);
+    if (n > 0) this.deps.logger.info({ expired: n, retentionDays }, 'expired old webmention records');
+    return n;
+  }
+
   /** Re-queue Webmentions left pending by a restart. */
   async resumePending(): Promise<number> {
     const pending = await this.deps.store.webmentionsWithStatus('pending');

@@ -6,6 +6,8 @@ export interface WebmentionStore {
   listWebmentions(): Promise<Webmention[]>;
   webmentionsWithStatus(status: WebmentionStatus): Promise<Webmention[]>;
   webmentionsOfPost(postId: string): Promise<Webmention[]>;
+  /** Delete webmentions in one of `statuses` received before `before` (ISO); answers how many. */
+  expireWebmentions(statuses: readonly WebmentionStatus[], before: string): Promise<number>;
   getPost(id: string): Promise<Post | undefined>;
   /**
    * Insert or replace a webmention and, in the same transaction, the post it produced or changed

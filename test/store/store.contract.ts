@@ -303,6 +303,26 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       expect((await store.getWebmention('wm1'))?.status).to.equal('removed');
     });
 
+    it('expires old rejected and removed webmentions only', async () => {
+      const wm = (id: string, status: Webmention['status'], receivedAt: string): Webmention => ({
+        id,
+        source: `https://spam.example/${id}`,
+        target: 'https://talkreel.example/t/x',
+        status,
+        receivedAt,
+      });
+      for (const w of [
+        wm('old-rejected', 'rejected', '2013-01-01T00:00:00.000Z'),
+        wm('old-removed', 'removed', '2013-01-02T00:00:00.000Z'),
+        wm('old-accepted', 'accepted', '2013-01-01T00:00:00.000Z'),
+        wm('new-rejected', 'rejected', '2013-12-01T00:00:00.000Z'),
+      ])
+        await store.saveWebmention(w.id, async () => ({ webmention: w }));
+      expect(await store.expireWebmentions(['rejected', 'removed'], '2013-06-01T00:00:00.000Z')).to.equal(2);
+      expect((await store.listWebmentions()).map((w) => w.id).sort()).to.deep.equal(['new-rejected', 'old-accepted']);
+      expect(await store.expireWebmentions(['rejected', 'removed'], '2013-06-01T00:00:00.000Z')).to.equal(0);
+    });
+
     it('round-trips a snapshot; loading it again changes nothing', async () => {
       await store.createEvent(event('ev'));
       await store.createTalk(talk('t1', 'ev'));
