@@ -31,6 +31,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const { quarantined } = await services.store.stats();
+  if (quarantined > 0)
+    logger.warn({ quarantined }, 'records of the wrong shape were set aside (see "quarantine" in db.json and /health)');
   const seed = await seedIfEmpty(services);
   if (seed.seeded) logger.info({ eventId: seed.eventId }, 'seeded demo data');
 

@@ -53,6 +53,8 @@ export type BackendStats = {
   readonly commits: number;
   readonly counts: { readonly [K in CollectionName]: number };
   readonly lastSeq: number;
+  /** Records set aside because they had the wrong shape (lowdb files edited by hand). */
+  readonly quarantined: number;
 };
 
 export interface Backend {

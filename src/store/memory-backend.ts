@@ -12,8 +12,21 @@ import type { Backend, BackendStats, Commit, ReadTx, SequencedEvent, WriteTx } f
 import { COLLECTION_NAMES, indexKeys, type CollectionName, type Collections, type DomainEvent } from './records.ts';
 
 /** The document a memory backend holds (and lowdb writes): tables by id plus the change log. */
-export type StoreDocument = { schemaVersion: number; seq: number; domainEvents: Record<string, SequencedEvent> } & {
+export type StoreDocument = {
+  schemaVersion: number;
+  seq: number;
+  domainEvents: Record<string, SequencedEvent>;
+  /** Records of the wrong shape, set aside when the file was read (kept, never served). */
+  quarantine?: Record<string, QuarantinedRecord>;
+} & {
   [K in CollectionName]: Record<string, Collections[K]>;
+};
+
+export type QuarantinedRecord = {
+  readonly collection: string;
+  readonly key: string;
+  readonly problem: string;
+  readonly record: unknown;
 };
 
 export const CURRENT_SCHEMA_VERSION = 2;
@@ -114,7 +127,13 @@ export class MemoryBackend implements Backend {
     const counts = Object.fromEntries(COLLECTION_NAMES.map((n) => [n, Object.keys(this.doc[n]).length])) as {
       [K in CollectionName]: number;
     };
-    return { writes: this.writes, commits: this.commits, counts, lastSeq: this.doc.seq };
+    return {
+      writes: this.writes,
+      commits: this.commits,
+      counts,
+      lastSeq: this.doc.seq,
+      quarantined: Object.keys(this.doc.quarantine ?? {}).length,
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { COLLECTION_NAMES } from './records.ts';
+import { recordProblem } from './record-shapes.ts';
 import { CURRENT_SCHEMA_VERSION, type StoreDocument } from './memory-backend.ts';
 import type { SequencedEvent } from './backend.ts';
 
@@ -38,6 +39,19 @@ export function migrate(raw: unknown): StoreDocument {
     const seqs = Object.values(doc.domainEvents as Record<string, SequencedEvent>).map((e) => e.seq);
     doc.seq = Math.max(0, ...seqs.filter((s) => Number.isInteger(s)));
   }
+  // Records of the wrong shape are set aside, not served (and not lost: the file keeps them).
+  const quarantine = (doc.quarantine ?? {}) as Record<string, unknown>;
+  if (typeof quarantine !== 'object' || Array.isArray(quarantine)) throw new Error('"quarantine" is not an object');
+  for (const name of COLLECTION_NAMES) {
+    const table = doc[name] as Record<string, unknown>;
+    for (const [key, record] of Object.entries(table)) {
+      const problem = recordProblem(name, key, record);
+      if (!problem) continue;
+      quarantine[`${name}/${key}`] = { collection: name, key, problem, record };
+      delete table[key];
+    }
+  }
+  if (Object.keys(quarantine).length > 0) doc.quarantine = quarantine;
   doc.schemaVersion = CURRENT_SCHEMA_VERSION;
   return doc as StoreDocument;
 }

@@ -35,6 +35,8 @@ export type StoreStats = {
   readonly counts: { readonly [K in CollectionName]: number };
   /** Sequence number of the latest change. */
   readonly lastSeq: number;
+  /** Records set aside at open because they had the wrong shape (see `/health`). */
+  readonly quarantined: number;
 };
 
 export interface Store

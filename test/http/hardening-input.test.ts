@@ -138,3 +138,37 @@ describe('schedule.xml that attacks the parser (issue 12)', () => {
     }
   });
 });
+
+describe('a store file with a malformed record (issue 12)', () => {
+  it('serves the rest, and /health says what was set aside', async () => {
+    const dir = tempDir();
+    try {
+      const app0 = await startApp({ dataDir: dir.dir });
+      await app0.services.store.createEvent(eventRecord('ev-q', 'Event Q'));
+      await app0.services.store.createTalk(talkRecord('fine', 'ev-q', 'Fine talk', 'Ana'));
+      await app0.services.store.createTalk(talkRecord('broken', 'ev-q', 'Broken talk', 'Bo'));
+      await app0.close();
+      const fs = await import('node:fs');
+      const file = `${dir.dir}/db.json`;
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      doc.talks.broken.recording = 'published';
+      fs.writeFileSync(file, JSON.stringify(doc));
+      const app = await startApp({ dataDir: dir.dir });
+      try {
+        expect((await app.request('/api/talks/fine')).status).to.equal(200);
+        expect((await app.request('/api/talks/broken')).status).to.equal(404);
+        expect((await app.request('/e/ev-q', { headers: { accept: 'text/html' } })).status).to.equal(200);
+        const health = (await (await app.request('/health')).json()) as {
+          store: { quarantined: number };
+          warnings: string[];
+        };
+        expect(health.store.quarantined).to.equal(1);
+        expect(health.warnings[0]).to.match(/set aside/);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

@@ -61,6 +61,42 @@ describe('lowdb store', () => {
     await again.close();
   });
 
+  it('sets aside records of the wrong shape (keeping them in the file) instead of serving them', async () => {
+    const good = { id: 'ev', name: 'Event', aliases: [], createdAt: 'x', updatedAt: 'x' };
+    const talk = (id: string, extra: object) => ({
+      id,
+      eventId: 'ev',
+      title: `Talk ${id}`,
+      aliases: [],
+      speakers: [{ name: 'Ana' }],
+      externalIds: {},
+      recording: { status: 'pending' },
+      recordings: [],
+      createdAt: 'x',
+      updatedAt: 'x',
+      ...extra,
+    });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 2,
+        seq: 1,
+        domainEvents: {},
+        events: { ev: good },
+        talks: { ok: talk('ok', {}), bad: talk('bad', { speakers: 'Ana' }), odd: talk('other-id', {}) },
+      }),
+    );
+    const store = await openLowdbStore({ file });
+    expect((await store.allTalks()).map((t) => t.id)).to.deep.equal(['ok']);
+    expect((await store.stats()).quarantined).to.equal(2);
+    await store.updateTalk('ok', (t) => ({ ...t, room: 'A' }));
+    await store.close();
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(Object.keys(onDisk.quarantine).sort()).to.deep.equal(['talks/bad', 'talks/odd']);
+    expect(onDisk.quarantine['talks/bad'].problem).to.match(/speakers/);
+    expect(onDisk.quarantine['talks/bad'].record.speakers).to.equal('Ana');
+  });
+
   it('resolves talks by guid, event:scheduleId and slug-like aliases, and forgets them on delete', async () => {
     const store = await openLowdbStore({ file });
     await store.load({ talks: [talk('t7', 'ev', { aliases: ['old-slug', 'An Old Title'] })] });

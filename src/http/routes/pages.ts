@@ -247,7 +247,19 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         const stats = await services.store.stats();
         ctx.body = {
           status: 'ok',
-          store: { kind: stats.kind, writes: stats.writes, counts: stats.counts, lastSeq: stats.lastSeq },
+          store: {
+            kind: stats.kind,
+            writes: stats.writes,
+            counts: stats.counts,
+            lastSeq: stats.lastSeq,
+            quarantined: stats.quarantined,
+          },
+          warnings:
+            stats.quarantined > 0
+              ? [
+                  `${stats.quarantined} stored record(s) had the wrong shape and are set aside, not served: see "quarantine" in db.json`,
+                ]
+              : [],
         };
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;

@@ -151,7 +151,8 @@ export class PgBackend implements Backend {
     const counts = Object.fromEntries(COLLECTION_NAMES.map((n) => [n, row[n] as number])) as {
       [K in CollectionName]: number;
     };
-    return { writes: this.writes, commits: this.writes, counts, lastSeq: Number(row.last_seq) };
+    // Rows are written only by this code through typed operations: nothing to quarantine.
+    return { writes: this.writes, commits: this.writes, counts, lastSeq: Number(row.last_seq), quarantined: 0 };
   }
 
   async close(): Promise<void> {
