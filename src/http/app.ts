@@ -40,7 +40,7 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
   app.use(errorMiddleware(logger));
   app.use(async (ctx, next) => {
     // Raw-body routes (schedule upload) read the stream themselves.
-    if (ctx.path.endsWith('/schedule')) ctx.disableBodyParser = true;
+    if (ctx.path.endsWith('/schedule') || ctx.path === '/api/schedules') ctx.disableBodyParser = true;
     await next();
   });
   const limit = services.config.maxBodyBytes;

@@ -172,3 +172,47 @@ describe('a store file with a malformed record (issue 12)', () => {
     }
   });
 });
+
+describe('a newcomer over HTTP (issue 12)', () => {
+  it('POST /api/schedules creates the event the schedule names; poll-all and crawl-all are admin routes', async () => {
+    const app = await startApp();
+    try {
+      const fs = await import('node:fs');
+      const xml = fs.readFileSync(new URL('../fixtures/schedules/fosdem-like.xml', import.meta.url), 'utf8');
+      const res = await app.request('/api/schedules', {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: xml,
+      });
+      expect(res.status, await res.clone().text()).to.equal(201);
+      const report = (await res.json()) as { eventId: string; talks: number };
+      expect(report.talks).to.be.greaterThan(0);
+      expect(res.headers.get('location')).to.equal(`/api/events/${report.eventId}`);
+      const again = await app.request('/api/schedules', {
+        method: 'POST',
+        admin: true,
+        headers: { 'content-type': 'application/xml' },
+        body: xml,
+      });
+      expect(again.status).to.equal(200);
+      expect(
+        (
+          await app.request('/api/schedules', {
+            method: 'POST',
+            headers: { 'content-type': 'application/xml' },
+            body: xml,
+          })
+        ).status,
+      ).to.equal(401);
+      const poll = await app.request('/api/sources/poll', { method: 'POST', admin: true });
+      expect(poll.status).to.equal(200);
+      expect(((await poll.json()) as { results: unknown[] }).results).to.deep.equal([]);
+      const crawl = await app.request('/api/blogs/crawl', { method: 'POST', admin: true });
+      expect(crawl.status).to.equal(200);
+      expect((await app.request('/api/blogs/crawl', { method: 'POST' })).status).to.equal(401);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import type Router from '@koa/router';
 import coBody from 'co-body';
 import type { Services } from '../../app/services.ts';
@@ -104,6 +105,33 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
   });
   defineRoute(router, deps, {
     method: 'post',
+    path: '/api/schedules',
+    summary:
+      'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event it names (its conference block: acronym, then title), creating the event when it is new',
+    tags: ['events'],
+    admin: true,
+    query: ScheduleQuery,
+    consumes: ['application/xml', 'text/xml', 'application/json', 'text/plain', 'application/octet-stream'],
+    responses: {
+      200: 'Import report (existing event)',
+      201: 'Import report (event created)',
+      401: 'Missing or wrong token',
+      409: 'Guid owned by another event',
+      413: 'File too large',
+      415: 'Unsupported type',
+      422: 'Schedule does not parse',
+    },
+    handler: async (ctx, { query }) => {
+      const text = await coBody.text(ctx, { limit: config.maxBodyBytes, encoding: 'utf8' });
+      if (!text.trim()) throw new DomainError('SCHEDULE_INVALID', 'the schedule file is empty', {});
+      const report = await services.importSchedule(text, { format: query.format ?? formatHint(ctx) });
+      ctx.status = report.eventCreated ? 201 : 200;
+      if (report.eventCreated) ctx.set('Location', `/api/events/${report.eventId}`);
+      ctx.body = report;
+    },
+  });
+  defineRoute(router, deps, {
+    method: 'post',
     path: '/api/events/{id}/schedule',
     summary: 'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event',
     tags: ['events'],
@@ -124,13 +152,7 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       // The path first: an unknown event is 404 whatever the body holds (and its body is not read).
       await catalogue.getEvent(params.id);
       const text = await coBody.text(ctx, { limit: config.maxBodyBytes, encoding: 'utf8' });
-      const hint =
-        query.format ??
-        (ctx.request.is('application/json')
-          ? 'json'
-          : ctx.request.is('application/xml', 'text/xml')
-            ? 'xml'
-            : undefined);
+      const hint = query.format ?? formatHint(ctx);
       if (!text.trim()) throw new DomainError('SCHEDULE_INVALID', 'the schedule file is empty', {});
       ctx.body = await services.importSchedule(text, { eventId: params.id, format: hint });
     },
@@ -245,4 +267,13 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       };
     },
   });
+}
+
+/** The schedule format the Content-Type names, if any. */
+function formatHint(ctx: Context): 'json' | 'xml' | undefined {
+  return ctx.request.is('application/json')
+    ? 'json'
+    : ctx.request.is('application/xml', 'text/xml')
+      ? 'xml'
+      : undefined;
 }

@@ -217,6 +217,17 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     },
   });
   defineRoute(router, deps, {
+    method: 'post',
+    path: '/api/blogs/crawl',
+    summary: 'Crawl every blog feed now (waits for a crawl in progress) and ingest new posts',
+    tags: ['blogs'],
+    admin: true,
+    responses: { 200: 'What each crawl found', 401: 'Missing or wrong token' },
+    handler: async (ctx) => {
+      ctx.body = await services.blogs.crawl({});
+    },
+  });
+  defineRoute(router, deps, {
     method: 'get',
     path: '/api/blogs',
     summary: 'Blogs with their crawl health',

@@ -137,6 +137,18 @@ function decisionRoutes(services: Services, deps: RouteDeps, router: Router): vo
     },
   });
   defineRoute(router, deps, {
+    method: 'post',
+    path: '/api/sources/poll',
+    summary: 'Poll every source now (waits for a run in progress); a summary per source',
+    tags: ['sources'],
+    admin: true,
+    responses: { 200: 'What each poll found', 401: 'Missing or wrong token' },
+    handler: async (ctx) => {
+      const run = await services.poller.run({ kind: 'all' });
+      ctx.body = run.status === 'ok' ? { status: 'ok', results: run.results, storeCommits: run.storeCommits } : run;
+    },
+  });
+  defineRoute(router, deps, {
     method: 'get',
     path: '/api/events/{id}/unmatched',
     summary: "The event's unmatched recordings with their best candidates",
