@@ -17,6 +17,18 @@ describe('CLI: talkreel import/events/talks/lookup', function () {
   });
   after(() => tmp.cleanup());
 
+  it('--version, and --help after any command prints its usage without touching the store', async () => {
+    const version = await talkreel(['--version'], env);
+    expect(version.code).to.equal(0);
+    expect(version.stdout.trim()).to.match(/^talkreel \d+\.\d+\.\d+$/);
+    for (const verb of [['lookup'], ['sources', 'add'], ['deliver']]) {
+      const help = await talkreel([...verb, '--help'], env);
+      expect(help.code, verb.join(' ')).to.equal(0);
+      expect(help.stdout, verb.join(' ')).to.include(`usage: talkreel ${verb.join(' ')}`);
+    }
+    expect(fs.existsSync(path.join(tmp.dir, 'db.json'))).to.equal(false);
+  });
+
   it('imports a frab schedule.xml, creating the event the file names', async () => {
     const r = await talkreel(['import', path.join(FIXTURES, 'oia-paris-2013.xml')], env);
     expect(r.code, r.stderr).to.equal(0);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -22,7 +25,8 @@ ${cliVerbs.map((v) => `  ${v.usage}`).join('\n')}
 
 options
   --json        machine-readable output
-  --help        this text
+  --help        this text (after a command: that command's usage)
+  --version     the version
 
 Environment: TALKREEL_DATA_DIR (default data/) and the other variables in README.md.
 Writing commands need the data directory unlocked: stop a running server first.`;
@@ -135,6 +139,10 @@ export async function runCli(
     io.out(USAGE);
     return verbName ? 0 : 2;
   }
+  if (verbName === '--version' || verbName === '-V' || verbName === 'version') {
+    io.out(`talkreel ${packageVersion()}`);
+    return 0;
+  }
   // Two-word verbs: `sources add`, `posts add`, …
   const twoWord = rest[0] && !rest[0].startsWith('-') ? `${verbName} ${rest[0]}` : undefined;
   const verb = verbs.find((v) => v.name === twoWord) ?? verbs.find((v) => v.name === verbName);
@@ -154,6 +162,14 @@ export async function runCli(
   } catch (err) {
     io.err(`talkreel ${verb.name}: ${(err as Error).message}`);
     return 2;
+  }
+  if (parsed.values.help === true) {
+    // Per-verb help: its usage line(s) from the overview, without opening the store.
+    const lines = USAGE.split('\n').filter((l) => l.trimStart().startsWith(`${verb.name} `) || l.trim() === verb.name);
+    io.out(
+      `usage: talkreel ${lines.map((l) => l.trim()).join('\n       talkreel ') || verb.name}\n\noptions: --json (machine-readable output), --help`,
+    );
+    return 0;
   }
   let config: Config;
   try {
@@ -198,4 +214,18 @@ function describe(err: unknown): string {
   )
     return err.message;
   return (err instanceof Error ? err.message : String(err)).replace(/\n/g, ' ');
+}
+
+/** The version in package.json, found from this file upwards (source and built layouts differ). */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i += 1) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'talkreel') return pkg.version ?? 'unknown';
+    }
+    dir = path.dirname(dir);
+  }
+  return 'unknown';
 }
