@@ -62,7 +62,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     };
   }
   const zlibCode = (err as { code?: unknown }).code;
-  if (typeof zlibCode === 'string' && /^Z_/.test(zlibCode)) {
+  // zlib (`Z_DATA_ERROR`, …) and brotli (`ERR__ERROR_FORMAT_…`) decoding errors.
+  if (typeof zlibCode === 'string' && (/^Z_/.test(zlibCode) || /^ERR__ERROR_/.test(zlibCode))) {
     // `Content-Encoding: gzip` (or deflate, br) on a body that is not: the client's mistake.
     return {
       status: 400,
