@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
+import { talkreel } from './helpers/talkreel.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -94,6 +95,44 @@ describe('the server process (src/main.ts)', function () {
     } finally {
       hanging.closeAllConnections();
       hanging.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('a writing CLI verb works beside the running server, through its API', async () => {
+    const tmp = tempDir();
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+        env: {
+          PATH: process.env.PATH,
+          ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'off' }),
+        },
+      });
+      let out = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /"port":(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        const file = fileURLToPath(new URL('./fixtures/schedules/fosdem-like.xml', import.meta.url));
+        const result = await talkreel(['import', file], testEnv(tmp.dir, { TALKREEL_PUBLIC_URL: base }));
+        expect(result.code, result.stderr).to.equal(0);
+        expect(result.stderr).to.match(/in use by a running server/);
+        const events = (await (await fetch(`${base}/api/events`)).json()) as { items: { id: string }[] };
+        expect(events.items.length).to.be.greaterThan(1);
+        const poll = await talkreel(['poll', '--once'], testEnv(tmp.dir, { TALKREEL_PUBLIC_URL: base }));
+        expect(poll.code, poll.stderr).to.equal(0);
+      } finally {
+        const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exit;
+      }
+    } finally {
       tmp.cleanup();
     }
   });

@@ -39,6 +39,22 @@ const coreVerbs: CliVerb[] = [
     usage: '',
     writes: true,
     options: { event: { type: 'string' }, format: { type: 'string' } },
+    async remote({ call, args, values, print }) {
+      const file = args[0];
+      if (!file)
+        throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
+      const text = await readInput(file);
+      const json = values.format === 'json' || (values.format === undefined && text.trimStart().startsWith('{'));
+      const event = values.event as string | undefined;
+      const res = await call('POST', event ? `/api/events/${encodeURIComponent(event)}/schedule` : '/api/schedules', {
+        text,
+        type: json ? 'application/json' : 'application/xml',
+      });
+      const report = res.body as { eventId?: string; talks?: number; error?: { message: string } };
+      if (res.status >= 400) throw new UsageError(report.error?.message ?? `the server answered ${res.status}`);
+      print(report, () => `imported through the running server into ${report.eventId}: ${report.talks} talks in file`);
+      return 0;
+    },
     async run({ services, args, values, print }) {
       const file = args[0];
       if (!file)
@@ -181,7 +197,29 @@ export async function runCli(
   const logger = createLogger(env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
   let services: Services | undefined;
   try {
-    services = await createServices(config, logger, { readOnly: !verb.writes });
+    try {
+      services = await createServices(config, logger, { readOnly: !verb.writes });
+    } catch (err) {
+      // A running server holds the data directory: do the same through its API when we can.
+      if (!(err instanceof StoreLockedError) || !verb.remote || !config.adminToken) throw err;
+      io.err(
+        `talkreel ${verb.name}: the data directory is in use by a running server; sending the request to ${config.publicUrl}`,
+      );
+      const json = parsed.values.json === true;
+      try {
+        const code = await verb.remote({
+          call: remoteCall(config.publicUrl, config.adminToken),
+          args: parsed.positionals,
+          values: parsed.values,
+          print: (data, human) => io.out(json ? JSON.stringify(data, null, 2) : human()),
+        });
+        return typeof code === 'number' ? code : 0;
+      } catch (remoteErr) {
+        // No server answers there: the lock is the news (a crashed server, another CLI).
+        if (remoteErr instanceof ServerUnreachable) throw new Error(`${err.message}; ${remoteErr.message}`);
+        throw remoteErr;
+      }
+    }
     const json = parsed.values.json === true;
     const ctx: CliContext = {
       services,
@@ -228,4 +266,39 @@ function packageVersion(): string {
     dir = path.dirname(dir);
   }
   return 'unknown';
+}
+
+/** An admin-authenticated JSON call to a running Talkreel. */
+function remoteCall(base: string, token: string) {
+  return async (method: string, urlPath: string, body?: { readonly text: string; readonly type: string }) => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${urlPath}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': body.type } : {}),
+        },
+        body: body?.text,
+        signal: AbortSignal.timeout(300_000),
+      });
+    } catch (err) {
+      throw new ServerUnreachable(
+        `no server answered at ${base} (set TALKREEL_PUBLIC_URL to the running server's address): ${(err as Error).message}`,
+      );
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed };
+  };
+}
+
+class ServerUnreachable extends Error {
+  override readonly name = 'ServerUnreachable';
 }

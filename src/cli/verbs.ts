@@ -26,6 +26,23 @@ export type CliVerb = {
   readonly writes: boolean;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   run(ctx: CliContext): Promise<number | void>;
+  /**
+   * The same verb through a running server's HTTP API, used when the server holds the data
+   * directory's lock (needs TALKREEL_ADMIN_TOKEN and TALKREEL_PUBLIC_URL pointing at it).
+   */
+  remote?(ctx: RemoteContext): Promise<number | void>;
+};
+
+/** What a verb run over HTTP gets: the admin-authenticated call, its arguments, and output. */
+export type RemoteContext = {
+  call(
+    method: string,
+    path: string,
+    body?: { readonly text: string; readonly type: string },
+  ): Promise<{ status: number; body: unknown }>;
+  readonly args: readonly string[];
+  readonly values: Record<string, unknown>;
+  print(data: unknown, human: () => string): void;
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -86,6 +103,12 @@ export const cliVerbs: CliVerb[] = [
     usage: 'poll --once                                       poll every source now, print a summary per source',
     writes: true,
     options: { once: { type: 'boolean' } },
+    async remote({ call, values, print }) {
+      if (values.once !== true) throw new UsageError('poll runs once and exits: use `talkreel poll --once`');
+      const res = await call('POST', '/api/sources/poll');
+      print(res.body, () => `polled through the running server: ${JSON.stringify(res.body)}`);
+      return res.status === 200 ? 0 : 1;
+    },
     async run({ services, values, print }) {
       if (values.once !== true)
         throw new UsageError(
@@ -244,6 +267,12 @@ cliVerbs.push(
     usage: 'crawl --once                                      crawl every blog feed now and ingest new posts',
     writes: true,
     options: { once: { type: 'boolean' } },
+    async remote({ call, values, print }) {
+      if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
+      const res = await call('POST', '/api/blogs/crawl');
+      print(res.body, () => `crawled through the running server: ${JSON.stringify(res.body)}`);
+      return res.status === 200 ? 0 : 1;
+    },
     async run({ services, values, print }) {
       if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
       const result = await services.blogs.crawl({});
