@@ -27,6 +27,7 @@ import type { MentionIndex } from './mention-index.ts';
 import { selectMentions } from './select.ts';
 import { addSpeakerEvidence, findSpeakerNames, namedTalkIds } from './speakers.ts';
 import { addTitleEvidence, dropWeakTitleOnly } from './titles.ts';
+import { addListEvidence } from './lists.ts';
 import { tokenizeWithOffsets } from './tokens.ts';
 
 export { REPORT_CONFIDENCE } from './select.ts';
@@ -53,6 +54,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   addLinkEvidence(doc, shift, index, evidence);
   const names = findSpeakerNames(tokens, index, about, text);
   addTitleEvidence(text, content, namedTalkIds(names), index, evidence);
+  addListEvidence(text, content, index, evidence);
   // after titles and links: they pick among a speaker's talks
   addSpeakerEvidence(names, { index, about, evidence, content, text });
   dropWeakTitleOnly(evidence, about, index);

@@ -25,7 +25,15 @@ export const WEIGHTS = {
 /** A speaker name shared by more talks than this is only used within the events the post is about. */
 export const MAX_NAME_TALKS = 50;
 
-export type TitleEvidence = { score: number; span: Span; phrase: boolean; quoted: boolean; terms: number };
+export type TitleEvidence = {
+  score: number;
+  span: Span;
+  phrase: boolean;
+  quoted: boolean;
+  terms: number;
+  /** One line of a programme retold as a list (see `lists.ts`). */
+  listed?: boolean;
+};
 export type SpeakerEvidence = { weight: number; span: Span; kind: 'full' | 'surname' };
 
 /** The evidence gathered for one talk. */

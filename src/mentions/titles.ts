@@ -152,7 +152,8 @@ export function dropWeakTitleOnly(evidence: Evidence, about: EventContext, index
     const t = e.title!;
     const talk = index.talks.get(id);
     const inContext = about.has(talk?.eventId ?? '');
-    const specific = t.quoted || (t.phrase && t.score >= TITLE_ONLY_COVERAGE && (inContext || t.terms >= 3));
+    const specific =
+      t.quoted || t.listed === true || (t.phrase && t.score >= TITLE_ONLY_COVERAGE && (inContext || t.terms >= 3));
     if (!specific) {
       evidence.delete(id);
       continue;
