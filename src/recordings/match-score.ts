@@ -47,8 +47,12 @@ export function scoreCandidate(
   const dateCheck = checkDate(item, talk, ctx.event);
   if (dateCheck) evidence.push(dateCheck);
   const dateFits = item.publishedAt && (talk.start || ctx.event.startDate) ? dateCheck === undefined : undefined;
+  const otherEdition = foreign ? undefined : editionInSlug(item, ctx);
   if (foreign) {
     evidence.push(`title names another event or edition ("${foreign}")`);
+    confidence *= 0.5;
+  } else if (otherEdition) {
+    evidence.push(`its slug names another edition ("${otherEdition}")`);
     confidence *= 0.5;
   }
   if (talk.removedFromScheduleAt) {
@@ -185,5 +189,23 @@ export function checkDate(item: RecordingItem, talk: Talk, event: Event): string
   if (Number.isNaN(published) || Number.isNaN(start)) return undefined;
   if (published < start - 86_400_000)
     return `published ${item.publishedAt?.slice(0, 10)} before the talk (${talk.start?.slice(0, 10) ?? event.startDate})`;
+  return undefined;
+}
+
+/**
+ * A provider slug or URL that names another edition of the event: the event's acronym letters with
+ * another year (`gc22-707-…` at Grachten Code 2023, `36c3-…` at 37C3). Only when the event has an
+ * acronym with letters and a year to compare.
+ */
+export function editionInSlug(item: RecordingItem, ctx: EventMatchContext): string | undefined {
+  const acronym = ctx.event.acronym?.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const year = ctx.event.startDate?.slice(0, 4);
+  if (!acronym || !year) return undefined;
+  const letters = acronym.replace(/\d+/g, '');
+  if (letters.length < 2) return undefined;
+  const own = new Set([year, year.slice(2), ctx.event.endDate?.slice(0, 4), ctx.event.endDate?.slice(2, 4)]);
+  const text = `${item.slug ?? ''} ${item.url}`.toLowerCase();
+  const re = new RegExp(`(?:^|[^a-z0-9])${letters}(\\d{2}|\\d{4})(?=[^a-z0-9]|$)`, 'g');
+  for (const m of text.matchAll(re)) if (!own.has(m[1]!)) return `${letters}${m[1]}`;
   return undefined;
 }

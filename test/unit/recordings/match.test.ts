@@ -87,6 +87,22 @@ describe('matcher/recordings', () => {
     ["last year's welcome", item('Welcome to RustyBelt Conf 2022'), null],
     ['the main title without its subtitle', item('Translating Rust Compiler Errors'), 'translating'],
     [
+      "a media.ccc.de slug naming last year's edition",
+      item('Building CLI Tools', {
+        slug: 'rbc22-101-building-cli-tools',
+        url: 'https://media.ccc.de/v/rbc22-101-building-cli-tools',
+      }),
+      null,
+    ],
+    [
+      "this year's slug",
+      item('Building CLI Tools', {
+        slug: 'rbc23-101-building-cli-tools',
+        url: 'https://media.ccc.de/v/rbc23-101-building-cli-tools',
+      }),
+      'cli',
+    ],
+    [
       'published long before its slot: the date alone never vetoes a strong title',
       item('Building CLI Tools', { publishedAt: '2022-01-01T00:00:00Z' }),
       'cli',
