@@ -20,6 +20,7 @@ import { benchMentionQuality } from './mentions-quality.ts';
 import { benchMentionSpeed } from './mentions-speed.ts';
 import { benchNotifyFanout } from './notify-fanout.ts';
 import { benchStoreFsync } from './store-fsync.ts';
+import { benchDetectFlood } from './detect-flood.ts';
 import { benchEmbed } from './embed.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
@@ -38,6 +39,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   mentionSpeed: benchMentionSpeed,
   notifyFanout: benchNotifyFanout,
   storeFsync: benchStoreFsync,
+  detectFlood: benchDetectFlood,
   embed: benchEmbed,
 };
 

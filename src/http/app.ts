@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../app/services.ts';
 import { errorMiddleware } from './errors.ts';
 import { setSecurityHeaders } from './security.ts';
+import { detectAdmission } from './routes/posts.ts';
 import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
@@ -38,7 +39,10 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
     }
   });
   app.use(errorMiddleware(logger));
+  // Public but expensive: anonymous detection is admitted (size, rate) before its body is read.
+  const admitDetect = detectAdmission(services.config.adminToken);
   app.use(async (ctx, next) => {
+    admitDetect(ctx);
     // Raw-body routes (schedule upload) read the stream themselves.
     if (ctx.path.endsWith('/schedule') || ctx.path === '/api/schedules') ctx.disableBodyParser = true;
     await next();

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { defineRoute, isAdmin, type RouteDeps } from '../route.ts';
@@ -64,9 +65,27 @@ const tooLargeForAnonymous = () =>
     { limit: ANON_DETECT_BYTES },
   );
 
+/**
+ * Admission to `POST /api/mentions/detect` for anonymous callers, run before the body is read
+ * or parsed (a refused flood costs no JSON parsing): at most {@link ANON_DETECT_BYTES} declared
+ * and {@link ANON_DETECT_PER_MINUTE} requests a minute per client. The admin token passes.
+ */
+export function detectAdmission(adminToken: string | undefined): (ctx: Context) => void {
+  const limiter = new RateLimiter(ANON_DETECT_PER_MINUTE, 60_000);
+  return (ctx) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/api/mentions/detect' || isAdmin(ctx, adminToken)) return;
+    const length = Number(ctx.get('content-length') || 0);
+    if (length > ANON_DETECT_BYTES) throw tooLargeForAnonymous();
+    const waitMs = limiter.hit(ctx.ip, Date.now());
+    if (waitMs > 0)
+      throw new DomainError('RATE_LIMITED', 'too many detection requests from this client', {
+        retryAfterSeconds: Math.ceil(waitMs / 1000),
+      });
+  };
+}
+
 /** Recap posts, blogs, mention detection and the Webmention endpoint. */
 export function postRoutes(services: Services, deps: RouteDeps, router: Router): void {
-  const detectLimiter = new RateLimiter(ANON_DETECT_PER_MINUTE, 60_000);
   const posts = services.posts;
   const base = services.config.publicUrl;
 
@@ -168,17 +187,8 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
     summary: `Dry run: the talks a post mentions, nothing stored. Public: anonymous callers send at most ${ANON_DETECT_BYTES / 1024} KiB and ${ANON_DETECT_PER_MINUTE} requests a minute; with the admin token, the post size limit applies`,
     tags: ['posts'],
     body: Detect,
-    // Before the body is validated: an anonymous caller's size and rate are checked first.
-    authorize: (ctx) => {
-      if (isAdmin(ctx, deps.adminToken)) return;
-      const length = Number(ctx.get('content-length') || 0);
-      if (length > ANON_DETECT_BYTES) throw tooLargeForAnonymous();
-      const waitMs = detectLimiter.hit(ctx.ip, Date.now());
-      if (waitMs > 0)
-        throw new DomainError('RATE_LIMITED', 'too many detection requests from this client', {
-          retryAfterSeconds: Math.ceil(waitMs / 1000),
-        });
-    },
+    // An anonymous caller's size and rate are checked before the body is even read: see
+    // `detectAdmission`, mounted ahead of the body parser in app.ts.
     responses: {
       200: 'Mentions',
       400: 'Invalid body',
