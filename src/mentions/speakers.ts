@@ -69,9 +69,15 @@ function findFullNames(tokens: readonly Token[], index: MentionIndex): { full: F
   const exactName = tokens.map((tok) => isName(tok.t, index));
   // A typo is looked for only next to an exactly spelled name token ("Mark McClian"): a full name
   // allows one fuzzy token anyway, and this keeps the cost per word a hash probe.
-  const expansions = tokens.map((tok, i) =>
-    nameForms(tok.t, index, exactName[i - 1] === true || exactName[i + 1] === true),
-  );
+  // Posts repeat their words: each (word, fuzzy) is expanded once per post.
+  const memo = new Map<string, NameForm[]>();
+  const expansions = tokens.map((tok, i) => {
+    const fuzzy = exactName[i - 1] === true || exactName[i + 1] === true;
+    const key = `${fuzzy ? 1 : 0}${tok.t}`;
+    let forms = memo.get(key);
+    if (!forms) memo.set(key, (forms = nameForms(tok.t, index, fuzzy)));
+    return forms;
+  });
   const consumed = new Set<number>();
   const full: FullNameHit[] = [];
   for (let i = 0; i + 1 < tokens.length; i += 1) {
