@@ -20,6 +20,7 @@ import { createMailer, type Mailer } from '../notify/mailer.ts';
 import type { FilterDeps } from '../notify/filters.ts';
 import { sendWebmention } from '../notify/webmention-send.ts';
 import { RecordingFeeds } from '../notify/feed-service.ts';
+import { EmbedService } from '../embed/embed-service.ts';
 
 /** Everything the HTTP app, the CLI and the jobs use, built once by `createServices`. */
 export type Services = {
@@ -41,6 +42,8 @@ export type Services = {
   /** Sends the outbox; started with the jobs (`startJobs`), run by hand with `deliver --once`. */
   readonly deliverer: Deliverer;
   readonly mailer: Mailer;
+  /** Embed lists and cards (cached per query until the next commit). */
+  readonly embeds: EmbedService;
   /** Atom and JSON feeds of published recordings, and their WebSub publish pings. */
   readonly feeds: RecordingFeeds;
   importSchedule(text: string, opts?: ImportOptions): Promise<ImportReport>;
@@ -156,6 +159,11 @@ export async function createServices(
     publicUrl: config.publicUrl,
     hub: config.websubHub,
   });
+  const embeds = new EmbedService({
+    store,
+    searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
+    publicUrl: config.publicUrl,
+  });
   const stop = async (): Promise<void> => {
     await Promise.all([poller.stop(), blogs.stop(), webmentions.stop(), deliverer.stop()]);
   };
@@ -178,6 +186,7 @@ export async function createServices(
     deliverer,
     mailer,
     feeds,
+    embeds,
     async importSchedule(text, opts) {
       const report = await importSchedule({ store, clock }, text, opts);
       // Recaps that arrived before these talks existed may mention them.
@@ -189,6 +198,7 @@ export async function createServices(
       await stop();
       mailer.close();
       feeds.detach();
+      embeds.detach();
       mentions.detach();
       index.detach();
       await store.close();

@@ -10,13 +10,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { WIDGET_SCRIPT } from '../../embed/widget.ts';
 import { oembedXml } from '../../embed/oembed.ts';
 import type { ListSelector } from '../../embed/snippets.ts';
-import {
-  DEFAULT_LIST_LIMIT,
-  EmbedService,
-  MAX_TALK_REFS,
-  type ListVariant,
-  type ServedEmbed,
-} from '../../embed/embed-service.ts';
+import { DEFAULT_LIST_LIMIT, MAX_TALK_REFS, type ListVariant, type ServedEmbed } from '../../embed/embed-service.ts';
 
 const ref = z.string().trim().min(1).max(200);
 const theme = z.enum(['light', 'dark', 'auto']).default('auto');
@@ -93,11 +87,7 @@ const LISTS: readonly { path: string; variant: ListVariant; produces: string; su
 
 /** Embeds (iframe list, fragment, widget JSON and script, single-talk card) and the oEmbed provider. */
 export function embedRoutes(services: Services, deps: RouteDeps, router: Router): void {
-  const embeds = new EmbedService({
-    store: services.store,
-    searchTalkIds: (query, limit) => services.index.search(query, { limit }).map((hit) => hit.id),
-    publicUrl: services.config.publicUrl,
-  });
+  const embeds = services.embeds;
 
   for (const list of LISTS) {
     defineRoute(router, deps, {
