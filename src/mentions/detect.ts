@@ -53,7 +53,7 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   const about = eventsAbout(text, tokens, doc, index, opts.eventId);
   addLinkEvidence(doc, shift, index, evidence);
   const names = findSpeakerNames(tokens, index, about, text);
-  addTitleEvidence(text, content, namedTalkIds(names), index, evidence);
+  addTitleEvidence(text, content, namedTalkIds(names, about, index), index, evidence);
   addListEvidence(text, content, index, evidence);
   // after titles and links: they pick among a speaker's talks
   addSpeakerEvidence(names, { index, about, evidence, content, text });

@@ -58,12 +58,22 @@ function mayBeWord(
 }
 
 /** Talks a title scan should look at because their speaker is named: full names first, then surnames. */
-export function namedTalkIds(names: SpeakerNames): string[] {
+export function namedTalkIds(names: SpeakerNames, about?: EventContext, index?: MentionIndex): string[] {
   const ids: string[] = [];
-  for (const h of names.full) if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of h.talkIds) ids.push(id);
+  // A name shared by many talks (a common name at catalogue scale) is scanned only within the
+  // events the post is about: its talks elsewhere still get title evidence through nomination.
+  const scope = (talkIds: Iterable<string>, size: number): Iterable<string> =>
+    size <= NAME_SCAN_TALKS || !about || !index
+      ? talkIds
+      : [...talkIds].filter((id) => about.has(index.talks.get(id)?.eventId ?? ''));
+  for (const h of names.full)
+    if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of scope(h.talkIds, h.talkIds.size)) ids.push(id);
   for (const h of names.surnames) for (const id of h.talkIds.slice(0, MAX_NAME_TALKS)) ids.push(id);
   return ids;
 }
+
+/** A name with at most this many talks has all of them scanned for title evidence. */
+const NAME_SCAN_TALKS = 8;
 
 function findFullNames(tokens: readonly Token[], index: MentionIndex): { full: FullNameHit[]; consumed: Set<number> } {
   const exactName = tokens.map((tok) => isName(tok.t, index));
