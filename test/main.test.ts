@@ -10,27 +10,33 @@ import { talkreel } from './helpers/talkreel.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
+/** The real server process over `dataDir` on an ephemeral port; `output()` is its stdout so far. */
+async function startServer(dataDir: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      ...testEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),
+    },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const m = /"port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, port, output: () => out };
+}
+
 describe('the server process (src/main.ts)', function () {
   this.timeout(60_000);
 
   it('seeds the demo on first start, answers lookup, and shuts down gracefully on SIGTERM releasing the lock', async () => {
     const tmp = tempDir();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'on' }),
-        },
-      });
-      let out = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /"port":(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
+      const { child, port, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'on' });
       const res = await fetch(`http://127.0.0.1:${port}/api/lookup?q=mcclain`);
       const body = (await res.json()) as { results: { title: string; speakers: string[] }[] };
       expect(body.results[0]?.speakers).to.deep.equal(['Mark McClain']);
@@ -38,7 +44,7 @@ describe('the server process (src/main.ts)', function () {
       const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exit).to.equal(0);
-      expect(out).to.match(/"msg":"stopped"/);
+      expect(output()).to.match(/"msg":"stopped"/);
       expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
       expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(2);
     } finally {
@@ -53,26 +59,9 @@ describe('the server process (src/main.ts)', function () {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/feed.xml`;
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          ...testEnv(tmp.dir, {
-            PORT: '0',
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'info',
-            TALKREEL_JOBS: 'off',
-            TALKREEL_FETCH_TIMEOUT_MS: '120000',
-          }),
-        },
-      });
-      let out = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /"port":(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      const { child, port, output } = await startServer(tmp.dir, {
+        TALKREEL_JOBS: 'off',
+        TALKREEL_FETCH_TIMEOUT_MS: '120000',
       });
       const base = `http://127.0.0.1:${port}`;
       const auth = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
@@ -90,7 +79,7 @@ describe('the server process (src/main.ts)', function () {
       const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exit).to.equal(0);
-      expect(out).to.match(/"msg":"stopped"/);
+      expect(output()).to.match(/"msg":"stopped"/);
       expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
     } finally {
       hanging.closeAllConnections();
@@ -102,21 +91,7 @@ describe('the server process (src/main.ts)', function () {
   it('a writing CLI verb works beside the running server, through its API', async () => {
     const tmp = tempDir();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: {
-          PATH: process.env.PATH,
-          ...testEnv(tmp.dir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', TALKREEL_JOBS: 'off' }),
-        },
-      });
-      let out = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /"port":(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
+      const { child, port, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'off' });
       try {
         const base = `http://127.0.0.1:${port}`;
         const file = fileURLToPath(new URL('./fixtures/schedules/fosdem-like.xml', import.meta.url));

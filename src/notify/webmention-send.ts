@@ -8,7 +8,7 @@
  */
 import LinkHeader from 'http-link-header';
 import { Parser } from 'htmlparser2';
-import { FetchError, type HttpClient } from '../platform/http-client.ts';
+import { deadline, FetchError, type HttpClient } from '../platform/http-client.ts';
 import { parseHttpUrl } from '../text/urls.ts';
 
 /** How one send ended, and so what the outbox does next. */
@@ -201,26 +201,10 @@ function failed(err: FetchError): WebmentionSendResult {
   };
 }
 
-/**
- * A signal that fires after `ms` (if given) or when `outer` aborts. A plain timer cleared by the
- * caller, not `AbortSignal.timeout` inside `AbortSignal.any` (Node 20 may collect it early; see
- * the HTTP client).
- */
+/** {@link deadline} when `ms` is given, else just the caller's signal. */
 function deadlineSignal(
   ms: number | undefined,
   outer: AbortSignal | undefined,
 ): { signal: AbortSignal | undefined; clear(): void } {
-  if (ms === undefined) return { signal: outer, clear() {} };
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`timeout of ${ms} ms exceeded`)), ms);
-  const onOuter = () => controller.abort(outer?.reason);
-  if (outer?.aborted) controller.abort(outer.reason);
-  else outer?.addEventListener('abort', onOuter, { once: true });
-  return {
-    signal: controller.signal,
-    clear() {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuter);
-    },
-  };
+  return ms === undefined ? { signal: outer, clear() {} } : deadline(ms, outer);
 }

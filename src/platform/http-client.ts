@@ -266,7 +266,7 @@ function headerList(value: unknown): string | undefined {
  * closure (not `AbortSignal.timeout` inside `AbortSignal.any`, which Node 20 may garbage-collect
  * before it fires), cleared by the caller when the exchange ends.
  */
-function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; clear(): void } {
+export function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; clear(): void } {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`timeout of ${ms} ms exceeded`)), ms);
   const onOuter = () => controller.abort(outer?.reason);
