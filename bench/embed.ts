@@ -21,37 +21,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Result } from 'autocannon';
 import type { Event, Talk } from '../src/catalogue/types.ts';
 import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { talkView } from '../src/embed/talk-view.ts';
 import { listJson, renderListDocument, renderListFragment } from '../src/embed/list.ts';
 import { EmbedService } from '../src/embed/embed-service.ts';
 import { syntheticCatalogue } from './synthetic.ts';
-import type { LoadJob } from './http-loadgen.ts';
+import { runLoad, startServerChild } from './harness.ts';
 import type { BareBody } from './embed-server.ts';
-import {
-  forkChild,
-  makeTempDir,
-  mean,
-  ms,
-  nextMessage,
-  percentile,
-  progress,
-  round,
-  since,
-  stopChild,
-  toDomain,
-  type BenchOptions,
-} from './util.ts';
+import { makeTempDir, mean, ms, percentile, progress, round, since, toDomain, type BenchOptions } from './util.ts';
 
 const PUBLIC_URL = 'http://talkreel.bench';
 const TALKS = 500;
-
-type Ready = { ready: true; port: number };
-const isReady = (m: unknown): m is Ready => typeof m === 'object' && m !== null && 'ready' in m;
-const isListening = (m: unknown): m is { listening: true } => typeof m === 'object' && m !== null && 'listening' in m;
-const isDone = (m: unknown): m is { done: true; result: Result } => typeof m === 'object' && m !== null && 'done' in m;
 
 /** One event of 500 talks; every third published on YouTube. */
 function catalogue(): { event: Event; talks: Talk[] } {
@@ -123,28 +104,8 @@ async function benchRender(repeats: number): Promise<object> {
   };
 }
 
-async function startServer(mode: 'app' | 'bare', arg: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = forkChild('embed-server.ts', [mode, arg]);
-  try {
-    const ready = await nextMessage(child, isReady, 60_000);
-    return { url: `http://127.0.0.1:${ready.port}`, stop: () => stopChild(child) };
-  } catch (err) {
-    await stopChild(child);
-    throw err;
-  }
-}
-
-async function load(job: LoadJob): Promise<Result> {
-  const child = forkChild('http-loadgen.ts');
-  try {
-    await nextMessage(child, isListening, 30_000);
-    child.send(job);
-    const { result } = await nextMessage(child, isDone, (job.durationSec + job.warmupSec + 60) * 1000);
-    return result;
-  } finally {
-    await stopChild(child);
-  }
-}
+const startServer = (mode: 'app' | 'bare', arg: string) => startServerChild('embed-server.ts', [mode, arg]);
+const load = runLoad;
 
 type Round = { reqPerSec: number; latencyP50Ms: number; latencyP99Ms: number; total: number; not304: number };
 

@@ -24,23 +24,8 @@ import path from 'node:path';
 import type { Result } from 'autocannon';
 import { openLowdbStore, openMemoryStore } from '../src/store/open.ts';
 import { syntheticCatalogue } from './synthetic.ts';
-import type { LoadJob } from './http-loadgen.ts';
-import {
-  forkChild,
-  makeTempDir,
-  mean,
-  nextMessage,
-  progress,
-  round,
-  stopChild,
-  toDomain,
-  type BenchOptions,
-} from './util.ts';
-
-type Ready = { ready: true; port: number; talks: number };
-const isReady = (m: unknown): m is Ready => typeof m === 'object' && m !== null && 'ready' in m;
-const isListening = (m: unknown): m is { listening: true } => typeof m === 'object' && m !== null && 'listening' in m;
-const isDone = (m: unknown): m is { done: true; result: Result } => typeof m === 'object' && m !== null && 'done' in m;
+import { runLoad, startServerChild } from './harness.ts';
+import { makeTempDir, mean, progress, round, toDomain, type BenchOptions } from './util.ts';
 
 type Mode = 'app' | 'bare';
 
@@ -58,31 +43,8 @@ type RoundResult = {
   loadAvg1m: number;
 };
 
-async function startServer(
-  mode: Mode,
-  dataDir: string,
-): Promise<{ url: string; talks: number; stop: () => Promise<void> }> {
-  const child = forkChild('http-server.ts', [mode, dataDir]);
-  try {
-    const ready = await nextMessage(child, isReady, 60_000);
-    return { url: `http://127.0.0.1:${ready.port}`, talks: ready.talks, stop: () => stopChild(child) };
-  } catch (err) {
-    await stopChild(child);
-    throw err;
-  }
-}
-
-async function load(job: LoadJob): Promise<Result> {
-  const child = forkChild('http-loadgen.ts');
-  try {
-    await nextMessage(child, isListening, 30_000);
-    child.send(job);
-    const { result } = await nextMessage(child, isDone, (job.durationSec + job.warmupSec + 60) * 1000);
-    return result;
-  } finally {
-    await stopChild(child);
-  }
-}
+const startServer = (mode: Mode, dataDir: string) => startServerChild('http-server.ts', [mode, dataDir]);
+const load = runLoad;
 
 function summarise(r: Result): RoundResult {
   return {
