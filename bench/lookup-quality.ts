@@ -2,7 +2,9 @@
  * `lookupQuality`: top-1 / top-3 of free-text lookup (`lookupTalks`, what `/api/lookup?q=` runs) on
  * the HELD-OUT query set bench/fixtures/heldout/lookup/queries.json (see bench/fixtures/heldout/README.md:
  * never tune on it) and the FRESH query set bench/fixtures/fresh/lookup/queries.json (written after
- * the held-out set had been looked at; all three catalogues loaded), side by side.
+ * the held-out set had been looked at; all three catalogues loaded), and the BLIND query set
+ * bench/fixtures/blind/lookup/queries.json (written without reading the matchers; all four catalogues
+ * loaded; see bench/fixtures/blind/README.md), side by side.
  *
  * Data
  * - Catalogue: every catalogue the mention benchmark knows — the tuned one (bench/fixtures/posts/catalogue,
@@ -25,6 +27,8 @@ import { createLogger } from '../src/platform/logger.ts';
 import { createServices } from '../src/app/services.ts';
 import { lookupTalks, type LookupResult } from '../src/search/lookup.ts';
 import {
+  BLIND_CATALOGUE_DIR,
+  BLIND_DIR,
   FRESH_CATALOGUE_DIR,
   FRESH_DIR,
   HELDOUT_CATALOGUE_DIR,
@@ -47,6 +51,10 @@ const SETS = {
     queriesFile: path.join(FRESH_DIR, 'lookup', 'queries.json'),
     catalogueDirs: [path.join(POSTS_DIR, 'catalogue'), HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR],
   },
+  blind: {
+    queriesFile: path.join(BLIND_DIR, 'lookup', 'queries.json'),
+    catalogueDirs: [path.join(POSTS_DIR, 'catalogue'), HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR, BLIND_CATALOGUE_DIR],
+  },
 } as const;
 
 type QueryFile = {
@@ -58,8 +66,9 @@ type QueryFile = {
 export async function benchLookupQuality(opts: BenchOptions): Promise<object> {
   const heldout = (await benchLookupSet('heldout', opts)) as Record<string, unknown>;
   const fresh = (await benchLookupSet('fresh', opts)) as Record<string, unknown>;
+  const blind = (await benchLookupSet('blind', opts)) as Record<string, unknown>;
   const pick = (r: Record<string, unknown>) => ({ queries: r['queries'], top1: r['top1'], top3: r['top3'] });
-  return { summary: { heldout: pick(heldout), fresh: pick(fresh) }, heldout, fresh };
+  return { summary: { heldout: pick(heldout), fresh: pick(fresh), blind: pick(blind) }, heldout, fresh, blind };
 }
 
 async function benchLookupSet(set: keyof typeof SETS, _opts: BenchOptions): Promise<object> {

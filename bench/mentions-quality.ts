@@ -11,6 +11,10 @@
  *   bench/fixtures/fresh/catalogue/: Grachten Code 2023, frab XML; Lago Libero 2024, pretalx JSON).
  *   12 posts in English, Dutch, German, French, Italian and Korean, same label format. Written after
  *   the held-out set had been looked at while fixing matchers; NEVER tune or debug on it.
+ * - `blind`: bench/fixtures/blind/posts/ with ALL catalogues loaded (tuned, held-out, fresh and
+ *   bench/fixtures/blind/catalogue/: Odra Hackfest 2024, frab XML; Azahar Libre 2025, pretalx JSON).
+ *   19 posts in nine languages, same label format, written by someone who never read the matchers;
+ *   NEVER tune or debug on it (bench/fixtures/blind/README.md).
  *
  * Data of the tuned set (bench/fixtures/posts/)
  * - `catalogue/events.json`: the events to create (with their aliases) and the schedule file to
@@ -62,6 +66,10 @@ const HELDOUT_POSTS_DIR = path.join(HELDOUT_DIR, 'posts');
 export const FRESH_DIR = path.join(BENCH_DIR, 'fixtures', 'fresh');
 export const FRESH_CATALOGUE_DIR = path.join(FRESH_DIR, 'catalogue');
 const FRESH_POSTS_DIR = path.join(FRESH_DIR, 'posts');
+/** The blind set (bench/fixtures/blind/README.md), written without reading the matchers: never tune or debug on it. */
+export const BLIND_DIR = path.join(BENCH_DIR, 'fixtures', 'blind');
+export const BLIND_CATALOGUE_DIR = path.join(BLIND_DIR, 'catalogue');
+const BLIND_POSTS_DIR = path.join(BLIND_DIR, 'posts');
 export const PUBLIC_URL = 'https://talkreel.example';
 
 /**
@@ -73,6 +81,10 @@ const SETS = {
   tuned: { postsDir: POSTS_DIR, catalogueDirs: [CATALOGUE_DIR] },
   heldout: { postsDir: HELDOUT_POSTS_DIR, catalogueDirs: [CATALOGUE_DIR, HELDOUT_CATALOGUE_DIR] },
   fresh: { postsDir: FRESH_POSTS_DIR, catalogueDirs: [CATALOGUE_DIR, HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR] },
+  blind: {
+    postsDir: BLIND_POSTS_DIR,
+    catalogueDirs: [CATALOGUE_DIR, HELDOUT_CATALOGUE_DIR, FRESH_CATALOGUE_DIR, BLIND_CATALOGUE_DIR],
+  },
 } as const;
 
 type Manifest = { events: ({ seed: string } | (EventInput & { id: string; schedule: string }))[] };
@@ -287,6 +299,7 @@ export async function benchMentionQuality(opts: BenchOptions): Promise<object> {
   const tuned = (await benchMentionSet('tuned', opts)) as Record<string, Record<string, unknown>>;
   const heldout = (await benchMentionSet('heldout', opts)) as Record<string, Record<string, unknown>>;
   const fresh = (await benchMentionSet('fresh', opts)) as Record<string, Record<string, unknown>>;
+  const blind = (await benchMentionSet('blind', opts)) as Record<string, Record<string, unknown>>;
   const headline = (r: Record<string, Record<string, unknown>>) => {
     const pick = (x: Record<string, unknown> | undefined) => ({
       precision: x?.['precision'],
@@ -298,11 +311,16 @@ export async function benchMentionQuality(opts: BenchOptions): Promise<object> {
     });
     return { withoutEventHint: pick(r['withoutEventHint']), withEventHint: pick(r['withEventHint']) };
   };
-  const summary = { tuned: headline(tuned), heldout: headline(heldout), fresh: headline(fresh) };
+  const summary = {
+    tuned: headline(tuned),
+    heldout: headline(heldout),
+    fresh: headline(fresh),
+    blind: headline(blind),
+  };
   progress(
-    `mentionQuality: without hint — tuned P ${summary.tuned.withoutEventHint.precision} R ${summary.tuned.withoutEventHint.recall}; heldout P ${summary.heldout.withoutEventHint.precision} R ${summary.heldout.withoutEventHint.recall}; fresh P ${summary.fresh.withoutEventHint.precision} R ${summary.fresh.withoutEventHint.recall}`,
+    `mentionQuality: without hint — tuned P ${summary.tuned.withoutEventHint.precision} R ${summary.tuned.withoutEventHint.recall}; heldout P ${summary.heldout.withoutEventHint.precision} R ${summary.heldout.withoutEventHint.recall}; fresh P ${summary.fresh.withoutEventHint.precision} R ${summary.fresh.withoutEventHint.recall}; blind P ${summary.blind.withoutEventHint.precision} R ${summary.blind.withoutEventHint.recall}`,
   );
-  return { summary, tuned, heldout, fresh };
+  return { summary, tuned, heldout, fresh, blind };
 }
 
 async function benchMentionSet(set: keyof typeof SETS, _opts: BenchOptions): Promise<object> {

@@ -13,6 +13,9 @@
  * - `fresh`: bench/fixtures/fresh/recordings/ — same layout over bench/fixtures/fresh/catalogue/
  *   (Grachten Code 2023, Lago Libero 2024): 40 items, written after the held-out set had been looked
  *   at while fixing matchers. NEVER tune or debug on it (bench/fixtures/fresh/README.md).
+ * - `blind`: bench/fixtures/blind/recordings/ — same layout over bench/fixtures/blind/catalogue/
+ *   (Odra Hackfest 2024, Azahar Libre 2025): 62 items, written without reading the matchers. NEVER
+ *   tune or debug on it (bench/fixtures/blind/README.md).
  *
  * Fixtures of the tuned set
  * - `<event>.conference.json`: three invented conferences (FrostWeb Days 2019, Journées du Logiciel
@@ -50,6 +53,8 @@ import { slugify } from '../src/catalogue/ids.ts';
 import type { Recording, Talk } from '../src/catalogue/types.ts';
 import type { UnmatchedRecording } from '../src/recordings/types.ts';
 import {
+  BLIND_CATALOGUE_DIR,
+  BLIND_DIR,
   FRESH_CATALOGUE_DIR,
   FRESH_DIR,
   HELDOUT_CATALOGUE_DIR,
@@ -62,6 +67,7 @@ export const FIXTURE_DIR = path.join(BENCH_DIR, 'fixtures', 'recordings');
 const EVENTS = ['fwd19', 'jll22', 'rbc23'] as const;
 const HELDOUT_RECORDINGS_DIR = path.join(HELDOUT_DIR, 'recordings');
 const FRESH_RECORDINGS_DIR = path.join(FRESH_DIR, 'recordings');
+const BLIND_RECORDINGS_DIR = path.join(BLIND_DIR, 'recordings');
 
 /**
  * A labelled set: where its feeds and labels live, which events get the three sources, and how its
@@ -91,7 +97,7 @@ function catalogueSet(dir: string, catalogueDir: string): RecordingSet {
   };
 }
 
-const SETS: Readonly<Record<'tuned' | 'heldout' | 'fresh', RecordingSet>> = {
+const SETS: Readonly<Record<'tuned' | 'heldout' | 'fresh' | 'blind', RecordingSet>> = {
   tuned: {
     dir: FIXTURE_DIR,
     events: EVENTS,
@@ -109,6 +115,7 @@ const SETS: Readonly<Record<'tuned' | 'heldout' | 'fresh', RecordingSet>> = {
   },
   heldout: catalogueSet(HELDOUT_RECORDINGS_DIR, HELDOUT_CATALOGUE_DIR),
   fresh: catalogueSet(FRESH_RECORDINGS_DIR, FRESH_CATALOGUE_DIR),
+  blind: catalogueSet(BLIND_RECORDINGS_DIR, BLIND_CATALOGUE_DIR),
 };
 const SOURCE_FILES = [
   { kind: 'youtube', suffix: 'youtube.xml', contentType: 'application/atom+xml; charset=UTF-8' },
@@ -364,6 +371,7 @@ export async function benchRecordingQuality(opts: BenchOptions): Promise<object>
   const tuned = (await benchRecordingSet('tuned', opts)) as Record<string, unknown>;
   const heldout = (await benchRecordingSet('heldout', opts)) as Record<string, unknown>;
   const fresh = (await benchRecordingSet('fresh', opts)) as Record<string, unknown>;
+  const blind = (await benchRecordingSet('blind', opts)) as Record<string, unknown>;
   const pick = (r: Record<string, unknown>) => ({
     precision: r['precision'],
     recall: r['recall'],
@@ -375,7 +383,13 @@ export async function benchRecordingQuality(opts: BenchOptions): Promise<object>
     shouldStayUnmatched: r['shouldStayUnmatched'],
     correctlyLeftUnmatched: r['correctlyLeftUnmatched'],
   });
-  return { summary: { tuned: pick(tuned), heldout: pick(heldout), fresh: pick(fresh) }, tuned, heldout, fresh };
+  return {
+    summary: { tuned: pick(tuned), heldout: pick(heldout), fresh: pick(fresh), blind: pick(blind) },
+    tuned,
+    heldout,
+    fresh,
+    blind,
+  };
 }
 
 async function benchRecordingSet(setName: keyof typeof SETS, _opts: BenchOptions): Promise<object> {
