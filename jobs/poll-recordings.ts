@@ -1,5 +1,5 @@
 import type { Services } from '../src/app/services.ts';
-import type { PollSelection, SourceRunResult } from '../src/recordings/poller.ts';
+import type { PollRun, PollSelection, SourceRunResult } from '../src/recordings/poller.ts';
 
 export type JobResult<C> =
   | { readonly status: 'ok'; readonly counts: C; readonly results?: readonly SourceRunResult[] }
@@ -29,6 +29,14 @@ export async function pollRecordings(
     skipIfRunning: opts.skipIfRunning,
     signal: opts.signal,
   });
+  return pollResult(run);
+}
+
+/**
+ * A poll run as the job reports it: the run's results with their counts. Also how the CLI reads a
+ * run a server did for it (`POST /api/sources/poll` answers the run).
+ */
+export function pollResult(run: PollRun): JobResult<PollCounts> {
   if (run.status === 'skipped') return run;
   const counts: PollCounts = {
     sources: run.results.length,

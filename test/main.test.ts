@@ -6,29 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
-import { talkreel } from './helpers/talkreel.ts';
+import { startServer } from './helpers/server-process.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-/** The real server process over `dataDir` on an ephemeral port; `output()` is its stdout so far. */
-async function startServer(dataDir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      ...testEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),
-    },
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', () => {
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, port, output: () => out };
-}
 
 describe('the server process (src/main.ts)', function () {
   this.timeout(60_000);
@@ -84,30 +64,6 @@ describe('the server process (src/main.ts)', function () {
     } finally {
       hanging.closeAllConnections();
       hanging.close();
-      tmp.cleanup();
-    }
-  });
-
-  it('a writing CLI verb works beside the running server, through its API', async () => {
-    const tmp = tempDir();
-    try {
-      const { child, port, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'off' });
-      try {
-        const base = `http://127.0.0.1:${port}`;
-        const file = fileURLToPath(new URL('./fixtures/schedules/fosdem-like.xml', import.meta.url));
-        const result = await talkreel(['import', file], testEnv(tmp.dir, { TALKREEL_PUBLIC_URL: base }));
-        expect(result.code, result.stderr).to.equal(0);
-        expect(result.stderr).to.match(/in use by a running server/);
-        const events = (await (await fetch(`${base}/api/events`)).json()) as { items: { id: string }[] };
-        expect(events.items.length).to.be.greaterThan(1);
-        const poll = await talkreel(['poll', '--once'], testEnv(tmp.dir, { TALKREEL_PUBLIC_URL: base }));
-        expect(poll.code, poll.stderr).to.equal(0);
-      } finally {
-        const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-        child.kill('SIGTERM');
-        await exit;
-      }
-    } finally {
       tmp.cleanup();
     }
   });

@@ -8,9 +8,12 @@ import { createServices, type Services } from '../app/services.ts';
 import { DomainError } from '../platform/errors.ts';
 import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from '../store/errors.ts';
 import { lookupResultDto, recordingUrlOf } from '../http/dto.ts';
-import { cliVerbs, UsageError, type CliContext, type CliVerb } from './verbs.ts';
+import { cliVerbs, UsageError } from './verbs.ts';
+import { sharedVerb, type CliContext, type CliVerb, type Print } from './verb.ts';
 import { readInput } from './input.ts';
+import { remoteCall, RemoteError, ServerUnreachable, type RemoteCall } from './remote.ts';
 import { lookupTalks } from '../search/lookup.ts';
+import type { ImportReport } from '../schedules/import.ts';
 
 export { UsageError };
 
@@ -29,53 +32,44 @@ options
   --version     the version
 
 Environment: TALKREEL_DATA_DIR (default data/) and the other variables in README.md.
-Writing commands need the data directory unlocked: stop a running server first.`;
+While a server holds the data directory, writing commands are sent to it at TALKREEL_PUBLIC_URL
+(with TALKREEL_ADMIN_TOKEN); migrate needs the server stopped.`;
 
 type Output = { out: (s: string) => void; err: (s: string) => void };
 
+type ImportInput = { text: string; eventId: string | undefined; format: 'xml' | 'json' | undefined };
+
 const coreVerbs: CliVerb[] = [
-  {
+  sharedVerb<ImportInput, ImportReport>({
     name: 'import',
     usage: '',
-    writes: true,
     options: { event: { type: 'string' }, format: { type: 'string' } },
-    async remote({ call, args, values, print }) {
+    async input(args, values) {
       const file = args[0];
       if (!file)
         throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
-      const text = await readInput(file);
-      const json = values.format === 'json' || (values.format === undefined && text.trimStart().startsWith('{'));
-      const event = values.event as string | undefined;
-      const res = await call('POST', event ? `/api/events/${encodeURIComponent(event)}/schedule` : '/api/schedules', {
-        text,
-        type: json ? 'application/json' : 'application/xml',
-      });
-      const report = res.body as { eventId?: string; talks?: number; error?: { message: string } };
-      if (res.status >= 400) throw new UsageError(report.error?.message ?? `the server answered ${res.status}`);
-      print(report, () => `imported through the running server into ${report.eventId}: ${report.talks} talks in file`);
-      return 0;
-    },
-    async run({ services, args, values, print }) {
-      const file = args[0];
-      if (!file)
-        throw new UsageError('import needs a file: talkreel import <schedule.xml|schedule.json> [--event <id>]');
-      const format = values.format as string | undefined;
+      const format = values.format;
       if (format !== undefined && format !== 'xml' && format !== 'json')
         throw new UsageError('--format must be xml or json');
-      const text = await readInput(file);
-      const report = await services.importSchedule(text, {
-        eventId: values.event as string | undefined,
-        createMissingEvent: true,
-        format,
-      });
-      print(report, () =>
-        [
-          `${report.eventCreated ? 'created' : 'updated'} event ${report.eventId} from ${report.format}: ${report.talks} talks in file`,
-          `  created ${report.created.length}, updated ${report.updated.length}, unchanged ${report.unchanged}, removed from schedule ${report.removed.length}, published ${report.published.length}`,
-        ].join('\n'),
-      );
+      return { text: await readInput(file), eventId: values.event as string | undefined, format };
     },
-  },
+    local: (services, { text, eventId, format }) =>
+      services.importSchedule(text, { eventId, createMissingEvent: true, format }),
+    async remote(call, { text, eventId, format }) {
+      const json = format === 'json' || (format === undefined && text.trimStart().startsWith('{'));
+      // Like the local import, an --event the catalogue lacks is created from the file.
+      const query = new URLSearchParams({ ...(format ? { format } : {}), ...(eventId ? { create: 'true' } : {}) });
+      const qs = query.size > 0 ? `?${query}` : '';
+      const route = eventId ? `/api/events/${encodeURIComponent(eventId)}/schedule${qs}` : `/api/schedules${qs}`;
+      const type = json ? 'application/json' : 'application/xml';
+      return (await call('POST', route, { text, type })) as ImportReport;
+    },
+    human: (report) =>
+      [
+        `${report.eventCreated ? 'created' : 'updated'} event ${report.eventId} from ${report.format}: ${report.talks} talks in file`,
+        `  created ${report.created.length}, updated ${report.updated.length}, unchanged ${report.unchanged}, removed from schedule ${report.removed.length}, published ${report.published.length}`,
+      ].join('\n'),
+  }),
   {
     name: 'events',
     usage: '',
@@ -195,39 +189,35 @@ export async function runCli(
     return 78;
   }
   const logger = createLogger(env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
+  const json = parsed.values.json === true;
+  const print: Print = (data, human) => io.out(json ? JSON.stringify(data, null, 2) : human());
   let services: Services | undefined;
   try {
     try {
       services = await createServices(config, logger, { readOnly: !verb.writes });
     } catch (err) {
+      if (!(err instanceof StoreLockedError)) throw err;
       // A running server holds the data directory: do the same through its API when we can.
-      if (!(err instanceof StoreLockedError) || !verb.remote || !config.adminToken) throw err;
-      io.err(
-        `talkreel ${verb.name}: the data directory is in use by a running server; sending the request to ${config.publicUrl}`,
-      );
-      const json = parsed.values.json === true;
-      try {
-        const code = await verb.remote({
-          call: remoteCall(config.publicUrl, config.adminToken),
-          args: parsed.positionals,
-          values: parsed.values,
-          print: (data, human) => io.out(json ? JSON.stringify(data, null, 2) : human()),
-        });
-        return typeof code === 'number' ? code : 0;
-      } catch (remoteErr) {
-        // No server answers there: the lock is the news (a crashed server, another CLI).
-        if (remoteErr instanceof ServerUnreachable) throw new Error(`${err.message}; ${remoteErr.message}`);
-        throw remoteErr;
-      }
+      const remote = remoteVerb(verb, err, config);
+      let announced = false;
+      const call: RemoteCall = async (...request) => {
+        if (!announced)
+          io.err(
+            `talkreel ${verb.name}: the data directory is in use by a running server; sending the request to ${config.publicUrl}`,
+          );
+        announced = true;
+        try {
+          return await remote.call(...request);
+        } catch (remoteErr) {
+          // No server answers there: the lock is the news (a crashed server, another CLI).
+          if (remoteErr instanceof ServerUnreachable) throw new Error(`${err.message}; ${remoteErr.message}`);
+          throw remoteErr;
+        }
+      };
+      const code = await remote.run({ call, args: parsed.positionals, values: parsed.values, print });
+      return typeof code === 'number' ? code : 0;
     }
-    const json = parsed.values.json === true;
-    const ctx: CliContext = {
-      services,
-      args: parsed.positionals,
-      values: parsed.values,
-      json,
-      print: (data, human) => io.out(json ? JSON.stringify(data, null, 2) : human()),
-    };
+    const ctx: CliContext = { services, args: parsed.positionals, values: parsed.values, json, print };
     const code = await verb.run(ctx);
     return typeof code === 'number' ? code : 0;
   } catch (err) {
@@ -238,8 +228,21 @@ export async function runCli(
   }
 }
 
+/** How `verb` goes to the server holding the lock; throws the reason when it cannot. */
+function remoteVerb(verb: CliVerb, locked: StoreLockedError, config: Config) {
+  if (verb.remoteRefusal)
+    throw new Error(`the data directory is locked by process ${locked.pid} (a running server?); ${verb.remoteRefusal}`);
+  if (!verb.remote) throw locked;
+  if (!config.adminToken)
+    throw new Error(
+      `${locked.message}; or set TALKREEL_ADMIN_TOKEN (and TALKREEL_PUBLIC_URL) to send this to the running server`,
+    );
+  return { call: remoteCall(config.publicUrl, config.adminToken), run: verb.remote };
+}
+
 function describe(err: unknown): string {
-  if (err instanceof DomainError) {
+  // A server's error envelope reads like the same error raised here.
+  if (err instanceof DomainError || err instanceof RemoteError) {
     const d = err.details as { line?: number; path?: string } | undefined;
     const where = d?.line ? ` (line ${d.line})` : d?.path ? ` (at ${d.path})` : '';
     return `${err.message}${where}`.replace(/\n/g, ' ');
@@ -266,39 +269,4 @@ function packageVersion(): string {
     dir = path.dirname(dir);
   }
   return 'unknown';
-}
-
-/** An admin-authenticated JSON call to a running Talkreel. */
-function remoteCall(base: string, token: string) {
-  return async (method: string, urlPath: string, body?: { readonly text: string; readonly type: string }) => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${urlPath}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body ? { 'content-type': body.type } : {}),
-        },
-        body: body?.text,
-        signal: AbortSignal.timeout(300_000),
-      });
-    } catch (err) {
-      throw new ServerUnreachable(
-        `no server answered at ${base} (set TALKREEL_PUBLIC_URL to the running server's address): ${(err as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: parsed };
-  };
-}
-
-class ServerUnreachable extends Error {
-  override readonly name = 'ServerUnreachable';
 }

@@ -1,77 +1,54 @@
-import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.ts';
 import { copyStore } from '../store/copy-store.ts';
 import { describeTarget, openPostgresStore } from '../store/open.ts';
 import type { Services } from '../app/services.ts';
-import { pollRecordings } from '../../jobs/poll-recordings.ts';
+import type { PollRun } from '../recordings/poller.ts';
+import { pollRecordings, pollResult, type JobResult, type PollCounts } from '../../jobs/poll-recordings.ts';
 import { mentionDtos } from '../http/dto.ts';
+import { sharedVerb, type CliVerb } from './verb.ts';
 
-export type CliContext = {
-  readonly services: Services;
-  readonly args: readonly string[];
-  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  readonly json: boolean;
-  /** Print `data` as JSON with --json, otherwise the human text. */
-  print(data: unknown, human: () => string): void;
-};
-
-/** One `talkreel` command. `name` may be two words (`sources add`). */
 export { UsageError };
-
-export type CliVerb = {
-  readonly name: string;
-  /** One line for --help. */
-  readonly usage: string;
-  /** Needs the data directory's write lock. */
-  readonly writes: boolean;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
-  run(ctx: CliContext): Promise<number | void>;
-  /**
-   * The same verb through a running server's HTTP API, used when the server holds the data
-   * directory's lock (needs TALKREEL_ADMIN_TOKEN and TALKREEL_PUBLIC_URL pointing at it).
-   */
-  remote?(ctx: RemoteContext): Promise<number | void>;
-};
-
-/** What a verb run over HTTP gets: the admin-authenticated call, its arguments, and output. */
-export type RemoteContext = {
-  call(
-    method: string,
-    path: string,
-    body?: { readonly text: string; readonly type: string },
-  ): Promise<{ status: number; body: unknown }>;
-  readonly args: readonly string[];
-  readonly values: Record<string, unknown>;
-  print(data: unknown, human: () => string): void;
-};
+export type { CliContext, CliVerb } from './verb.ts';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const enc = encodeURIComponent;
+
+type Source = Awaited<ReturnType<Services['sources']['addSource']>>;
+type Submitted = Awaited<ReturnType<Services['posts']['submitUrl']>>;
+type Rescan = Awaited<ReturnType<Services['posts']['rescanAll']>>;
+type Blog = Awaited<ReturnType<Services['blogs']['addBlog']>>;
+type Crawl = Awaited<ReturnType<Services['blogs']['crawl']>>;
+type Deliveries = Awaited<ReturnType<Services['deliverer']['runOnce']>>;
+
+/** `--once` verbs (poll, crawl, deliver) run one round and exit: the server does them on its own. */
+const needOnce = (verb: string, why: string) => (_args: readonly string[], values: Record<string, unknown>) => {
+  if (values.once !== true)
+    throw new UsageError(`${verb} runs once and exits: use \`talkreel ${verb} --once\` (${why})`);
+};
 
 /** Verbs beyond the catalogue core: recording sources and polling. */
 export const cliVerbs: CliVerb[] = [
-  {
+  sharedVerb({
     name: 'sources add',
     usage:
       'sources add --event <id> --kind youtube|mediaccc|feed --url <url> [--schedule <cron>]   register a recording source',
-    writes: true,
     options: {
       event: { type: 'string' },
       kind: { type: 'string' },
       url: { type: 'string' },
       schedule: { type: 'string' },
     },
-    async run({ services, values, print }) {
-      const event = str(values.event);
-      const kind = str(values.kind);
-      const url = str(values.url);
+    input(_args, values) {
+      const [event, kind, url] = [str(values.event), str(values.kind), str(values.url)];
       if (!event || !kind || !url) throw new UsageError('sources add needs --event, --kind and --url');
-      const source = await services.sources.addSource(event, { kind, url, schedule: str(values.schedule) });
-      print(
-        source,
-        () => `added ${source.kind} source ${source.id} to ${source.eventId}: ${source.url} (${source.schedule})`,
-      );
+      return { event, source: { kind, url, schedule: str(values.schedule) } };
     },
-  },
+    local: (services, { event, source }) => services.sources.addSource(event, source),
+    remote: async (call, { event, source }) =>
+      (await call('POST', `/api/events/${enc(event)}/sources`, { json: source })) as Source,
+    human: (source) =>
+      `added ${source.kind} source ${source.id} to ${source.eventId}: ${source.url} (${source.schedule})`,
+  }),
   {
     name: 'sources',
     usage: 'sources [--event <id>]                            list recording sources with their health',
@@ -98,39 +75,28 @@ export const cliVerbs: CliVerb[] = [
       );
     },
   },
-  {
+  sharedVerb<void, JobResult<PollCounts>>({
     name: 'poll',
     usage: 'poll --once                                       poll every source now, print a summary per source',
-    writes: true,
     options: { once: { type: 'boolean' } },
-    async remote({ call, values, print }) {
-      if (values.once !== true) throw new UsageError('poll runs once and exits: use `talkreel poll --once`');
-      const res = await call('POST', '/api/sources/poll');
-      print(res.body, () => `polled through the running server: ${JSON.stringify(res.body)}`);
-      return res.status === 200 ? 0 : 1;
-    },
-    async run({ services, values, print }) {
-      if (values.once !== true)
-        throw new UsageError(
-          'poll runs once and exits: use `talkreel poll --once` (the server polls on its cron schedule)',
-        );
-      const result = await pollRecordings(services, { selection: { kind: 'all' } });
-      if (result.status === 'skipped') {
-        print(result, () => `skipped: ${result.reason}`);
-        return 1;
-      }
-      print(result, () =>
-        [
-          ...(result.results ?? []).map(
-            (r) =>
-              `${r.sourceId}\t${r.eventId}\t${r.status}${r.error ? ` (${r.error})` : ''}\titems ${r.items}, matched ${r.matched}, newly published ${r.published.length}, unmatched ${r.unmatched}`,
-          ),
-          `${result.counts.sources} sources: ${result.counts.ok} ok, ${result.counts.notModified} not modified, ${result.counts.failed} failed; ${result.counts.published} talks newly published`,
-        ].join('\n'),
-      );
-      return result.counts.failed > 0 && result.counts.failed === result.counts.sources ? 1 : 0;
-    },
-  },
+    input: needOnce('poll', 'the server polls on its cron schedule'),
+    local: (services) => pollRecordings(services, { selection: { kind: 'all' } }),
+    remote: async (call) => pollResult((await call('POST', '/api/sources/poll')) as PollRun),
+    human: (result) =>
+      result.status === 'skipped'
+        ? `skipped: ${result.reason}`
+        : [
+            ...(result.results ?? []).map(
+              (r) =>
+                `${r.sourceId}\t${r.eventId}\t${r.status}${r.error ? ` (${r.error})` : ''}\titems ${r.items}, matched ${r.matched}, newly published ${r.published.length}, unmatched ${r.unmatched}`,
+            ),
+            `${result.counts.sources} sources: ${result.counts.ok} ok, ${result.counts.notModified} not modified, ${result.counts.failed} failed; ${result.counts.published} talks newly published`,
+          ].join('\n'),
+    exitCode: (result) =>
+      result.status === 'skipped' || (result.counts.failed > 0 && result.counts.failed === result.counts.sources)
+        ? 1
+        : 0,
+  }),
   {
     name: 'unmatched',
     usage: 'unmatched --event <id>                            recordings no talk could be matched to, with candidates',
@@ -184,45 +150,43 @@ cliVerbs.push(
       );
     },
   },
-  {
+  sharedVerb({
     name: 'posts add',
     usage: 'posts add <url> [--event <id>]                    fetch a recap post and link it to the talks it mentions',
-    writes: true,
     options: { event: { type: 'string' } },
-    async run({ services, args, values, print }) {
+    input(args, values) {
       const url = args[0];
       if (!url) throw new UsageError('posts add needs a URL');
-      const r = await services.posts.submitUrl(url, 'submitted', { eventId: str(values.event) });
-      print(
-        r,
-        () =>
-          `${r.status} ${r.post.id}: ${r.post.title ?? r.post.url ?? ''}\n${r.post.mentions.map((m) => `  ${m.confidence.toFixed(2)}\t${m.talkId}\t[${m.evidence.join('+')}]`).join('\n') || '  no mentions'}`,
-      );
+      return { url, event: str(values.event) };
     },
-  },
-  {
+    local: (services, { url, event }) => services.posts.submitUrl(url, 'submitted', { eventId: event }),
+    remote: async (call, input) => (await call('POST', '/api/posts', { json: input })) as Submitted,
+    human: (r) =>
+      `${r.status} ${r.post.id}: ${r.post.title ?? r.post.url ?? ''}\n${r.post.mentions.map((m) => `  ${m.confidence.toFixed(2)}\t${m.talkId}\t[${m.evidence.join('+')}]`).join('\n') || '  no mentions'}`,
+  }),
+  sharedVerb({
     name: 'posts rescan',
     usage:
       'posts rescan                                      re-detect mentions of every post against the current catalogue',
-    writes: true,
     options: {},
-    async run({ services, print }) {
-      const r = await services.posts.rescanAll();
-      print(r, () => `rescanned ${r.posts} posts, ${r.changed} changed`);
-    },
-  },
-  {
+    input: () => undefined,
+    local: (services) => services.posts.rescanAll(),
+    remote: async (call) => (await call('POST', '/api/posts/rescan')) as Rescan,
+    human: (r) => `rescanned ${r.posts} posts, ${r.changed} changed`,
+  }),
+  sharedVerb({
     name: 'blogs add',
     usage: "blogs add <feedUrl> [--schedule <cron>]           register a blog's feed to crawl for recaps",
-    writes: true,
     options: { schedule: { type: 'string' } },
-    async run({ services, args, values, print }) {
+    input(args, values) {
       const feedUrl = args[0];
       if (!feedUrl) throw new UsageError('blogs add needs a feed URL');
-      const blog = await services.blogs.addBlog({ feedUrl, schedule: str(values.schedule) });
-      print(blog, () => `added blog ${blog.id}: ${blog.feedUrl} (${blog.schedule})`);
+      return { feedUrl, schedule: str(values.schedule) };
     },
-  },
+    local: (services, input) => services.blogs.addBlog(input),
+    remote: async (call, input) => (await call('POST', '/api/blogs', { json: input })) as Blog,
+    human: (blog) => `added blog ${blog.id}: ${blog.feedUrl} (${blog.schedule})`,
+  }),
   {
     name: 'blogs',
     usage: 'blogs                                             list blogs with their crawl health',
@@ -242,62 +206,47 @@ cliVerbs.push(
       );
     },
   },
-  {
+  sharedVerb<void, Deliveries>({
     name: 'deliver',
     usage:
-      'deliver --once                                    send every due notification now (webhooks, mail, Webmentions)',
-    writes: true,
+      'deliver --once                                    send every due notification now (webhooks, mails, Webmentions)',
     options: { once: { type: 'boolean' } },
-    async run({ services, values, print }) {
-      if (values.once !== true)
-        throw new UsageError(
-          'deliver runs once and exits: use `talkreel deliver --once` (the server delivers on its own)',
-        );
-      const counts = await services.deliverer.runOnce();
-      print(
-        counts,
-        () =>
-          `attempted ${counts.attempted}: delivered ${counts.delivered}, retrying ${counts.retrying}, failed ${counts.failed}`,
-      );
-      return 0;
-    },
-  },
-  {
+    input: needOnce('deliver', 'the server delivers on its own'),
+    local: (services) => services.deliverer.runOnce(),
+    remote: async (call) => (await call('POST', '/api/deliveries/run')) as Deliveries,
+    human: (counts) =>
+      `attempted ${counts.attempted}: delivered ${counts.delivered}, retrying ${counts.retrying}, failed ${counts.failed}`,
+  }),
+  sharedVerb<void, Crawl>({
     name: 'crawl',
     usage: 'crawl --once                                      crawl every blog feed now and ingest new posts',
-    writes: true,
     options: { once: { type: 'boolean' } },
-    async remote({ call, values, print }) {
-      if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
-      const res = await call('POST', '/api/blogs/crawl');
-      print(res.body, () => `crawled through the running server: ${JSON.stringify(res.body)}`);
-      return res.status === 200 ? 0 : 1;
-    },
-    async run({ services, values, print }) {
-      if (values.once !== true) throw new UsageError('crawl runs once and exits: use `talkreel crawl --once`');
-      const result = await services.blogs.crawl({});
-      if (result.status === 'skipped') {
-        print(result, () => `skipped: ${result.reason}`);
-        return 1;
-      }
-      print(
-        result,
-        () =>
-          result.blogs
+    input: needOnce('crawl', 'the server crawls on its cron schedule'),
+    local: (services) => services.blogs.crawl({}),
+    remote: async (call) => (await call('POST', '/api/blogs/crawl')) as Crawl,
+    human: (result) =>
+      result.status === 'skipped'
+        ? `skipped: ${result.reason}`
+        : result.blogs
             .map(
               (b) =>
                 `${b.blogId}\t${b.status}${b.error ? ` (${b.error})` : ''}\titems ${b.items}, ingested ${b.ingested}`,
             )
             .join('\n') || 'no blogs',
-      );
-      return result.blogs.length > 0 && result.blogs.every((b) => b.status === 'failed') ? 1 : 0;
-    },
-  },
+    exitCode: (result) =>
+      result.status === 'skipped' || (result.blogs.length > 0 && result.blogs.every((b) => b.status === 'failed'))
+        ? 1
+        : 0,
+  }),
   {
     name: 'migrate',
     usage: 'migrate --to <postgres-url> | --from <postgres-url>  copy this store into PostgreSQL (or back), verified',
     writes: true,
     options: { to: { type: 'string' }, from: { type: 'string' } },
+    remoteRefusal:
+      'migrate copies the whole store at once, so it cannot run beside a server writing the lowdb file: ' +
+      'stop the server, run migrate, then start the server on the store you migrated to ' +
+      '(on PostgreSQL there is no data lock: migrate runs beside a running server)',
     async run({ services, values, print }) {
       const to = str(values.to);
       const from = str(values.from);

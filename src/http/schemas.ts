@@ -69,6 +69,10 @@ export const LookupQuery = z.object({
 });
 export const IdParams = z.object({ id: idParam });
 export const ScheduleQuery = z.object({ format: z.enum(['xml', 'json']).optional() });
+/** Importing into an event by id; `create=true`: an id the catalogue lacks becomes a new event. */
+export const EventScheduleQuery = ScheduleQuery.extend({ create: boolString.optional() });
+/** The id of an event about to be created by its path. */
+export const NewEventParams = z.object({ id: slugId });
 export const FormatQuery = z.object({ format: z.enum(['json', 'html']).optional() });
 
 export { httpUrl };

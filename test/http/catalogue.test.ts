@@ -392,6 +392,30 @@ describe('HTTP: catalogue, lookup, pages', () => {
       expect(((await missing.json()) as { error: { details: { path: string } } }).error.details.path).to.match(/title/);
     });
 
+    it('create=true imports into a new event of that id (201, Location); a non-slug id is refused', async () => {
+      const upload = (id: string) =>
+        app.request(`/api/events/${encodeURIComponent(id)}/schedule?create=true`, {
+          method: 'POST',
+          admin: true,
+          headers: { 'content-type': 'application/xml' },
+          body: fixture('fosdem-like.xml'),
+        });
+      const created = await upload('fosdem-14');
+      expect(created.status).to.equal(201);
+      expect(created.headers.get('location')).to.equal('/api/events/fosdem-14');
+      expect((await created.json()) as { eventId: string; eventCreated: boolean }).to.deep.include({
+        eventId: 'fosdem-14',
+        eventCreated: true,
+      });
+      expect((await app.services.store.getEvent('fosdem-14'))?.name).to.equal('FOSDEM 2014');
+      const again = await upload('fosdem-14');
+      expect(again.status).to.equal(200);
+      expect(((await again.json()) as { unchanged: number }).unchanged).to.be.greaterThan(0);
+      const bad = await upload('Not A/Slug');
+      expect(bad.status).to.equal(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal('VALIDATION_FAILED');
+    });
+
     it('schedule upload: 401 without token, 404 unknown event, 415 wrong type, 413 too large', async () => {
       expect(
         (

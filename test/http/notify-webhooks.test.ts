@@ -121,6 +121,19 @@ describe('webhook notifications (Standard Webhooks)', function () {
     expect(list[0]).to.deep.include({ id: msg!.id, status: 'delivered', attempts: 1 });
   });
 
+  it('POST /api/deliveries/run (admin) sends what is due now and answers the counts', async () => {
+    await subscribe(app, receiver, { talk: 'segments' });
+    await publish(app, 'segments');
+    expect((await app.request('/api/deliveries/run', { method: 'POST' })).status).to.equal(401);
+    expect(receiver.received).to.have.length(0);
+    const res = await app.request('/api/deliveries/run', { method: 'POST', admin: true });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ attempted: 1, delivered: 1, retrying: 0, failed: 0 });
+    expect(receiver.received.map((r) => r.type)).to.deep.equal(['recording.published']);
+    const again = await app.request('/api/deliveries/run', { method: 'POST', admin: true });
+    expect(await again.json()).to.deep.equal({ attempted: 0, delivered: 0, retrying: 0, failed: 0 });
+  });
+
   it('matches speaker, event and recap-post filters, and only the types asked for', async () => {
     const speaker = await startWebhookReceiver();
     const event = await startWebhookReceiver();

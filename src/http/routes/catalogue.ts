@@ -2,15 +2,17 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import coBody from 'co-body';
 import type { Services } from '../../app/services.ts';
-import { defineRoute, type RouteDeps } from '../route.ts';
+import { defineRoute, parse, type RouteDeps } from '../route.ts';
 import {
   DeleteEventQuery,
   EventCreateSchema,
+  EventScheduleQuery,
   EventUpdateSchema,
   IdParams,
   ListEventsQuery,
   ListTalksQuery,
   LookupQuery,
+  NewEventParams,
   ScheduleQuery,
   TalkCreateSchema,
   TalkUpdateSchema,
@@ -133,14 +135,17 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
   defineRoute(router, deps, {
     method: 'post',
     path: '/api/events/{id}/schedule',
-    summary: 'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event',
+    summary:
+      'Import a frab schedule.xml or c3voc/pretalx schedule.json into the event; with create=true, an id the catalogue lacks becomes a new event made from the file (201)',
     tags: ['events'],
     admin: true,
     params: IdParams,
-    query: ScheduleQuery,
+    query: EventScheduleQuery,
     consumes: ['application/xml', 'text/xml', 'application/json', 'text/plain', 'application/octet-stream'],
     responses: {
       200: 'Import report',
+      201: 'Import report (event created, create=true)',
+      400: 'create=true with an id that is not a slug',
       401: 'Missing or wrong token',
       404: 'Unknown event',
       409: 'Guid owned by another event',
@@ -149,12 +154,21 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       422: 'Schedule does not parse',
     },
     handler: async (ctx, { params, query }) => {
-      // The path first: an unknown event is 404 whatever the body holds (and its body is not read).
-      await catalogue.getEvent(params.id);
+      // The path first: an unknown event is 404 whatever the body holds (and its body is not read),
+      // unless create=true asks for it, under an id fit for a permanent URL.
+      const exists = query.create ? await services.store.getEvent(params.id) : await catalogue.getEvent(params.id);
+      if (!exists) parse(NewEventParams, params, 'path');
       const text = await coBody.text(ctx, { limit: config.maxBodyBytes, encoding: 'utf8' });
       const hint = query.format ?? formatHint(ctx);
       if (!text.trim()) throw new DomainError('SCHEDULE_INVALID', 'the schedule file is empty', {});
-      ctx.body = await services.importSchedule(text, { eventId: params.id, format: hint });
+      const report = await services.importSchedule(text, {
+        eventId: params.id,
+        createMissingEvent: query.create,
+        format: hint,
+      });
+      ctx.status = report.eventCreated ? 201 : 200;
+      if (report.eventCreated) ctx.set('Location', `/api/events/${report.eventId}`);
+      ctx.body = report;
     },
   });
 

@@ -190,6 +190,19 @@ export function subscriptionRoutes(services: Services, deps: RouteDeps, router: 
 
   defineRoute(router, deps, {
     method: 'post',
+    path: '/api/deliveries/run',
+    summary:
+      'Send every due notification now (webhooks, mails, Webmentions; waits for a run in progress); what the run attempted',
+    tags: ['notifications'],
+    admin: true,
+    responses: { 200: 'Attempted, delivered, retrying and failed counts', 401: 'Missing or wrong token' },
+    handler: async (ctx) => {
+      ctx.body = await services.deliverer.runOnce();
+    },
+  });
+
+  defineRoute(router, deps, {
+    method: 'post',
     path: '/api/deliveries/{id}/redeliver',
     summary: 'Queue a delivery again, due now (same webhook-id)',
     tags: ['notifications'],
