@@ -39,7 +39,11 @@ export type Commit = {
   readonly seq: number;
   readonly put: { readonly [K in CollectionName]?: readonly Collections[K][] };
   readonly deleted: { readonly [K in CollectionName]?: readonly Collections[K][] };
-  /** Records replaced by `put`, as they were before the write. */
+  /**
+   * Records replaced by `put`, as they were before the write. Empty for a bulk commit (over 5,000
+   * records put) made by another PostgreSQL instance, whose `put` then holds the records as they
+   * were when this instance read them (see `postgres/change-log.ts`).
+   */
   readonly previous: { readonly [K in CollectionName]?: readonly Collections[K][] };
   /** Domain events appended by the write (duplicates refused are not listed). */
   readonly events: readonly SequencedEvent[];

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import type { Commit } from '../../src/store/backend.ts';
 import { PgBackend, type PgBackendOptions } from '../../src/store/postgres/pg-backend.ts';
+import { INLINE_PUT_LIMIT } from '../../src/store/postgres/change-log.ts';
 import { createTestDatabase, startTestPostgres, type TestDatabase } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { event, talk } from './records.fixtures.ts';
@@ -212,6 +213,27 @@ describe('PostgreSQL change log across instances', function () {
     expect(c.seen).to.have.length(0);
     const ahead = (await a.backend.stats()).changeLog!;
     expect(ahead).to.deep.include({ position: ahead.head, lagSeconds: 0, listening: true });
+  });
+
+  it('logs a bulk commit by ids, and the follower reads the records themselves', async function () {
+    this.timeout(60_000);
+    const a = await instance('a');
+    const b = await instance('b');
+    const many = Array.from({ length: INLINE_PUT_LIMIT + 1 }, (_, i) => talk(`bulk-${i}`));
+    await a.backend.write(async (tx) => {
+      await tx.put('events', event());
+      await tx.putMany('talks', many);
+    });
+    await waitFor('the bulk commit on b', () => b.seen.length === 1);
+    const [row] = await sql<{ inline: boolean; ids: number }>(
+      `select (doc->'put'->'talks') is not null as inline, json_array_length(doc->'putIds'->'talks') as ids from commits`,
+    );
+    expect(row).to.deep.equal({ inline: false, ids: INLINE_PUT_LIMIT + 1 });
+    const put = b.seen[0]!.put;
+    expect(put.talks).to.have.length(INLINE_PUT_LIMIT + 1);
+    expect(put.events!.map((e) => e.id)).to.deep.equal(['oia-paris-2013']);
+    const byId = new Map(put.talks!.map((t) => [t.id, t]));
+    expect(byId.get('bulk-42')).to.deep.equal(JSON.parse(JSON.stringify(many[42])));
   });
 
   it('trims entries older than the retention, always keeping the newest', async () => {

@@ -6,15 +6,31 @@
  *
  * Cost per write: the JSON of the commit (records after, records before, deletions, events) is
  * written once more, into `doc`, and the notification is queued. docs/scaling.md has the numbers.
+ * A commit that puts more than `INLINE_PUT_LIMIT` records (a bulk load, `talkreel migrate`) logs
+ * the ids of what it put instead of the records, and no `previous`: its readers fetch the records
+ * as they are then. That keeps one row (and one JS string) bounded; a follower may thus see a
+ * version newer than that commit's, which the later commits it then applies leave as it should.
  */
 import type { ChangeLogStatus, Commit } from '../backend.ts';
 import type { ChangeRow } from './change-feed.ts';
 import { CHANGES_CHANNEL } from './change-listener.ts';
+import { table } from './pg-tx.ts';
+
+/** Records a commit may put and still carry them in the change log (more: their ids). */
+export const INLINE_PUT_LIMIT = 5_000;
 
 type Query = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 /** What a commit row carries: the `Commit` without `seq` (the row's own column). */
 export type CommitDoc = Omit<Commit, 'seq'>;
+
+/** The JSON of `doc` as logged: `putIds` (collection → ids) instead of `put` for a bulk commit. */
+function logged(doc: CommitDoc): string {
+  const puts = Object.values(doc.put).reduce((n, records) => n + (records?.length ?? 0), 0);
+  if (puts <= INLINE_PUT_LIMIT) return JSON.stringify(doc);
+  const putIds = Object.fromEntries(Object.entries(doc.put).map(([name, rs]) => [name, rs!.map((r) => r.id)]));
+  return JSON.stringify({ put: {}, putIds, deleted: doc.deleted, previous: {}, events: doc.events });
+}
 
 /**
  * Take the commit lock and draw the commit's number. With `doc` (a write without domain events,
@@ -32,7 +48,7 @@ export async function numberCommit(
          c as (insert into commits (seq, at, instance, doc)
                select nextval('change_seq'), clock_timestamp(), $2, $3::json from l returning seq)
          select seq, pg_notify($4, seq::text) from c`,
-        [lock, instance, JSON.stringify(doc), CHANGES_CHANNEL],
+        [lock, instance, logged(doc), CHANGES_CHANNEL],
       )
     : await query(`with l as (select pg_advisory_xact_lock($1)) select nextval('change_seq') as seq from l`, [lock]);
   return Number(rows[0]!.seq);
@@ -43,7 +59,7 @@ export async function appendCommit(query: Query, seq: number, instance: string, 
   await query(
     `with c as (insert into commits (seq, at, instance, doc) values ($1, clock_timestamp(), $2, $3::json) returning seq)
      select pg_notify($4, seq::text) from c`,
-    [seq, instance, JSON.stringify(doc), CHANGES_CHANNEL],
+    [seq, instance, logged(doc), CHANGES_CHANNEL],
   );
 }
 
@@ -60,11 +76,25 @@ export async function numberCommitBare(query: Query, lock: number): Promise<numb
 /** Commits after `after`, oldest first. Rows without a payload (before migration 3) come with none. */
 export async function readChanges(query: Query, after: number, limit: number): Promise<ChangeRow[]> {
   const { rows } = await query('select seq, doc from commits where seq > $1 order by seq limit $2', [after, limit]);
-  return rows.map((r) => {
+  const out: ChangeRow[] = [];
+  for (const r of rows) {
     const seq = Number(r.seq);
-    const doc = r.doc as CommitDoc | null;
-    return { seq, commit: doc ? ({ ...doc, seq } as Commit) : undefined };
-  });
+    const doc = r.doc as (CommitDoc & { putIds?: Record<string, string[]> }) | null;
+    if (!doc) {
+      out.push({ seq, commit: undefined });
+      continue;
+    }
+    const { putIds, ...commit } = doc;
+    if (putIds) {
+      const put: Record<string, unknown[]> = {};
+      for (const [name, ids] of Object.entries(putIds)) {
+        const found = await query(`select doc from ${table(name)} where id = any($1::text[])`, [ids]);
+        put[name] = found.rows.map((x) => x.doc);
+      }
+      out.push({ seq, commit: { ...commit, put, seq } as Commit });
+    } else out.push({ seq, commit: { ...commit, seq } as Commit });
+  }
+  return out;
 }
 
 /** Highest sequence number visible now: everything up to it is settled (see `change-feed.ts`). */
