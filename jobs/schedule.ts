@@ -106,13 +106,25 @@ export function crawlPostsJob(services: Services): JobDefinition {
   };
 }
 
-/** Daily housekeeping: expire old rejected and removed Webmention records. */
+/** Daily housekeeping: expire old rejected and removed Webmention records, trim the change log. */
 export function housekeepingJob(services: Services): JobDefinition {
   return {
     name: 'housekeeping',
     schedules: async () => ['17 3 * * *'],
-    run: () => services.webmentions.expire(services.config.webmentionRetentionDays),
+    run: async () => ({
+      webmentions: await services.webmentions.expire(services.config.webmentionRetentionDays),
+      changeLog: await trimChangeLog(services),
+    }),
   };
+}
+
+/** Forget change-log entries older than `TALKREEL_CHANGE_LOG_RETENTION_DAYS` (PostgreSQL; elsewhere 0). */
+export async function trimChangeLog(services: Services): Promise<number> {
+  const days = services.config.changeLogRetentionDays;
+  const before = new Date(services.clock.now().getTime() - days * 86_400_000).toISOString();
+  const n = await services.store.trimChangeLog(before);
+  if (n > 0) services.logger.info({ trimmed: n, retentionDays: days }, 'trimmed the change log');
+  return n;
 }
 
 /** The delivery job: everything due in the outbox, on `TALKREEL_DELIVER_CRON`. */

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     process.exit(err instanceof ConfigError ? 78 : 1);
   }
   const logger = createLogger(config.logLevel);
+  logger.info({ instance: config.instanceId, store: config.databaseUrl ? 'postgres' : 'lowdb' }, 'talkreel starting');
   let services;
   try {
     services = await createServices(config, logger);
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       port: typeof address === 'object' && address ? address.port : config.port,
       publicUrl: config.publicUrl,
       jobs: config.jobs,
+      instance: config.instanceId,
     },
     'talkreel listening',
   );

@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
-import { startServer } from './helpers/server-process.ts';
-
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { runServerToExit, startServer } from './helpers/server-process.ts';
 
 describe('the server process (src/main.ts)', function () {
   this.timeout(60_000);
@@ -73,15 +69,29 @@ describe('the server process (src/main.ts)', function () {
     try {
       const file = path.join(tmp.dir, 'db.json');
       fs.writeFileSync(file, '{"schemaVersion":1,"talks":{"x":');
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-        env: { PATH: process.env.PATH, ...testEnv(tmp.dir, { PORT: '0' }) },
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const { code, stderr } = await runServerToExit(tmp.dir);
       expect(code).to.equal(1);
-      expect(err).to.include(file);
+      expect(stderr).to.include(file);
       expect(fs.readFileSync(file, 'utf8')).to.equal('{"schemaVersion":1,"talks":{"x":');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('lowdb is single-instance: a second server on the same data directory is refused, naming the holder', async () => {
+    const tmp = tempDir();
+    try {
+      const first = await startServer(tmp.dir, { TALKREEL_JOBS: 'off' });
+      try {
+        const second = await runServerToExit(tmp.dir);
+        expect(second.code).to.equal(1);
+        expect(second.stderr).to.include(`data directory is locked by process ${first.child.pid}`);
+        expect(second.stderr).to.include(path.join(tmp.dir, '.lock'));
+        // The first one is untouched and still serves.
+        expect((await fetch(`${first.url}/health`)).status).to.equal(200);
+      } finally {
+        expect(await first.stop()).to.equal(0);
+      }
     } finally {
       tmp.cleanup();
     }

@@ -1,4 +1,5 @@
 import type { CatalogueStore } from '../catalogue/store-port.ts';
+import { loadAndFollow } from '../catalogue/load-and-follow.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { normalizeText, tokenize, STOPWORDS } from '../text/normalize.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
@@ -116,18 +117,23 @@ export class MentionIndex {
     publicUrl: string,
   ): Promise<MentionIndex> {
     const index = new MentionIndex(vocabulary, publicUrl);
-    for (const e of await store.listEvents()) index.upsertEvent(e);
-    for (const t of await store.allTalks()) index.upsertTalk(t);
-    index.unsubscribe = store.onCommit(({ put, deleted }) => {
-      for (const t of deleted.talks ?? []) index.removeTalk(t.id);
-      for (const e of deleted.events ?? []) {
-        // An event leaves with its talks, whether or not the commit names them.
-        for (const talkId of [...(index.talksByEvent.get(e.id) ?? [])]) index.removeTalk(talkId);
-        index.removeEvent(e.id);
-      }
-      for (const e of put.events ?? []) index.upsertEvent(e);
-      for (const t of put.talks ?? []) index.upsertTalk(t);
-    });
+    index.unsubscribe = await loadAndFollow(
+      store,
+      async () => {
+        for (const e of await store.listEvents()) index.upsertEvent(e);
+        for (const t of await store.allTalks()) index.upsertTalk(t);
+      },
+      ({ put, deleted }) => {
+        for (const t of deleted.talks ?? []) index.removeTalk(t.id);
+        for (const e of deleted.events ?? []) {
+          // An event leaves with its talks, whether or not the commit names them.
+          for (const talkId of [...(index.talksByEvent.get(e.id) ?? [])]) index.removeTalk(talkId);
+          index.removeEvent(e.id);
+        }
+        for (const e of put.events ?? []) index.upsertEvent(e);
+        for (const t of put.talks ?? []) index.upsertTalk(t);
+      },
+    );
     return index;
   }
 

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { validate as validateCron } from 'node-cron';
 
 /** Runtime configuration, parsed once from the environment. Nothing else reads `process.env`. */
@@ -16,6 +18,13 @@ export type Config = {
   readonly databaseUrl: string | undefined;
   /** Most PostgreSQL connections per instance. @default 10 */
   readonly databasePoolSize: number;
+  /**
+   * Names this process in logs, `/health` and the change log (`TALKREEL_INSTANCE_ID`); unique per
+   * running process. @default `<hostname>-<pid>-<6 random hex>`
+   */
+  readonly instanceId: string;
+  /** PostgreSQL: days a commit stays in the change log before housekeeping trims it. @default 7 */
+  readonly changeLogRetentionDays: number;
   /** Bearer token for admin writes. Unset: every write is refused with 401. */
   readonly adminToken: string | undefined;
   /** Base of the permanent links (`/t/<id>`). @default `http://localhost:<port>` */
@@ -135,6 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const smtpUrl = env.TALKREEL_SMTP_URL?.trim() || undefined;
   if (smtpUrl !== undefined && !/^smtps?:\/\/./i.test(smtpUrl))
     problems.push('TALKREEL_SMTP_URL must be an smtp:// or smtps:// URL');
+  const instanceId = env.TALKREEL_INSTANCE_ID?.trim() || defaultInstanceId();
+  if (!/^[\w.:@-]{1,100}$/.test(instanceId))
+    problems.push('TALKREEL_INSTANCE_ID must be 1–100 letters, digits or . _ : @ -');
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -144,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.TALKREEL_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     databasePoolSize: int('TALKREEL_DATABASE_POOL_SIZE', 10, 1, 200),
+    instanceId,
+    changeLogRetentionDays: int('TALKREEL_CHANGE_LOG_RETENTION_DAYS', 7, 1, 3650),
     adminToken: env.TALKREEL_ADMIN_TOKEN?.trim() || undefined,
     publicUrl,
     jobs: bool('TALKREEL_JOBS', true),
@@ -175,6 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** `<hostname>-<pid>-<random>`: distinct for every process, also two on one host or a reused pid. */
+function defaultInstanceId(): string {
+  const host = os.hostname().replace(/[^\w.-]/g, '') || 'host';
+  return `${host.slice(0, 60)}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 /** The host of the public URL, for the default sender address. */

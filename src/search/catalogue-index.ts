@@ -1,6 +1,7 @@
 import type { CatalogueStore } from '../catalogue/store-port.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { TalkIndex, type SearchHit } from './talk-index.ts';
+import { loadAndFollow } from '../catalogue/load-and-follow.ts';
 
 /**
  * The search index kept in step with the store: built once at start-up, then updated from every
@@ -13,14 +14,19 @@ export class CatalogueIndex {
   /** Build from the store's current content and follow its commits. */
   static async attach(store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>): Promise<CatalogueIndex> {
     const index = new CatalogueIndex();
-    for (const event of await store.listEvents()) index.talks.upsertEvent(toIndexedEvent(event));
-    for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));
-    index.unsubscribe = store.onCommit(({ put, deleted }) => {
-      for (const talk of deleted.talks ?? []) index.talks.removeTalk(talk.id);
-      for (const event of deleted.events ?? []) index.removeEvent(event.id);
-      for (const event of put.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
-      for (const talk of put.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
-    });
+    index.unsubscribe = await loadAndFollow(
+      store,
+      async () => {
+        for (const event of await store.listEvents()) index.talks.upsertEvent(toIndexedEvent(event));
+        for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));
+      },
+      ({ put, deleted }) => {
+        for (const talk of deleted.talks ?? []) index.talks.removeTalk(talk.id);
+        for (const event of deleted.events ?? []) index.removeEvent(event.id);
+        for (const event of put.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
+        for (const talk of put.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
+      },
+    );
     return index;
   }
 

@@ -39,13 +39,29 @@ export type Commit = {
   readonly seq: number;
   readonly put: { readonly [K in CollectionName]?: readonly Collections[K][] };
   readonly deleted: { readonly [K in CollectionName]?: readonly Collections[K][] };
-  /** Records replaced by `put`, as they were before the write. */
+  /**
+   * Records replaced by `put`, as they were before the write. Empty for a bulk commit (over 5,000
+   * records put) made by another PostgreSQL instance, whose `put` then holds the records as they
+   * were when this instance read them (see `postgres/change-log.ts`).
+   */
   readonly previous: { readonly [K in CollectionName]?: readonly Collections[K][] };
   /** Domain events appended by the write (duplicates refused are not listed). */
   readonly events: readonly SequencedEvent[];
 };
 
 export type SequencedEvent = DomainEvent & { readonly seq: number };
+
+/** Where an instance is in the change log. */
+export type ChangeLogStatus = {
+  /** Every change up to this sequence number has been handed to this instance's listeners. */
+  readonly position: number;
+  /** Latest sequence number in the change log. */
+  readonly head: number;
+  /** Age of the oldest commit this instance has not applied yet, seconds (0: up to date). */
+  readonly lagSeconds: number;
+  /** PostgreSQL: the LISTEN connection is up (else other instances' commits arrive by the safety poll). */
+  readonly listening?: boolean;
+};
 
 export type BackendStats = {
   /** Durable writes (file writes, committed SQL transactions) since open. */
@@ -55,6 +71,8 @@ export type BackendStats = {
   readonly lastSeq: number;
   /** Records set aside because they had the wrong shape (lowdb files edited by hand). */
   readonly quarantined: number;
+  /** Adapters shared by several instances (PostgreSQL); the others apply only their own commits. */
+  readonly changeLog?: ChangeLogStatus;
 };
 
 export interface Backend {
@@ -75,5 +93,10 @@ export interface Backend {
   /** Wait until every acknowledged write is durable. */
   flush(): Promise<void>;
   stats(): Promise<BackendStats>;
+  /**
+   * Delete change-log entries recorded before `before` (ISO time) that other instances no longer
+   * need; returns how many. Only adapters with such a log (PostgreSQL) have it.
+   */
+  trimChangeLog?(before: string): Promise<number>;
   close(): Promise<void>;
 }

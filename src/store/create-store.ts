@@ -259,8 +259,12 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
     eventsSince: (seq, limit) => backend.eventsSince(seq, limit),
     onCommit: (listener) => backend.onCommit(listener),
     async stats(): Promise<StoreStats> {
-      return { kind: backend.kind, ...(await backend.stats()) };
+      const stats = await backend.stats();
+      // Without a shared log, an instance's position is its own last commit.
+      const changeLog = stats.changeLog ?? { position: stats.lastSeq, head: stats.lastSeq, lagSeconds: 0 };
+      return { kind: backend.kind, ...stats, changeLog };
     },
+    trimChangeLog: async (before) => (backend.trimChangeLog ? backend.trimChangeLog(before) : 0),
     flush: () => backend.flush(),
     close: () => backend.close(),
   };

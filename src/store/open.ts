@@ -39,6 +39,7 @@ export async function openConfiguredStore(
   config: {
     readonly databaseUrl: string | undefined;
     readonly databasePoolSize: number;
+    readonly instanceId?: string | undefined;
     readonly dataDir: string;
     readonly websubHub?: string | undefined;
     readonly fsync?: boolean | undefined;
@@ -47,7 +48,11 @@ export async function openConfiguredStore(
 ): Promise<Store> {
   const outbox: OutboxOptions = { websubHub: config.websubHub };
   if (config.databaseUrl)
-    return openPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize, logger: options.logger }, outbox);
+    return openPostgresStore(
+      config.databaseUrl,
+      { poolSize: config.databasePoolSize, logger: options.logger, instanceId: config.instanceId },
+      outbox,
+    );
   return openLowdbStore(
     { file: path.join(config.dataDir, 'db.json'), readOnly: options.readOnly, fsync: config.fsync },
     outbox,

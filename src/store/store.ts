@@ -10,7 +10,7 @@
  * update is never lost. Domain events are appended in the same write as the change that caused
  * them, with a deterministic id (a duplicate is refused) and a monotonic sequence number.
  */
-import type { Commit, SequencedEvent } from './backend.ts';
+import type { ChangeLogStatus, Commit, SequencedEvent } from './backend.ts';
 import type { CollectionName, Collections } from './records.ts';
 import type { CatalogueStore } from '../catalogue/store-port.ts';
 import type { ScheduleStore } from '../schedules/store-port.ts';
@@ -19,7 +19,7 @@ import type { BlogStore, PostStore } from '../posts/store-port.ts';
 import type { WebmentionStore } from '../webmention/store-port.ts';
 import type { NotifyStore } from '../notify/store-port.ts';
 
-export type { Commit, SequencedEvent };
+export type { ChangeLogStatus, Commit, SequencedEvent };
 export type { CatalogueReader, DeleteEventResult } from '../catalogue/store-port.ts';
 export type { ImportWrite } from '../schedules/store-port.ts';
 export type { RecordingReader, RecordingWrite } from '../recordings/store-port.ts';
@@ -37,6 +37,8 @@ export type StoreStats = {
   readonly lastSeq: number;
   /** Records set aside at open because they had the wrong shape (see `/health`). */
   readonly quarantined: number;
+  /** This instance's place in the change log (memory, lowdb: its own commits, so always up to date). */
+  readonly changeLog: ChangeLogStatus;
 };
 
 export interface Store
@@ -62,8 +64,13 @@ export interface Store
   // ---- change log ----
   /** Domain events after `seq`, oldest first. */
   eventsSince(seq: number, limit: number): Promise<SequencedEvent[]>;
-  /** Called after each write is durable, in order. Returns the unsubscribe function. */
+  /**
+   * Called after each write is durable, in order — with PostgreSQL also for every other instance's
+   * write, in the same sequence order. Returns the unsubscribe function.
+   */
   onCommit(listener: (commit: Commit) => void): () => void;
+  /** Housekeeping: forget change-log entries recorded before `before` (ISO time); returns how many. */
+  trimChangeLog(before: string): Promise<number>;
   stats(): Promise<StoreStats>;
   /** Wait until every acknowledged write is durable. */
   flush(): Promise<void>;

@@ -483,10 +483,20 @@ describe('HTTP: catalogue, lookup, pages', () => {
   });
 
   describe('ops', () => {
-    it('GET /health reports ok and store counts', async () => {
+    it('GET /health reports ok, store counts, the instance and its change-log position (lowdb: its own)', async () => {
       const res = await app.request('/health');
       expect(res.status).to.equal(200);
-      expect(((await res.json()) as { status: string }).status).to.equal('ok');
+      const body = (await res.json()) as {
+        status: string;
+        instance: string;
+        store: { kind: string; lastSeq: number; counts: { talks: number } };
+        changeLog: { position: number; head: number; lagSeconds: number };
+      };
+      expect(body.status).to.equal('ok');
+      expect(body.store.kind).to.equal('lowdb');
+      expect(body.store.counts.talks).to.be.greaterThan(0);
+      expect(body.instance).to.match(/-\d+-[0-9a-f]{6}$/); // <hostname>-<pid>-<random>
+      expect(body.changeLog).to.deep.equal({ position: body.store.lastSeq, head: body.store.lastSeq, lagSeconds: 0 });
     });
     it('GET /api/openapi.json describes every route', async () => {
       const doc = (await (await app.request('/api/openapi.json')).json()) as {

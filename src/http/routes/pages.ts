@@ -12,6 +12,7 @@ import { toErrorResponse } from '../errors.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { lookupTalks } from '../../search/lookup.ts';
 import { PageCache } from '../page-cache.ts';
+import { healthWarnings } from '../health-warnings.ts';
 import { renderTalkPage } from '../../embed/page-talk.ts';
 import { renderEventPage } from '../../embed/page-event.ts';
 import { renderHomeLists, renderHomePage } from '../../embed/page-home.ts';
@@ -247,6 +248,7 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
         const stats = await services.store.stats();
         ctx.body = {
           status: 'ok',
+          instance: services.config.instanceId,
           store: {
             kind: stats.kind,
             writes: stats.writes,
@@ -254,17 +256,17 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
             lastSeq: stats.lastSeq,
             quarantined: stats.quarantined,
           },
-          warnings:
-            stats.quarantined > 0
-              ? [
-                  `${stats.quarantined} stored record(s) had the wrong shape and are set aside, not served: see "quarantine" in db.json`,
-                ]
-              : [],
+          changeLog: stats.changeLog,
+          warnings: healthWarnings(stats),
         };
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;
         ctx.status = 503;
-        ctx.body = { status: 'degraded', store: { kind: services.store.kind, error: err.message } };
+        ctx.body = {
+          status: 'degraded',
+          instance: services.config.instanceId,
+          store: { kind: services.store.kind, error: err.message },
+        };
       }
     },
   });

@@ -12,6 +12,11 @@
  *
  * `change_seq` numbers commits and domain events alike (the change log's sequence).
  */
+import type pg from 'pg';
+
+/** Advisory lock key (per database) held while migrating. */
+const MIGRATION_LOCK = 0x7a1c_0001;
+
 export type Migration = { readonly version: number; readonly name: string; readonly sql: string };
 
 /** Collections whose records carry `eventId` and belong to an event. */
@@ -68,6 +73,15 @@ ${['subscriptions', 'deliveries'].map(recordTable).join('\n')}
 update talks set keys = keys || array['recording:' || (doc->'recording'->>'status')];
 `,
   },
+  {
+    version: 3,
+    name: 'change log payloads',
+    // `commits` becomes the change log other instances follow: who wrote each commit and what it
+    // changed (the JSON of its `Commit`, without `seq`: the row has it). Older rows keep null.
+    sql: `
+alter table commits add column instance text, add column doc json;
+`,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `
@@ -76,3 +90,29 @@ create table if not exists schema_migrations (
   name text not null,
   applied_at timestamptz not null default now()
 )`;
+
+/** Apply the missing migrations in one transaction, under the migration lock. */
+export async function migrate(client: pg.PoolClient): Promise<void> {
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(MIGRATIONS_TABLE);
+    const { rows } = await client.query<{ version: number }>('select version from schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...applied);
+    const known = MIGRATIONS.at(-1)?.version ?? 0;
+    if (newest > known) throw new Error(`database schema version ${newest} is newer than this build knows (${known})`);
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('insert into schema_migrations (version, name, applied_at) values ($1, $2, now())', [
+        m.version,
+        m.name,
+      ]);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  }
+}

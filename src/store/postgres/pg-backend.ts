@@ -8,7 +8,12 @@
  * - A write that changed something takes the commit lock (a transaction-scoped advisory lock) just
  *   before it commits, then numbers itself and its events from `change_seq`. Sequence numbers thus
  *   follow commit order: a reader paging `eventsSince` never skips a late committer.
- * - Listeners run after COMMIT, in sequence order, then the write resolves.
+ * - The write appends its `Commit` (JSON) to the change log (`commits`) with this instance's id and
+ *   `pg_notify`s its number, in the same transaction (`change-log.ts`).
+ * - Listeners see every commit in sequence order, this instance's and the others' alike
+ *   (`change-feed.ts`); a local write resolves once its listeners ran. Other instances' commits are
+ *   read when a notification arrives on the LISTEN connection, on a safety poll and after a
+ *   reconnection (`change-listener.ts`).
  * - Connection failures surface as `StoreUnavailableError`; the pool reconnects by itself later.
  */
 import pg from 'pg';
@@ -17,9 +22,21 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Backend, BackendStats, Commit, ReadTx, SequencedEvent, WriteTx } from '../backend.ts';
 import { COLLECTION_NAMES, type CollectionName } from '../records.ts';
 import { StoreUnavailableError } from '../errors.ts';
-import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
+import { migrate } from './migrations.ts';
 import { isRetryable, isUnavailable, RetryWrite } from './pg-errors.ts';
 import { PgReadTx, PgWriteTx, table, type Query } from './pg-tx.ts';
+import { ChangeFeed, type LocalCommit } from './change-feed.ts';
+import { ChangeListener } from './change-listener.ts';
+import {
+  appendCommit,
+  changeLogHead,
+  changeLogStatus,
+  numberCommit,
+  numberCommitBare,
+  readChanges,
+  trimChangeLog,
+  type CommitDoc,
+} from './change-log.ts';
 
 export type PgBackendOptions = {
   /** Most connections the pool opens. @default 10 */
@@ -28,34 +45,33 @@ export type PgBackendOptions = {
   readonly connectTimeoutMs?: number;
   /** Attempts of one write under contention before its conflict error is thrown. @default 50 */
   readonly maxAttempts?: number;
-  readonly logger?: Pick<Logger, 'warn' | 'error'>;
+  /** Recorded with each commit in the change log (`TALKREEL_INSTANCE_ID`). @default 'unnamed' */
+  readonly instanceId?: string;
+  /**
+   * Follow other instances' commits (LISTEN connection, safety poll) and hand them to `onCommit`
+   * listeners. Off: only this instance's own commits are seen. @default true
+   */
+  readonly follow?: boolean;
+  /** Safety poll of the change log while following, ms. @default 1000 */
+  readonly followPollMs?: number;
+  /**
+   * Off: record commits without their payload or a notification, as before migration 3, so no
+   * other instance can follow them. Only for measuring what the change log costs. @default true
+   */
+  readonly changeLog?: boolean;
+  readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 };
 
-/** Advisory lock keys (per database). */
-const MIGRATION_LOCK = 0x7a1c_0001;
+/** Advisory lock key of commits (per database; `migrations.ts` uses 0x7a1c_0001). */
 const COMMIT_LOCK = 0x7a1c_0002;
-
-/** A write between numbering and notification. `notified` settles once listeners saw it. */
-type Slot = {
-  readonly seq: number;
-  done: boolean;
-  commit?: Commit;
-  readonly notified: Promise<void>;
-  notify: () => void;
-};
-
-function slot(seq: number): Slot {
-  let notify!: () => void;
-  const notified = new Promise<void>((resolve) => (notify = resolve));
-  return { seq, done: false, notified, notify };
-}
 
 export class PgBackend implements Backend {
   readonly kind = 'postgres';
   private readonly listeners = new Set<(c: Commit) => void>();
   private readonly inflight = new Set<Promise<unknown>>();
-  /** Writes between numbering and notification, in sequence order. */
-  private readonly slots: Slot[] = [];
+  /** The order listeners see commits in (set by `open`). */
+  private feed!: ChangeFeed;
+  private listener: ChangeListener | undefined;
   private writes = 0;
   private closed = false;
   /**
@@ -69,8 +85,10 @@ export class PgBackend implements Backend {
     /** `host:port/database`, for messages (never the password). */
     readonly target: string,
     private readonly maxAttempts: number,
-    private readonly logger: Pick<Logger, 'warn' | 'error'> | undefined,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'> | undefined,
     poolSize: number,
+    private readonly instanceId: string,
+    private readonly changeLog: boolean,
   ) {
     this.gate = pLimit(poolSize);
   }
@@ -91,16 +109,51 @@ export class PgBackend implements Backend {
       options.maxAttempts ?? 50,
       options.logger,
       options.poolSize ?? 10,
+      options.instanceId ?? 'unnamed',
+      options.changeLog ?? true,
     );
     // An idle client whose connection dies (server restart, admin shutdown) must not crash the process.
     pool.on('error', (err) => options.logger?.warn({ err, target: backend.target }, 'idle PostgreSQL connection lost'));
     try {
       await backend.withClient((client) => migrate(client));
+      backend.feed = backend.createFeed(await changeLogHead((t, p) => pool.query(t, p)));
     } catch (err) {
       await pool.end().catch(() => undefined);
       throw backend.translate(err);
     }
+    if (options.follow ?? true) {
+      backend.listener = new ChangeListener({
+        url,
+        target: backend.target,
+        onWake: (seq) => backend.feed.wake(seq),
+        pollMs: options.followPollMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        logger: options.logger,
+      });
+      await backend.listener.start();
+    }
     return backend;
+  }
+
+  /** Delete change-log rows recorded before `before` (ISO time), keeping the newest. */
+  trimChangeLog(before: string): Promise<number> {
+    return trimChangeLog((t, p) => this.query(t, p), before);
+  }
+
+  private createFeed(start: number): ChangeFeed {
+    return new ChangeFeed({
+      start,
+      // Straight to the pool, not through the gate: writes holding the gate wait for this read.
+      read: async (after, limit) => readChanges((t, p) => this.pool.query(t, p), after, limit),
+      emit: (commit, own) => {
+        if (own) this.writes += 1;
+        this.emit(commit);
+      },
+      onReadError: (err) =>
+        err === undefined
+          ? this.logger?.info({ target: this.target }, 'change log readable again')
+          : this.logger?.warn({ err, target: this.target }, 'change log unreadable; own commits go out ahead of order'),
+    });
   }
 
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T> {
@@ -143,29 +196,41 @@ export class PgBackend implements Backend {
   }
 
   async stats(): Promise<BackendStats> {
-    const { rows } = await this.query(
-      `select ${COLLECTION_NAMES.map((n) => `(select count(*)::int from ${table(n)}) as "${n}"`).join(', ')},
-        greatest((select max(seq) from commits), (select max(seq) from domain_events), 0) as last_seq`,
-    );
+    const [{ rows }, changeLog] = await Promise.all([
+      this.query(
+        `select ${COLLECTION_NAMES.map((n) => `(select count(*)::int from ${table(n)}) as "${n}"`).join(', ')},
+          greatest((select max(seq) from commits), (select max(seq) from domain_events), 0) as last_seq`,
+      ),
+      changeLogStatus((t, p) => this.query(t, p), this.feed.position),
+    ]);
     const row = rows[0]!;
     const counts = Object.fromEntries(COLLECTION_NAMES.map((n) => [n, row[n] as number])) as {
       [K in CollectionName]: number;
     };
     // Rows are written only by this code through typed operations: nothing to quarantine.
-    return { writes: this.writes, commits: this.writes, counts, lastSeq: Number(row.last_seq), quarantined: 0 };
+    return {
+      writes: this.writes,
+      commits: this.writes,
+      counts,
+      lastSeq: Number(row.last_seq),
+      quarantined: 0,
+      changeLog: { ...changeLog, ...(this.listener ? { listening: this.listener.listening } : {}) },
+    };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.flush();
+    this.feed.close();
+    await this.listener?.close();
     await this.pool.end();
   }
 
   private async runWrite<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect();
-      let outcome: { value: T; slot?: Slot };
+      let outcome: { value: T; local?: LocalCommit };
       try {
         outcome = await this.attempt(client, fn);
       } catch (err) {
@@ -177,15 +242,19 @@ export class PgBackend implements Backend {
         continue;
       }
       client.release();
-      await outcome.slot?.notified;
+      await outcome.local?.notified;
       return outcome.value;
     }
   }
 
   /** One try: run `fn` in a SERIALIZABLE transaction, number the changes and commit. */
-  private async attempt<T>(client: pg.PoolClient, fn: (tx: WriteTx) => Promise<T>): Promise<{ value: T; slot?: Slot }> {
+  private async attempt<T>(
+    client: pg.PoolClient,
+    fn: (tx: WriteTx) => Promise<T>,
+  ): Promise<{ value: T; local?: LocalCommit }> {
     const query: Query = (text, params) => client.query(text, params as unknown[]);
-    let pending: Slot | undefined;
+    let pending: LocalCommit | undefined;
+    let settled = false;
     let tx: PgWriteTx | undefined;
     try {
       await query('begin isolation level serializable');
@@ -198,13 +267,10 @@ export class PgBackend implements Backend {
         await query('rollback');
         return { value };
       }
-      const { rows } = await query(
-        `with l as (select pg_advisory_xact_lock($1))
-         insert into commits (seq) select nextval('change_seq') from l returning seq`,
-        [COMMIT_LOCK],
-      );
-      const seq = Number(rows[0]!.seq);
-      const events: SequencedEvent[] = [];
+      const doc = buildDoc(tx);
+      const seq = !this.changeLog
+        ? await numberCommitBare(query, COMMIT_LOCK)
+        : await numberCommit(query, COMMIT_LOCK, this.instanceId, tx.events.length === 0 ? doc : undefined);
       for (const event of tx.events) {
         const inserted = await query(
           `insert into domain_events (seq, id, type, "timestamp", doc) values (nextval('change_seq'), $1, $2, $3, $4)
@@ -213,21 +279,17 @@ export class PgBackend implements Backend {
         );
         // Taken by a writer that committed after our snapshot: run again, the function will see it.
         if (inserted.rows.length === 0) throw new RetryWrite(`event ${event.id} was recorded concurrently`);
-        events.push({ ...event, seq: Number(inserted.rows[0]!.seq) } as SequencedEvent);
+        doc.events.push({ ...event, seq: Number(inserted.rows[0]!.seq) } as SequencedEvent);
       }
-      // Registered before COMMIT: a later write of this process cannot be numbered before this point.
-      pending = slot(seq);
-      this.slots.push(pending);
+      if (this.changeLog && tx.events.length > 0) await appendCommit(query, seq, this.instanceId, doc);
+      // Registered before COMMIT: a later write (of any instance) cannot be numbered before this point.
+      pending = this.feed.reserve(seq, doc.events.at(-1)?.seq ?? seq);
       await query('commit');
-      pending.commit = buildCommit(seq, tx, events);
-      pending.done = true;
-      this.drain();
-      return { value, slot: pending };
+      settled = true;
+      this.feed.settle(pending, { ...doc, seq });
+      return { value, local: pending };
     } catch (err) {
-      if (pending && !pending.done) {
-        pending.done = true;
-        this.drain();
-      }
+      if (pending && !settled) this.feed.settle(pending, undefined);
       // If fn caught a conflict or a lost connection and threw something else, the cause still decides.
       const failure = tx?.failure;
       const cause = failure !== undefined && (isRetryable(failure) || isUnavailable(failure)) ? failure : err;
@@ -236,21 +298,14 @@ export class PgBackend implements Backend {
     }
   }
 
-  /** Notify and release finished writes in sequence order, up to the first still committing. */
-  private drain(): void {
-    while (this.slots[0]?.done) {
-      const done = this.slots.shift()!;
-      if (done.commit) {
-        this.writes += 1;
-        for (const listener of this.listeners) {
-          try {
-            listener(done.commit);
-          } catch (err) {
-            this.logger?.error({ err, seq: done.seq }, 'store commit listener failed');
-          }
-        }
+  /** Hand one commit to every listener; a failing listener is logged, the others still run. */
+  private emit(commit: Commit): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(commit);
+      } catch (err) {
+        this.logger?.error({ err, seq: commit.seq }, 'store commit listener failed');
       }
-      done.notify();
     }
   }
 
@@ -301,32 +356,8 @@ export class PgBackend implements Backend {
   }
 }
 
-async function migrate(client: pg.PoolClient): Promise<void> {
-  await client.query('begin');
-  try {
-    await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ version: number }>('select version from schema_migrations');
-    const applied = new Set(rows.map((r) => r.version));
-    const newest = Math.max(0, ...applied);
-    const known = MIGRATIONS.at(-1)?.version ?? 0;
-    if (newest > known) throw new Error(`database schema version ${newest} is newer than this build knows (${known})`);
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      await client.query(m.sql);
-      await client.query('insert into schema_migrations (version, name, applied_at) values ($1, $2, now())', [
-        m.version,
-        m.name,
-      ]);
-    }
-    await client.query('commit');
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  }
-}
-
-function buildCommit(seq: number, tx: PgWriteTx, events: readonly SequencedEvent[]): Commit {
+/** What the write changed, as listeners (and other instances, through the change log) receive it. */
+function buildDoc(tx: PgWriteTx): CommitDoc & { events: SequencedEvent[] } {
   const put: Record<string, unknown[]> = {};
   const deleted: Record<string, unknown[]> = {};
   const previous: Record<string, unknown[]> = {};
@@ -340,7 +371,7 @@ function buildCommit(seq: number, tx: PgWriteTx, events: readonly SequencedEvent
       }
     }
   }
-  return { seq, put, deleted, previous, events } as Commit;
+  return { put, deleted, previous, events: [] } as CommitDoc & { events: SequencedEvent[] };
 }
 
 /** `host:port/database` of a connection string, without credentials. */
