@@ -12,6 +12,8 @@
  *
  * `change_seq` numbers commits and domain events alike (the change log's sequence).
  */
+import { CLAIMS_MIGRATION } from './claims-migration.ts';
+
 export type Migration = { readonly version: number; readonly name: string; readonly sql: string };
 
 /** Collections whose records carry `eventId` and belong to an event. */
@@ -68,6 +70,7 @@ ${['subscriptions', 'deliveries'].map(recordTable).join('\n')}
 update talks set keys = keys || array['recording:' || (doc->'recording'->>'status')];
 `,
   },
+  CLAIMS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = `

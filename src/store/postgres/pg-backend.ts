@@ -20,6 +20,7 @@ import { StoreUnavailableError } from '../errors.ts';
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
 import { isRetryable, isUnavailable, RetryWrite } from './pg-errors.ts';
 import { PgReadTx, PgWriteTx, table, type Query } from './pg-tx.ts';
+import { PgClaims } from './pg-claims.ts';
 
 export type PgBackendOptions = {
   /** Most connections the pool opens. @default 10 */
@@ -52,6 +53,8 @@ function slot(seq: number): Slot {
 
 export class PgBackend implements Backend {
   readonly kind = 'postgres';
+  /** Claims and rate limits shared by every instance on the database (`pg-claims.ts`). */
+  readonly claims: PgClaims = new PgClaims((text, params) => this.query(text, params));
   private readonly listeners = new Set<(c: Commit) => void>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Writes between numbering and notification, in sequence order. */
