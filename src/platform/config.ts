@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { validate as validateCron } from 'node-cron';
 
 /** Runtime configuration, parsed once from the environment. Nothing else reads `process.env`. */
@@ -57,6 +59,17 @@ export type Config = {
   readonly webmentionRetentionDays: number;
   /** lowdb: `fsync` the store file after every write (power-loss durability; PostgreSQL has its own). @default false */
   readonly fsync: boolean;
+  /**
+   * This instance's name: the owner of its leases on claimed jobs (polls, crawls, deliveries,
+   * Webmention verifications). Must differ between instances. @default `<hostname>-<pid>-<random>`
+   */
+  readonly instanceId: string;
+  /**
+   * How long a claimed job stays leased to this instance without a renewal, ms (renewed every
+   * third of it while the job runs). An instance that dies holds its jobs this long at most,
+   * then another takes them. Must exceed the fetch and delivery timeouts. @default 120000
+   */
+  readonly leaseMs: number;
   /** Outgoing notification limits. */
   readonly deliver: {
     /** Deliveries in flight at once. @default 16 */
@@ -167,12 +180,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sendWebmentions: bool('TALKREEL_SEND_WEBMENTIONS', true),
     fsync: bool('TALKREEL_FSYNC', false),
     webmentionRetentionDays: int('TALKREEL_WEBMENTION_RETENTION_DAYS', 30, 1, 3650),
+    instanceId: env.TALKREEL_INSTANCE_ID?.trim() || `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
+    leaseMs: int('TALKREEL_LEASE_MS', 120_000, 1000, 3_600_000),
     deliver: {
       concurrency: int('TALKREEL_DELIVER_CONCURRENCY', 16, 1, 1000),
       perHost: int('TALKREEL_DELIVER_PER_HOST', 4, 1, 100),
       timeoutMs: int('TALKREEL_DELIVER_TIMEOUT_MS', 10_000, 100, 300_000),
     },
   };
+  const longest = Math.max(config.fetch.timeoutMs, config.deliver.timeoutMs);
+  if (config.leaseMs <= longest)
+    problems.push(
+      `TALKREEL_LEASE_MS (${config.leaseMs}) must exceed the fetch and delivery timeouts (${longest} ms): a job must finish within its lease`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
