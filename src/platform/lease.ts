@@ -111,3 +111,13 @@ export class LeaseKeeper {
 export function claimRequest(settings: LeaseSettings, clock: Clock, limit: number): ClaimRequest {
   return { owner: settings.owner, now: clock.now().toISOString(), leaseMs: settings.leaseMs, limit };
 }
+
+/** Claim page after page (`req.limit` each) until a page comes back short: everything due, in bounded statements. */
+export async function claimAll<T>(req: ClaimRequest, claimPage: (req: ClaimRequest) => Promise<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const page = await claimPage(req);
+    all.push(...page);
+    if (page.length < req.limit) return all;
+  }
+}

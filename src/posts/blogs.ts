@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
 import { FetchError } from '../platform/http-client.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
-import { claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from '../platform/lease.ts';
+import { claimAll, claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from '../platform/lease.ts';
 import { randomId } from '../catalogue/ids.ts';
 import { emptyHealth, type FeedHealth } from '../recordings/types.ts';
 import { parseRecordingFeed } from '../recordings/feed.ts';
@@ -27,7 +27,7 @@ export type BlogCrawlerDeps = {
 };
 
 const MAX_FEED_ITEMS_PER_RUN = 20;
-/** Most blogs one crawl claims. */
+/** Blogs claimed per statement (a crawl claims page after page until all due are taken). */
 const CLAIM_LIMIT = 1000;
 
 type CrawlResult = { blogId: string; status: string; items: number; ingested: number; error?: string };
@@ -102,7 +102,7 @@ export class BlogCrawler {
     try {
       const req = claimRequest(this.leases, this.deps.clock, CLAIM_LIMIT);
       let busy: CrawlResult[] = [];
-      if (opts.due) blogs = await this.deps.store.claimDueBlogs(req, opts.schedule);
+      if (opts.due) blogs = await claimAll(req, (r) => this.deps.store.claimDueBlogs(r, opts.schedule));
       else {
         const ids = (await this.deps.store.listBlogs())
           .filter((b) => !opts.schedule || b.schedule === opts.schedule)

@@ -3,7 +3,14 @@ import type { RecordingStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
-import { claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseRelease, type LeaseSettings } from '../platform/lease.ts';
+import {
+  claimAll,
+  claimRequest,
+  DEFAULT_LEASES,
+  LeaseKeeper,
+  type LeaseRelease,
+  type LeaseSettings,
+} from '../platform/lease.ts';
 import type { FeedHealth, Source } from './types.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
 import type { RecordingItem } from './source.ts';
@@ -30,7 +37,7 @@ export type PollerDeps = {
   readonly leases?: LeaseSettings;
 };
 
-/** Most sources one run claims. */
+/** Sources claimed per statement (a run claims page after page until all due are taken). */
 const CLAIM_LIMIT = 1000;
 
 /**
@@ -195,7 +202,7 @@ export class RecordingPoller {
   private async claim(selection: PollSelection): Promise<{ chosen: Source[]; busy: SourceRunResult[] }> {
     const req = claimRequest(this.leases, this.deps.clock, CLAIM_LIMIT);
     if (selection.kind === 'due')
-      return { chosen: await this.deps.store.claimDueSources(req, selection.schedule), busy: [] };
+      return { chosen: await claimAll(req, (r) => this.deps.store.claimDueSources(r, selection.schedule)), busy: [] };
     const all = selection.kind === 'all' ? await this.deps.store.listSources() : undefined;
     const ids = selection.kind === 'ids' ? selection.ids : (all ?? []).map((s) => s.id);
     const { claimed, busy } = await this.deps.store.claimSources(ids, { ...req, limit: Math.max(ids.length, 1) });
