@@ -22,6 +22,7 @@ import { benchNotifyFanout } from './notify-fanout.ts';
 import { benchStoreFsync } from './store-fsync.ts';
 import { benchDetectFlood } from './detect-flood.ts';
 import { benchEmbed } from './embed.ts';
+import { benchClaims } from './claims.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
 /** Benchmarks in run order. */
@@ -41,6 +42,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   storeFsync: benchStoreFsync,
   detectFlood: benchDetectFlood,
   embed: benchEmbed,
+  claims: benchClaims,
 };
 
 function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } {
