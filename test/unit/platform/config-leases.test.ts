@@ -9,6 +9,8 @@ describe('config: instance id and lease length', () => {
     expect(a.instanceId).to.match(new RegExp(`-${process.pid}-[0-9a-f]{4}$`));
     expect(a.instanceId).to.not.equal(b.instanceId);
     expect(loadConfig({ TALKREEL_INSTANCE_ID: ' web-1 ' }).instanceId).to.equal('web-1');
+    // Long timeouts lengthen the default lease rather than refuse to start.
+    expect(loadConfig({ TALKREEL_FETCH_TIMEOUT_MS: '120000' }).leaseMs).to.equal(240_000);
   });
 
   it('refuses a lease no longer than the fetch or delivery timeout', () => {
