@@ -23,6 +23,7 @@ import { benchStoreFsync } from './store-fsync.ts';
 import { benchDetectFlood } from './detect-flood.ts';
 import { benchEmbed } from './embed.ts';
 import { benchChangeLog } from './change-log.ts';
+import { benchClaims } from './claims.ts';
 import { cleanupAll, progress, round, type Benchmark } from './util.ts';
 
 /** Benchmarks in run order. */
@@ -43,6 +44,7 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
   detectFlood: benchDetectFlood,
   embed: benchEmbed,
   changeLog: benchChangeLog,
+  claims: benchClaims,
 };
 
 function parseArgs(argv: readonly string[]): { only: string[]; quick: boolean } {

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { nextCronRun } from '../src/recordings/next-run.ts';
 import type { Services } from '../src/app/services.ts';
 import { pollRecordings } from './poll-recordings.ts';
 import { crawlPosts } from './crawl-posts.ts';
@@ -16,6 +17,20 @@ export type Scheduler = {
   sync(): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** Ticks are spread by a random delay of at most this, or a quarter of the expression's interval if shorter. */
+const MAX_RANDOM_DELAY_MS = 5_000;
+
+/**
+ * The random delay of a cron expression's ticks: spreads instances that tick together, yet stays
+ * well inside the interval (a delay longer than the interval would skip ticks).
+ */
+export function randomDelayFor(schedule: string, now = new Date()): number {
+  const first = nextCronRun(schedule, now);
+  const second = first && nextCronRun(schedule, first);
+  if (!first || !second) return MAX_RANDOM_DELAY_MS;
+  return Math.min(MAX_RANDOM_DELAY_MS, Math.floor((second.getTime() - first.getTime()) / 4));
+}
 
 /**
  * Register node-cron tasks: one per job and distinct cron expression, UTC, no overlap. Each tick
@@ -56,7 +71,7 @@ export function startScheduler(services: Services, jobs: readonly JobDefinition[
             log.error({ err }, 'job run failed');
           }
         },
-        { name: key, timezone: 'UTC', noOverlap: true, maxRandomDelay: 5_000 },
+        { name: key, timezone: 'UTC', noOverlap: true, maxRandomDelay: randomDelayFor(schedule) },
       );
       task.on('execution:overlap', () => logger.warn({ task: key }, 'previous run still going; tick skipped'));
       task.on('execution:failed', (ctx) => logger.error({ task: key, err: ctx.execution?.error }, 'task failed'));
@@ -125,6 +140,18 @@ export async function trimChangeLog(services: Services): Promise<number> {
   const n = await services.store.trimChangeLog(before);
   if (n > 0) services.logger.info({ trimmed: n, retentionDays: days }, 'trimmed the change log');
   return n;
+}
+
+/**
+ * Webmention verifications nobody runs (an instance died holding them, or its queue was full):
+ * claimed into this instance's queue, on `TALKREEL_DELIVER_CRON`.
+ */
+export function verifyWebmentionsJob(services: Services): JobDefinition {
+  return {
+    name: 'verify-webmentions',
+    schedules: async () => [services.config.deliverCron],
+    run: () => services.webmentions.resumePending(),
+  };
 }
 
 /** The delivery job: everything due in the outbox, on `TALKREEL_DELIVER_CRON`. */

@@ -9,6 +9,7 @@ import {
   housekeepingJob,
   pollRecordingsJob,
   startScheduler,
+  verifyWebmentionsJob,
 } from '../jobs/schedule.ts';
 import { feedRoutes } from './http/routes/feeds.ts';
 import { assetRoutes } from './http/routes/assets.ts';
@@ -39,6 +40,7 @@ export function startJobs(services: Services): RunningJobs {
     crawlPostsJob(services),
     deliverNotificationsJob(services),
     housekeepingJob(services),
+    verifyWebmentionsJob(services),
   ]);
   // The outbox worker: woken by every commit that queues a delivery, and at start for what is due.
   services.deliverer.start();

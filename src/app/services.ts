@@ -86,6 +86,8 @@ export async function createServices(
       maxRedirects: config.fetch.maxRedirects,
       allowPrivateNetwork: config.allowPrivateNetwork,
     });
+  // Claimed jobs are leased to this instance under its id (several instances on one PostgreSQL).
+  const leases = { owner: config.instanceId, leaseMs: config.leaseMs };
   const poller = new RecordingPoller({
     store,
     http,
@@ -93,6 +95,7 @@ export async function createServices(
     logger: logger.child({ module: 'poller' }),
     index: index.talks,
     publicUrl: config.publicUrl,
+    leases,
   });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
   const mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
@@ -112,6 +115,7 @@ export async function createServices(
     http,
     posts,
     defaultCron: config.crawlCron,
+    leases,
   });
   const webmentions = new WebmentionService({
     store,
@@ -120,6 +124,7 @@ export async function createServices(
     posts,
     index: mentions,
     publicUrl: config.publicUrl,
+    leases,
   });
   const filters: FilterDeps = {
     findTalk: (ref) => store.findTalk(ref),
@@ -132,6 +137,7 @@ export async function createServices(
     clock,
     logger: logger.child({ module: 'subscriptions' }),
     checkUrl: (url) => http.checkUrl(url),
+    rates: store,
   });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -152,6 +158,7 @@ export async function createServices(
     concurrency: config.deliver.concurrency,
     perHost: config.deliver.perHost,
     timeoutMs: config.deliver.timeoutMs,
+    leases,
   });
   const feeds = new RecordingFeeds({
     store,

@@ -40,9 +40,9 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
   });
   app.use(errorMiddleware(logger));
   // Public but expensive: anonymous detection is admitted (size, rate) before its body is read.
-  const admitDetect = detectAdmission(services.config.adminToken);
+  const admitDetect = detectAdmission(services.config.adminToken, services.store);
   app.use(async (ctx, next) => {
-    admitDetect(ctx);
+    await admitDetect(ctx);
     // Raw-body routes (schedule upload) read the stream themselves.
     if (ctx.path.endsWith('/schedule') || ctx.path === '/api/schedules') ctx.disableBodyParser = true;
     await next();

@@ -6,7 +6,11 @@
  *   the event within moments; the `deliver-notifications` job runs it again every minute for
  *   retries and for anything queued while no worker ran.
  * - At-least-once: an attempt is recorded after it was made, so a crash in between sends again,
- *   with the same `webhook-id`. A delivery is never attempted twice at once in one process.
+ *   with the same `webhook-id`.
+ * - Claimed, not just read: a run leases the due deliveries it takes (`claimDueDeliveries`), so
+ *   with several instances on one PostgreSQL each delivery is attempted by one of them at a time;
+ *   the lease is renewed while attempts run and released once their outcomes are recorded. An
+ *   instance that dies mid-attempt loses its leases when they expire; another sends again.
  * - Outcomes: 2xx delivered; 410 disables the subscription; 408/429/5xx/timeouts/connection
  *   errors retry on the schedule of `retry.ts` (honouring `Retry-After`); redirects and other
  *   4xx fail for good (visible, and an admin can redeliver).
@@ -15,6 +19,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import { claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from '../platform/lease.ts';
 import { FetchError, type HttpClient } from '../platform/http-client.ts';
 import type { NotifyStore, DeliveryUpdate } from './store-port.ts';
 import type { Delivery, DeliveryAttempt, Subscription } from './types.ts';
@@ -45,6 +50,8 @@ export type DelivererDeps = {
   readonly perHost: number;
   readonly timeoutMs: number;
   readonly random?: () => number;
+  /** This instance's leases on claimed deliveries. @default {@link DEFAULT_LEASES} */
+  readonly leases?: LeaseSettings;
 };
 
 export type DeliveryRunCounts = { attempted: number; delivered: number; retrying: number; failed: number };
@@ -63,16 +70,19 @@ const LOG_KEEP = 10;
 export class Deliverer {
   private readonly limit: LimitFunction;
   private readonly hostLimits = new Map<string, LimitFunction>();
-  private readonly inFlight = new Set<string>();
   private running: Promise<DeliveryRunCounts> | undefined;
   private again = false;
   private stopped = false;
   private readonly abort = new AbortController();
   private unsubscribe: (() => void) | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly leases: LeaseSettings;
+  private readonly keeper: LeaseKeeper;
 
   constructor(private readonly deps: DelivererDeps) {
     this.limit = pLimit(deps.concurrency);
+    this.leases = deps.leases ?? DEFAULT_LEASES;
+    this.keeper = new LeaseKeeper('deliveries', deps.store, this.leases, deps.clock, deps.logger);
     // Every attempt in flight listens on the shutdown signal: as many as the concurrency allows.
     setMaxListeners(deps.concurrency + 16, this.abort.signal);
   }
@@ -128,16 +138,24 @@ export class Deliverer {
     const counts: DeliveryRunCounts = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
     for (;;) {
       if (this.stopped) break;
-      const now = this.deps.clock.now().toISOString();
-      const due = (await this.deps.store.dueDeliveries(now, BATCH)).filter((d) => !this.inFlight.has(d.id));
+      const due = await this.deps.store.claimDueDeliveries(claimRequest(this.leases, this.deps.clock, BATCH));
       if (due.length === 0) break;
-      const subs = await this.subscriptionsOf(due);
-      const updates = await Promise.all(due.map((d) => this.attempt(d, subs.get(d.subscriptionId ?? ''), counts)));
-      const recorded = updates.filter((u): u is DeliveryUpdate => u !== undefined);
+      const ids = due.map((d) => d.id);
+      this.keeper.hold(ids);
       try {
-        await this.deps.store.recordDeliveries(recorded);
+        const subs = await this.subscriptionsOf(due);
+        const updates = await Promise.all(due.map((d) => this.attempt(d, subs.get(d.subscriptionId ?? ''), counts)));
+        await this.deps.store.recordDeliveries(updates.filter((u): u is DeliveryUpdate => u !== undefined));
       } finally {
-        for (const d of due) this.inFlight.delete(d.id);
+        // Recorded ones are no longer due (or due later); unrecorded ones (shutdown) are due again at once.
+        this.keeper.drop(ids);
+        await this.deps.store
+          .releaseLeases(
+            'deliveries',
+            this.leases.owner,
+            ids.map((id) => ({ id })),
+          )
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'releasing delivery leases failed; they expire'));
       }
       if (due.length < BATCH) break;
     }
@@ -152,7 +170,6 @@ export class Deliverer {
   }
 
   private attempt(d: Delivery, sub: Subscription | undefined, counts: DeliveryRunCounts) {
-    this.inFlight.add(d.id);
     const host = hostOf(d);
     let hostLimit = this.hostLimits.get(host);
     if (!hostLimit) this.hostLimits.set(host, (hostLimit = pLimit(this.deps.perHost)));

@@ -5,6 +5,7 @@
  */
 import type { Talk, RecordingStatus } from '../catalogue/types.ts';
 import type { Delivery, DeliveryStatus, EmailSubscription, Subscription } from './types.ts';
+import type { ClaimRequest, LeaseStore } from '../platform/lease.ts';
 
 /** What `subscribeEmail`'s plan decides, given the address's existing subscriptions. */
 export type EmailSubscribeWrite<R> = {
@@ -22,7 +23,7 @@ export type DeliveryUpdate = {
   readonly disableSubscription?: { readonly reason: string; readonly at: string } | undefined;
 };
 
-export interface NotifyStore {
+export interface NotifyStore extends LeaseStore {
   getSubscription(id: string): Promise<Subscription | undefined>;
   listSubscriptions(): Promise<Subscription[]>;
   /** The email subscription whose confirm or unsubscribe token this is. */
@@ -46,6 +47,11 @@ export interface NotifyStore {
   deliveriesWithStatus(status: DeliveryStatus): Promise<Delivery[]>;
   /** Pending deliveries due at `now`, oldest due first, at most `limit`. */
   dueDeliveries(now: string, limit: number): Promise<Delivery[]>;
+  /**
+   * Lease pending deliveries due at `req.now` (oldest due first) to `req.owner`: each is attempted
+   * by one instance at a time. Release with `releaseLeases('deliveries', …)` after `recordDeliveries`.
+   */
+  claimDueDeliveries(req: ClaimRequest): Promise<Delivery[]>;
   /** Record attempt outcomes, in one write. Updates of deliveries that no longer exist are dropped. */
   recordDeliveries(updates: readonly DeliveryUpdate[]): Promise<void>;
   /** Put a delivery back in the queue, due now (a person asked). */

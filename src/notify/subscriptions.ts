@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
-import { RateLimiter } from '../platform/rate-limit.ts';
+import { LocalRateCounter, RateLimiter, type RateCounter } from '../platform/rate-limit.ts';
 import { randomId, stableId } from '../catalogue/ids.ts';
 import type { NotifyStore } from './store-port.ts';
 import { filterKey, resolveFilter, type FilterDeps, type FilterInput } from './filters.ts';
@@ -28,6 +28,8 @@ export type SubscriptionDeps = {
   readonly logger: Logger;
   /** Throws when an outbound URL may not be used (scheme, private address). */
   readonly checkUrl: (url: string) => void;
+  /** Where the rate limits count (the store: shared by instances on PostgreSQL). @default in-process */
+  readonly rates?: RateCounter;
 };
 
 export type EmailSubscribeResult = {
@@ -43,10 +45,14 @@ export class SubscriptionService {
    * Subscribe requests per address and per client per hour. Mails are bounded further by the store
    * rule: one pending confirmation per address and filter, re-sent at most hourly and 3 times.
    */
-  private readonly perAddress = new RateLimiter(10, 3600e3);
-  private readonly perClient = new RateLimiter(30, 3600e3);
+  private readonly perAddress: RateLimiter;
+  private readonly perClient: RateLimiter;
 
-  constructor(private readonly deps: SubscriptionDeps) {}
+  constructor(private readonly deps: SubscriptionDeps) {
+    const rates = deps.rates ?? new LocalRateCounter();
+    this.perAddress = new RateLimiter(rates, 'subscribe-address', 10, 3600e3);
+    this.perClient = new RateLimiter(rates, 'subscribe-client', 30, 3600e3);
+  }
 
   async subscribeEmail(input: {
     email: string;
@@ -56,8 +62,8 @@ export class SubscriptionService {
   }): Promise<EmailSubscribeResult> {
     const now = this.deps.clock.now();
     const email = input.email.trim().toLowerCase();
-    this.limit(this.perClient, `ip:${input.clientIp}`, now, 'too many subscription requests from this client');
-    this.limit(this.perAddress, `email:${email}`, now, 'too many subscription requests for this address');
+    await this.limit(this.perClient, input.clientIp, now, 'too many subscription requests from this client');
+    await this.limit(this.perAddress, email, now, 'too many subscription requests for this address');
     const filter = await resolveFilter(this.deps.filters, input.filter);
     const types = [...new Set(input.types)].sort();
     const at = now.toISOString();
@@ -205,8 +211,8 @@ export class SubscriptionService {
     return d;
   }
 
-  private limit(limiter: RateLimiter, key: string, now: Date, message: string): void {
-    const waitMs = limiter.hit(key, now.getTime());
+  private async limit(limiter: RateLimiter, key: string, now: Date, message: string): Promise<void> {
+    const waitMs = await limiter.hit(key, now.getTime());
     if (waitMs > 0) throw new DomainError('RATE_LIMITED', message, { retryAfterSeconds: Math.ceil(waitMs / 1000) });
   }
 }

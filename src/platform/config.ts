@@ -19,7 +19,7 @@ export type Config = {
   /** Most PostgreSQL connections per instance. @default 10 */
   readonly databasePoolSize: number;
   /**
-   * Names this process in logs, `/health` and the change log (`TALKREEL_INSTANCE_ID`); unique per
+   * Names this process in logs, `/health` the change log and the leases of claimed jobs (`TALKREEL_INSTANCE_ID`); unique per
    * running process. @default `<hostname>-<pid>-<6 random hex>`
    */
   readonly instanceId: string;
@@ -66,6 +66,13 @@ export type Config = {
   readonly webmentionRetentionDays: number;
   /** lowdb: `fsync` the store file after every write (power-loss durability; PostgreSQL has its own). @default false */
   readonly fsync: boolean;
+  /**
+   * How long a claimed job stays leased to this instance without a renewal, ms (renewed every
+   * third of it while the job runs). An instance that dies holds its jobs this long at most,
+   * then another takes them. Must exceed the fetch and delivery timeouts.
+   * @default 120000, or twice the longer of the fetch and delivery timeouts if that is more
+   */
+  readonly leaseMs: number;
   /** Outgoing notification limits. */
   readonly deliver: {
     /** Deliveries in flight at once. @default 16 */
@@ -150,6 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const fetchTimeoutMs = int('TALKREEL_FETCH_TIMEOUT_MS', 15_000, 100, 300_000);
+  const deliverTimeoutMs = int('TALKREEL_DELIVER_TIMEOUT_MS', 10_000, 100, 300_000);
+  const longest = Math.max(fetchTimeoutMs, deliverTimeoutMs);
+
   const config: Config = {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
@@ -168,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhookToken: env.TALKREEL_WEBHOOK_TOKEN?.trim() || undefined,
     websubSecret: env.TALKREEL_WEBSUB_SECRET?.trim() || undefined,
     fetch: {
-      timeoutMs: int('TALKREEL_FETCH_TIMEOUT_MS', 15_000, 100, 300_000),
+      timeoutMs: fetchTimeoutMs,
       maxBytes: int('TALKREEL_FETCH_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxRedirects: 5,
     },
@@ -181,12 +192,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sendWebmentions: bool('TALKREEL_SEND_WEBMENTIONS', true),
     fsync: bool('TALKREEL_FSYNC', false),
     webmentionRetentionDays: int('TALKREEL_WEBMENTION_RETENTION_DAYS', 30, 1, 3650),
+    leaseMs: int('TALKREEL_LEASE_MS', Math.max(120_000, 2 * longest), 1000, 3_600_000),
     deliver: {
       concurrency: int('TALKREEL_DELIVER_CONCURRENCY', 16, 1, 1000),
       perHost: int('TALKREEL_DELIVER_PER_HOST', 4, 1, 100),
-      timeoutMs: int('TALKREEL_DELIVER_TIMEOUT_MS', 10_000, 100, 300_000),
+      timeoutMs: deliverTimeoutMs,
     },
   };
+  if (config.leaseMs <= longest)
+    problems.push(
+      `TALKREEL_LEASE_MS (${config.leaseMs}) must exceed the fetch and delivery timeouts (${longest} ms): a job must finish within its lease`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

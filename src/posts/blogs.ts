@@ -1,11 +1,12 @@
 import pLimit from 'p-limit';
-import { isValidCron } from '../recordings/next-run.ts';
+import { isValidCron, nextCronRun } from '../recordings/next-run.ts';
 import type { BlogStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
 import { FetchError } from '../platform/http-client.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
+import { claimAll, claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from '../platform/lease.ts';
 import { randomId } from '../catalogue/ids.ts';
 import { emptyHealth, type FeedHealth } from '../recordings/types.ts';
 import { parseRecordingFeed } from '../recordings/feed.ts';
@@ -21,9 +22,15 @@ export type BlogCrawlerDeps = {
   readonly http: HttpClient;
   readonly posts: PostService;
   readonly defaultCron: string;
+  /** This instance's leases on claimed blogs. @default {@link DEFAULT_LEASES} */
+  readonly leases?: LeaseSettings;
 };
 
 const MAX_FEED_ITEMS_PER_RUN = 20;
+/** Blogs claimed per statement (a crawl claims page after page until all due are taken). */
+const CLAIM_LIMIT = 1000;
+
+type CrawlResult = { blogId: string; status: string; items: number; ingested: number; error?: string };
 
 /** Blogs whose feeds are crawled for recap posts: registration, crawls with health and backoff. */
 export class BlogCrawler {
@@ -33,8 +40,13 @@ export class BlogCrawler {
   private readonly liveHealth = new Map<string, Partial<FeedHealth>>();
   /** Aborted by `stop()` so crawls end their fetches on shutdown. */
   private readonly shutdown = new AbortController();
+  private readonly leases: LeaseSettings;
+  private readonly keeper: LeaseKeeper;
 
-  constructor(private readonly deps: BlogCrawlerDeps) {}
+  constructor(private readonly deps: BlogCrawlerDeps) {
+    this.leases = deps.leases ?? DEFAULT_LEASES;
+    this.keeper = new LeaseKeeper('blogs', deps.store, this.leases, deps.clock, deps.logger);
+  }
 
   async addBlog(input: { feedUrl: string; schedule?: string | undefined }): Promise<Blog> {
     this.deps.posts.checkUrl(input.feedUrl);
@@ -67,14 +79,14 @@ export class BlogCrawler {
 
   /**
    * Crawl blog feeds once (conditional GET, backoff on failure, health), ingesting new and changed
-   * posts. Runs never overlap: a cron tick during a run is skipped, other callers wait.
+   * posts. Only blogs claimed in the store are crawled (with several instances on PostgreSQL, each
+   * due blog by one of them); the lease is released with the next due time (next tick of the
+   * blog's schedule). Runs of one instance never overlap: a cron tick during a run is skipped,
+   * other callers wait.
    */
   crawl(
     opts: { due?: boolean; schedule?: string; skipIfRunning?: boolean } = {},
-  ): Promise<
-    | { status: 'ok'; blogs: { blogId: string; status: string; items: number; ingested: number; error?: string }[] }
-    | { status: 'skipped'; reason: string }
-  > {
+  ): Promise<{ status: 'ok'; blogs: CrawlResult[] } | { status: 'skipped'; reason: string }> {
     if (opts.skipIfRunning && this.crawlRunning)
       return Promise.resolve({ status: 'skipped', reason: 'the previous crawl is still going' });
     const next = this.crawling.then(() => this.crawlNow(opts));
@@ -84,23 +96,65 @@ export class BlogCrawler {
 
   private async crawlNow(opts: { due?: boolean; schedule?: string }) {
     this.crawlRunning = true;
+    let blogs: Blog[] = [];
+    const crawled = new Set<string>();
+    const claimedAt = this.deps.clock.now();
     try {
-      const now = this.deps.clock.now();
-      const blogs = (await this.deps.store.listBlogs()).filter((b) => {
-        if (opts.schedule && b.schedule !== opts.schedule) return false;
-        const nextAt = { ...b.health, ...this.liveHealth.get(b.id) }.nextPollAt;
-        return !opts.due || !nextAt || Date.parse(nextAt) <= now.getTime();
-      });
-      const results = await Promise.all(blogs.map((b) => this.crawlLimit(() => this.crawlBlog(b))));
-      return { status: 'ok' as const, blogs: results };
+      const req = claimRequest(this.leases, this.deps.clock, CLAIM_LIMIT);
+      let busy: CrawlResult[] = [];
+      if (opts.due) blogs = await claimAll(req, (r) => this.deps.store.claimDueBlogs(r, opts.schedule));
+      else {
+        const ids = (await this.deps.store.listBlogs())
+          .filter((b) => !opts.schedule || b.schedule === opts.schedule)
+          .map((b) => b.id);
+        const named = await this.deps.store.claimBlogs(ids, { ...req, limit: Math.max(ids.length, 1) });
+        blogs = named.claimed;
+        busy = named.busy.map((blogId) => ({
+          blogId,
+          status: 'skipped',
+          items: 0,
+          ingested: 0,
+          error: 'another instance is crawling this blog',
+        }));
+      }
+      this.keeper.hold(blogs.map((b) => b.id));
+      const results = await Promise.all(
+        blogs.map((b) =>
+          this.crawlLimit(async () => {
+            const r = await this.crawlBlog(b);
+            if (r.status !== 'skipped') crawled.add(b.id);
+            return r;
+          }),
+        ),
+      );
+      return { status: 'ok' as const, blogs: [...busy, ...results] };
     } finally {
+      await this.release(blogs, crawled, claimedAt);
       this.crawlRunning = false;
     }
   }
 
-  private async crawlBlog(
-    blog: Blog,
-  ): Promise<{ blogId: string; status: string; items: number; ingested: number; error?: string }> {
+  /** End the leases: crawled blogs are due at their next tick, or after their backoff if later. */
+  private async release(blogs: readonly Blog[], crawled: ReadonlySet<string>, claimedAt: Date): Promise<void> {
+    if (blogs.length === 0) return;
+    const ids = blogs.map((b) => b.id);
+    this.keeper.drop(ids);
+    const releases = await Promise.all(
+      blogs.map(async (b) => {
+        if (!crawled.has(b.id)) return { id: b.id };
+        const tick = nextCronRun(b.schedule, claimedAt)?.getTime() ?? 0;
+        const stored = await this.deps.store.getBlog(b.id).catch(() => undefined);
+        const backoff = Date.parse(stored?.health.nextPollAt ?? '') || 0;
+        const due = Math.max(tick, backoff);
+        return { id: b.id, dueAt: due > 0 ? new Date(due).toISOString() : undefined };
+      }),
+    );
+    await this.deps.store
+      .releaseLeases('blogs', this.leases.owner, releases)
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'releasing blog leases failed; they expire'));
+  }
+
+  private async crawlBlog(blog: Blog): Promise<CrawlResult> {
     const now = this.deps.clock.now();
     const nowIso = now.toISOString();
     try {

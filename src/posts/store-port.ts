@@ -1,6 +1,7 @@
 /** What recap posts and blog crawling need from the store. */
 import type { Event, Talk } from '../catalogue/types.ts';
 import type { Blog, Post } from './types.ts';
+import type { ClaimRequest, LeaseStore, NamedClaim } from '../platform/lease.ts';
 
 export interface PostStore {
   getEvent(id: string): Promise<Event | undefined>;
@@ -15,12 +16,16 @@ export interface PostStore {
   deletePost(id: string): Promise<boolean>;
 }
 
-export interface BlogStore {
+export interface BlogStore extends LeaseStore {
   getBlog(id: string): Promise<Blog | undefined>;
   listBlogs(): Promise<Blog[]>;
   /** Add a blog; the existing one when its feed URL is already known. */
   addBlog(blog: Blog): Promise<{ blog: Blog; created: boolean }>;
   updateBlog(id: string, change: (current: Blog) => Blog): Promise<Blog | undefined>;
   deleteBlog(id: string): Promise<boolean>;
+  /** Lease the blogs due at `req.now` (as `claimDueSources` does for sources). */
+  claimDueBlogs(req: ClaimRequest, schedule?: string): Promise<Blog[]>;
+  /** Lease these blogs whether due or not; those leased to another instance are `busy`. */
+  claimBlogs(ids: readonly string[], req: ClaimRequest): Promise<NamedClaim<Blog>>;
   getPost(id: string): Promise<Post | undefined>;
 }

@@ -3,18 +3,19 @@ import type { RecordingStore } from './store-port.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { HttpClient } from '../platform/http-client.ts';
+import {
+  claimAll,
+  claimRequest,
+  DEFAULT_LEASES,
+  LeaseKeeper,
+  type LeaseRelease,
+  type LeaseSettings,
+} from '../platform/lease.ts';
 import type { FeedHealth, Source } from './types.ts';
 import type { TalkIndex } from '../search/talk-index.ts';
 import type { RecordingItem } from './source.ts';
 import { fetchSource, type FetchOutcome } from './poll-fetch.ts';
-import {
-  afterFailure,
-  afterNotModified,
-  afterSuccess,
-  isSelected,
-  mergedHealth,
-  type HealthChange,
-} from './poll-health.ts';
+import { afterFailure, afterNotModified, afterSuccess, mergedHealth, type HealthChange } from './poll-health.ts';
 import type { PollRun, PollSelection, SourceRunResult } from './poll-types.ts';
 import { applyItems, loadWorkset, writeOf, type Workset } from './workset.ts';
 
@@ -32,13 +33,23 @@ export type PollerDeps = {
   /** Requests in flight per host. @default 2 */
   readonly perHost?: number;
   readonly random?: () => number;
+  /** This instance's leases on claimed sources. @default {@link DEFAULT_LEASES} */
+  readonly leases?: LeaseSettings;
 };
+
+/** Sources claimed per statement (a run claims page after page until all due are taken). */
+const CLAIM_LIMIT = 1000;
 
 /**
  * Polls recording sources and applies what they report.
  *
- * - Runs never overlap: a run asked for while one is going waits for it (manual/push triggers) or
- *   is skipped (cron ticks).
+ * - A run polls only sources it claimed in the store (`claimDueSources`, `claimSources`): with
+ *   several instances on one PostgreSQL each due source is polled by one of them, once per due
+ *   time. The lease is renewed while the run goes and released with the next due time (the next
+ *   tick of the source's schedule, or the end of its backoff) once the outcome is written; an
+ *   instance that dies mid-poll loses its leases when they expire and another takes the sources.
+ * - Runs of one instance never overlap: a run asked for while one is going waits for it
+ *   (manual/push triggers) or is skipped (cron ticks).
  * - Each request is bounded (client timeout and size cap), concurrency is capped overall and per host.
  * - Conditional GETs: a 304 costs no parse and no store write (`poll-fetch.ts`).
  * - A failing source backs off exponentially (capped) and recovers on its own; others go on
@@ -55,9 +66,13 @@ export class RecordingPoller {
   private readonly hostLimits = new Map<string, LimitFunction>();
   /** Aborted by `stop()`: in-flight fetches end at once on shutdown; applying results still completes. */
   private readonly shutdown = new AbortController();
+  private readonly leases: LeaseSettings;
+  private readonly keeper: LeaseKeeper;
 
   constructor(private readonly deps: PollerDeps) {
     this.limit = pLimit(deps.concurrency ?? 8);
+    this.leases = deps.leases ?? DEFAULT_LEASES;
+    this.keeper = new LeaseKeeper('sources', deps.store, this.leases, deps.clock, deps.logger);
   }
 
   get isRunning(): boolean {
@@ -116,11 +131,17 @@ export class RecordingPoller {
 
   private async runNow(selection: PollSelection, signal: AbortSignal | undefined): Promise<PollRun> {
     this.running = true;
+    const { chosen, busy } = await this.claim(selection).catch((err: unknown) => {
+      this.running = false;
+      throw err;
+    });
+    const ids = chosen.map((s) => s.id);
+    this.keeper.hold(ids);
+    /** When each polled source is due again; absent: as it was (not polled). */
+    let dueAgain = new Map<string, string | undefined>();
     try {
+      if (chosen.length === 0) return { status: 'ok', results: busy, storeCommits: 0 };
       const now = this.deps.clock.now();
-      const all = await this.deps.store.listSources();
-      const chosen = all.filter((s) => isSelected(s, this.live.get(s.id), selection, now));
-      if (chosen.length === 0) return { status: 'ok', results: [], storeCommits: 0 };
       // Wait for a host slot first, then take a global one: a busy host never holds global slots idle.
       const fetched = await Promise.all(
         chosen.map((s) => this.hostLimit(s.url)(() => this.limit(() => fetchSource(this.deps.http, s, signal)))),
@@ -139,7 +160,8 @@ export class RecordingPoller {
         }
         const work = await loadWorkset(view, live, this.deps.publicUrl);
         const sourcePuts = new Map<string, Source>();
-        const results: SourceRunResult[] = [];
+        const results: SourceRunResult[] = [...busy];
+        dueAgain = new Map();
         for (const [i, source] of live.entries()) {
           const outcome = outcomes[i]!;
           try {
@@ -156,14 +178,56 @@ export class RecordingPoller {
               ),
             );
           }
+          // Aborted by shutdown: due as before, so another instance (or the next start) polls it.
+          if (outcome.kind !== 'aborted') {
+            const after = sourcePuts.get(source.id) ?? source;
+            dueAgain.set(source.id, mergedHealth(after, this.live.get(source.id), now).nextPollAt);
+          }
         }
         const write = writeOf(work, sourcePuts);
         const commits = Object.values(write).some((v) => v.length > 0) ? 1 : 0;
         return { ...write, result: { status: 'ok' as const, results, storeCommits: commits } };
       });
     } finally {
+      this.keeper.drop(ids);
+      const releases: LeaseRelease[] = ids.map((id) => ({ id, dueAt: dueAgain.get(id) }));
+      await this.deps.store
+        .releaseLeases('sources', this.leases.owner, releases)
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'releasing source leases failed; they expire'));
       this.running = false;
     }
+  }
+
+  /** Claim the selected sources; those another instance holds are answered as skipped. */
+  private async claim(selection: PollSelection): Promise<{ chosen: Source[]; busy: SourceRunResult[] }> {
+    const req = claimRequest(this.leases, this.deps.clock, CLAIM_LIMIT);
+    if (selection.kind === 'due')
+      return { chosen: await claimAll(req, (r) => this.deps.store.claimDueSources(r, selection.schedule)), busy: [] };
+    const all = selection.kind === 'all' ? await this.deps.store.listSources() : undefined;
+    const ids = selection.kind === 'ids' ? selection.ids : (all ?? []).map((s) => s.id);
+    const { claimed, busy } = await this.deps.store.claimSources(ids, { ...req, limit: Math.max(ids.length, 1) });
+    const held = await Promise.all(
+      busy.map(async (id) => all?.find((s) => s.id === id) ?? this.deps.store.getSource(id)),
+    );
+    return {
+      chosen: claimed,
+      busy: held.flatMap((s) =>
+        s
+          ? [
+              {
+                sourceId: s.id,
+                eventId: s.eventId,
+                status: 'skipped' as const,
+                items: 0,
+                matched: 0,
+                published: [],
+                unmatched: 0,
+                error: 'another instance is polling this source',
+              },
+            ]
+          : [],
+      ),
+    };
   }
 
   private hostLimit(url: string): LimitFunction {

@@ -6,6 +6,7 @@
  * Nothing outside `src/store/` imports this file: capabilities see only the `Store` port.
  */
 import type { Collections, CollectionName, DomainEvent, IndexName } from './records.ts';
+import type { ClaimBackend } from './claims.ts';
 
 /** Reads inside a transaction. They see the transaction's own writes. */
 export interface ReadTx {
@@ -78,6 +79,11 @@ export type BackendStats = {
 export interface Backend {
   /** Human name for logs and /health (`memory`, `lowdb`, `postgres`). */
   readonly kind: string;
+  /**
+   * Claims shared with other processes (PostgreSQL). Absent: claims are in-process
+   * (`local-claims.ts`), enough for a store only one process opens.
+   */
+  readonly claims?: ClaimBackend;
   read<T>(fn: (tx: ReadTx) => Promise<T>): Promise<T>;
   /**
    * Run `fn` as one atomic write. `fn` must be a pure function of what it reads through `tx`:

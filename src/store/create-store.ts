@@ -6,6 +6,8 @@ import type { Backend, ReadTx, SequencedEvent, WriteTx } from './backend.ts';
 import { COLLECTION_NAMES } from './records.ts';
 import { emitAll, putPost, type OutboxOptions } from './outbox.ts';
 import { notifyOperations } from './notify-ops.ts';
+import { claimOperations } from './claims.ts';
+import { localClaims } from './local-claims.ts';
 import type { DomainEvent } from './records.ts';
 import type {
   CatalogueReader,
@@ -229,6 +231,9 @@ export function createStore(backend: Backend, outbox: OutboxOptions = {}): Store
       }),
 
     ...notifyOperations(backend),
+
+    // ---- claims (jobs shared by instances), rate limits ----
+    ...claimOperations(backend.claims ?? localClaims(backend)),
 
     // ---- whole store ----
     snapshot: async () => {

@@ -1,9 +1,11 @@
 /** The notification operations of the store port (subscriptions, the delivery outbox, feeds' reads). */
 import type { Backend, WriteTx } from './backend.ts';
 import type { NotifyStore } from '../notify/store-port.ts';
+import type { LeaseStore } from '../platform/lease.ts';
 import type { Delivery, EmailSubscription, Subscription } from '../notify/types.ts';
 
-export function notifyOperations(backend: Backend): NotifyStore {
+/** Claiming deliveries is in `claims.ts`. */
+export function notifyOperations(backend: Backend): Omit<NotifyStore, 'claimDueDeliveries' | keyof LeaseStore> {
   const read = backend.read.bind(backend);
   const write = backend.write.bind(backend);
   return {

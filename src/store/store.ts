@@ -18,6 +18,7 @@ import type { RecordingStore } from '../recordings/store-port.ts';
 import type { BlogStore, PostStore } from '../posts/store-port.ts';
 import type { WebmentionStore } from '../webmention/store-port.ts';
 import type { NotifyStore } from '../notify/store-port.ts';
+import type { RateCounter } from '../platform/rate-limit.ts';
 
 export type { ChangeLogStatus, Commit, SequencedEvent };
 export type { CatalogueReader, DeleteEventResult } from '../catalogue/store-port.ts';
@@ -49,7 +50,8 @@ export interface Store
     PostStore,
     BlogStore,
     WebmentionStore,
-    NotifyStore {
+    NotifyStore,
+    RateCounter {
   readonly kind: string;
 
   // ---- whole store (migration, bulk loads) ----

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import { FetchError } from '../platform/http-client.ts';
 import { FairQueue } from '../platform/fair-queue.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
+import { claimRequest, DEFAULT_LEASES, LeaseKeeper, type LeaseSettings } from '../platform/lease.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
 import { extractHtml, extractText } from '../text/extract.ts';
@@ -20,21 +21,36 @@ export type WebmentionServiceDeps = {
   readonly posts: PostService;
   readonly index: MentionIndex;
   readonly publicUrl: string;
+  /** This instance's leases on claimed verifications. @default {@link DEFAULT_LEASES} */
+  readonly leases?: LeaseSettings;
 };
 
 /** Webmentions queued for verification before new ones are refused with 429, overall and per source host. */
 const MAX_PENDING_VERIFICATIONS = 500;
 const MAX_PENDING_PER_HOST = 20;
 
-/** W3C Webmention receiver: intake, asynchronous verification, and the post each mention made. */
+/**
+ * W3C Webmention receiver: intake, asynchronous verification, and the post each mention made.
+ *
+ * The queue is the store's pending Webmentions: an instance claims them (`claimPendingWebmentions`)
+ * into its local fair queue, keeps their leases while they wait and run, and releases each once
+ * its outcome is saved. With several instances on one PostgreSQL each is verified by one of them;
+ * one that dies leaves its claims to expire, and the periodic `resumePending` of another takes
+ * them. The intake bounds (per source host, overall) count this instance's local queue.
+ */
 export class WebmentionService {
   /** Two verifications at a time, taken from each source host in turn: one flooding host cannot starve the others. */
   private readonly queue = new FairQueue(2, MAX_PENDING_PER_HOST, MAX_PENDING_VERIFICATIONS);
   private readonly inflight = new Set<Promise<unknown>>();
   /** Aborted by `stop()` so verifications end their fetches on shutdown. */
   private readonly shutdown = new AbortController();
+  private readonly leases: LeaseSettings;
+  private readonly keeper: LeaseKeeper;
 
-  constructor(private readonly deps: WebmentionServiceDeps) {}
+  constructor(private readonly deps: WebmentionServiceDeps) {
+    this.leases = deps.leases ?? DEFAULT_LEASES;
+    this.keeper = new LeaseKeeper('webmentions', deps.store, this.leases, deps.clock, deps.logger);
+  }
 
   /**
    * Accept a Webmention (W3C): validate synchronously, record it as pending, verify asynchronously.
@@ -63,7 +79,10 @@ export class WebmentionService {
     const wm = (await this.deps.store.saveWebmention(id, async (existing) => ({
       webmention: { id, source, target, status: 'pending', postId: existing?.postId, receivedAt },
     })))!;
-    this.scheduleVerify(id, source);
+    // Stays pending if the claim fails: the periodic `resumePending` of some instance takes it.
+    await this.track(this.drain()).catch((err: unknown) =>
+      this.deps.logger.warn({ err, webmentionId: id }, 'claiming webmentions for verification failed'),
+    );
     return wm;
   }
 
@@ -84,11 +103,12 @@ export class WebmentionService {
     return n;
   }
 
-  /** Re-queue Webmentions left pending by a restart. */
-  async resumePending(): Promise<number> {
-    const pending = await this.deps.store.webmentionsWithStatus('pending');
-    for (const w of pending) this.scheduleVerify(w.id, w.source);
-    return pending.length;
+  /**
+   * Claim pending Webmentions nobody verifies (left by a restart, by an instance that died, or
+   * received by one whose queue was full) into the local queue. Answers how many were queued.
+   */
+  resumePending(): Promise<number> {
+    return this.track(this.drain());
   }
 
   /** Shutdown: abort in-flight fetches, then wait for what is running to record its outcome. */
@@ -102,10 +122,30 @@ export class WebmentionService {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private scheduleVerify(id: string, source?: string): void {
+  /** Claim as many pending Webmentions as the local queue takes; release those it refuses. */
+  private async drain(): Promise<number> {
+    if (this.shutdown.signal.aborted) return 0;
+    const room = MAX_PENDING_VERIFICATIONS - this.queue.size;
+    if (room <= 0) return 0;
+    const claimed = await this.deps.store.claimPendingWebmentions(claimRequest(this.leases, this.deps.clock, room));
+    const refused = claimed.filter((w) => !this.scheduleVerify(w.id, w.source)).map((w) => ({ id: w.id }));
+    if (refused.length > 0) await this.deps.store.releaseLeases('webmentions', this.leases.owner, refused);
+    return claimed.length - refused.length;
+  }
+
+  /** Remember work in progress, so `idle` and `stop` wait for it. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const p = work.catch(() => undefined);
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+    return work;
+  }
+
+  /** Queue a claimed Webmention's verification; false when the local queue is full for its host. */
+  private scheduleVerify(id: string, source: string): boolean {
     let host = 'unknown';
     try {
-      host = source ? new URL(source).host.toLowerCase() : host;
+      host = new URL(source).host.toLowerCase();
     } catch {
       // keep 'unknown'
     }
@@ -113,14 +153,22 @@ export class WebmentionService {
     try {
       task = this.queue.add(host, () => this.verify(id));
     } catch {
-      // Full (a restart resuming a large backlog): it stays pending and is resumed at the next start.
-      return;
+      return false;
     }
-    const p = task.catch((err: unknown) =>
-      this.deps.logger.error({ err, webmentionId: id }, 'webmention verification crashed'),
-    );
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
+    this.keeper.hold([id]);
+    const done = task
+      .catch((err: unknown) => this.deps.logger.error({ err, webmentionId: id }, 'webmention verification crashed'))
+      .finally(async () => {
+        this.keeper.drop([id]);
+        await this.deps.store
+          .releaseLeases('webmentions', this.leases.owner, [{ id }])
+          .catch((err: unknown) => this.deps.logger.warn({ err, webmentionId: id }, 'releasing a lease failed'));
+        // A newer request for the same source and target came in meanwhile: it is pending again.
+        if (!this.shutdown.signal.aborted)
+          await this.drain().catch((err: unknown) => this.deps.logger.warn({ err }, 'claiming webmentions failed'));
+      });
+    void this.track(done);
+    return true;
   }
 
   /** Fetch the source, check it links to the target (exact href), then ingest, update or remove. */

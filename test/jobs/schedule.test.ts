@@ -3,6 +3,7 @@ import { getTasks } from 'node-cron';
 import { startApp, type TestApp } from '../helpers/start-app.ts';
 import { seedIfEmpty } from '../../src/seed.ts';
 import { startJobs } from '../../src/wiring.ts';
+import { randomDelayFor } from '../../jobs/schedule.ts';
 
 const DEMO = 'openstack-in-action-paris-2013';
 
@@ -44,5 +45,13 @@ describe('jobs/schedule: cron tasks follow the sources and blogs', () => {
     expect(taskNames().filter((n) => n.startsWith('poll-recordings@') || n.startsWith('crawl-posts@'))).to.deep.equal(
       [],
     );
+  });
+});
+
+describe('jobs/schedule: the random delay of ticks', () => {
+  it('is 5 s at most, and a quarter of the interval for short intervals', () => {
+    expect(randomDelayFor('*/15 * * * *')).to.equal(5_000);
+    expect(randomDelayFor('*/2 * * * * *')).to.equal(500);
+    expect(randomDelayFor('* * * * * *')).to.equal(250);
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../app/services.ts';
 import { defineRoute, isAdmin, type RouteDeps } from '../route.ts';
 import { DomainError } from '../../platform/errors.ts';
-import { RateLimiter } from '../../platform/rate-limit.ts';
+import { RateLimiter, type RateCounter } from '../../platform/rate-limit.ts';
 import { mentionDtos } from '../dto.ts';
 import { IdParams, idParam } from '../schemas.ts';
 import type { Post } from '../../posts/types.ts';
@@ -70,13 +70,13 @@ const tooLargeForAnonymous = () =>
  * or parsed (a refused flood costs no JSON parsing): at most {@link ANON_DETECT_BYTES} declared
  * and {@link ANON_DETECT_PER_MINUTE} requests a minute per client. The admin token passes.
  */
-export function detectAdmission(adminToken: string | undefined): (ctx: Context) => void {
-  const limiter = new RateLimiter(ANON_DETECT_PER_MINUTE, 60_000);
-  return (ctx) => {
+export function detectAdmission(adminToken: string | undefined, rates: RateCounter): (ctx: Context) => Promise<void> {
+  const limiter = new RateLimiter(rates, 'detect', ANON_DETECT_PER_MINUTE, 60_000);
+  return async (ctx) => {
     if (ctx.method !== 'POST' || ctx.path !== '/api/mentions/detect' || isAdmin(ctx, adminToken)) return;
     const length = Number(ctx.get('content-length') || 0);
     if (length > ANON_DETECT_BYTES) throw tooLargeForAnonymous();
-    const waitMs = limiter.hit(ctx.ip, Date.now());
+    const waitMs = await limiter.hit(ctx.ip, Date.now());
     if (waitMs > 0)
       throw new DomainError('RATE_LIMITED', 'too many detection requests from this client', {
         retryAfterSeconds: Math.ceil(waitMs / 1000),

@@ -16,6 +16,7 @@ import type pg from 'pg';
 
 /** Advisory lock key (per database) held while migrating. */
 const MIGRATION_LOCK = 0x7a1c_0001;
+import { CLAIMS_MIGRATION } from './claims-migration.ts';
 
 export type Migration = { readonly version: number; readonly name: string; readonly sql: string };
 
@@ -82,6 +83,7 @@ update talks set keys = keys || array['recording:' || (doc->'recording'->>'statu
 alter table commits add column instance text, add column doc json;
 `,
   },
+  CLAIMS_MIGRATION,
 ];
 
 export const MIGRATIONS_TABLE = `

@@ -37,6 +37,7 @@ import {
   trimChangeLog,
   type CommitDoc,
 } from './change-log.ts';
+import { PgClaims } from './pg-claims.ts';
 
 export type PgBackendOptions = {
   /** Most connections the pool opens. @default 10 */
@@ -67,6 +68,8 @@ const COMMIT_LOCK = 0x7a1c_0002;
 
 export class PgBackend implements Backend {
   readonly kind = 'postgres';
+  /** Claims and rate limits shared by every instance on the database (`pg-claims.ts`). */
+  readonly claims: PgClaims = new PgClaims((text, params) => this.query(text, params));
   private readonly listeners = new Set<(c: Commit) => void>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** The order listeners see commits in (set by `open`). */
