@@ -29,6 +29,7 @@ import { addSpeakerEvidence, findSpeakerNames, namedTalkIds } from './speakers.t
 import { addTitleEvidence, dropWeakTitleOnly } from './titles.ts';
 import { addListEvidence } from './lists.ts';
 import { tokenizeWithOffsets } from './tokens.ts';
+import { neighboursIn } from './neighbours.ts';
 
 export { REPORT_CONFIDENCE } from './select.ts';
 export { tokenizeWithOffsets } from './tokens.ts';
@@ -52,8 +53,9 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
 
   const about = eventsAbout(text, tokens, doc, index, opts.eventId);
   addLinkEvidence(doc, shift, index, evidence);
-  const names = findSpeakerNames(tokens, index, about, text);
-  addTitleEvidence(text, content, namedTalkIds(names, about, index), index, evidence);
+  const neighbours = neighboursIn(index);
+  const names = findSpeakerNames(tokens, index, about, text, neighbours);
+  addTitleEvidence(text, content, namedTalkIds(names, about, index), index, evidence, neighbours);
   addListEvidence(text, content, index, evidence);
   // after titles and links: they pick among a speaker's talks
   addSpeakerEvidence(names, { index, about, evidence, content, text });

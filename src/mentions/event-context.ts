@@ -47,7 +47,14 @@ export function eventsAbout(
   }
   const dated = new Set<string>();
   for (const day of datesIn(text)) for (const id of index.eventDays.get(day) ?? []) dated.add(id);
-  for (const id of cities) mark([id], dated.has(id) ? 'strong' : 'weak');
-  for (const id of dated) mark([id], cities.has(id) ? 'strong' : 'weak');
+  // City and date together name an event. Alone, each is weak, and only while it tells a few
+  // events apart: a city or a day shared by many events of a large catalogue names none of them.
+  const both = [...cities].filter((id) => dated.has(id));
+  mark(both, 'strong');
+  if (cities.size <= WEAK_MARKER_EVENTS) mark(cities, 'weak');
+  if (dated.size <= WEAK_MARKER_EVENTS) mark(dated, 'weak');
   return about;
 }
+
+/** A city or a date alone marks the events it names as weak context only when they are at most this many. */
+const WEAK_MARKER_EVENTS = 3;

@@ -10,6 +10,7 @@ import type { MentionIndex, TalkEntry } from './mention-index.ts';
 import { stemOf } from './topic.ts';
 import { rareTitleWordNear } from './titles.ts';
 import type { Span, Token } from './tokens.ts';
+import { neighboursIn, type Neighbours } from './neighbours.ts';
 
 /** A full name in the post: the talks of that speaker and the normalised name. */
 export type FullNameHit = { talkIds: Set<string>; span: Span; name: string };
@@ -33,8 +34,9 @@ export function findSpeakerNames(
   index: MentionIndex,
   about: EventContext,
   text = '',
+  neighbours: Neighbours = neighboursIn(index),
 ): SpeakerNames {
-  const { full, consumed } = findFullNames(tokens, index);
+  const { full, consumed } = findFullNames(tokens, index, neighbours);
   return { full, ...findBareNames(tokens, consumed, full, index, about, text) };
 }
 
@@ -68,14 +70,19 @@ export function namedTalkIds(names: SpeakerNames, about?: EventContext, index?: 
       : [...talkIds].filter((id) => about.has(index.talks.get(id)?.eventId ?? ''));
   for (const h of names.full)
     if (h.talkIds.size <= MAX_NAME_TALKS) for (const id of scope(h.talkIds, h.talkIds.size)) ids.push(id);
-  for (const h of names.surnames) for (const id of h.talkIds.slice(0, MAX_NAME_TALKS)) ids.push(id);
+  for (const h of names.surnames)
+    if (h.talkIds.length <= MAX_NAME_TALKS) for (const id of scope(h.talkIds, h.talkIds.length)) ids.push(id);
   return ids;
 }
 
 /** A name with at most this many talks has all of them scanned for title evidence. */
 const NAME_SCAN_TALKS = 8;
 
-function findFullNames(tokens: readonly Token[], index: MentionIndex): { full: FullNameHit[]; consumed: Set<number> } {
+function findFullNames(
+  tokens: readonly Token[],
+  index: MentionIndex,
+  neighbours: Neighbours,
+): { full: FullNameHit[]; consumed: Set<number> } {
   const exactName = tokens.map((tok) => isName(tok.t, index));
   // A typo is looked for only next to an exactly spelled name token ("Mark McClian"): a full name
   // allows one fuzzy token anyway, and this keeps the cost per word a hash probe.
@@ -85,7 +92,7 @@ function findFullNames(tokens: readonly Token[], index: MentionIndex): { full: F
     const fuzzy = exactName[i - 1] === true || exactName[i + 1] === true;
     const key = `${fuzzy ? 1 : 0}${tok.t}`;
     let forms = memo.get(key);
-    if (!forms) memo.set(key, (forms = nameForms(tok.t, index, fuzzy)));
+    if (!forms) memo.set(key, (forms = nameForms(tok.t, index, fuzzy ? neighbours : undefined)));
     return forms;
   });
   const consumed = new Set<number>();
@@ -152,15 +159,13 @@ function findBareNames(
   return { surnames, corefs };
 }
 
-/** The name-index forms a token may stand for: itself, or (when `fuzzy`) one edit away for longer tokens. */
-function nameForms(t: string, index: MentionIndex, fuzzy: boolean): NameForm[] {
+/** The name-index forms a token may stand for: itself, or (given `neighbours`) one edit away for longer tokens. */
+function nameForms(t: string, index: MentionIndex, neighbours: Neighbours | undefined): NameForm[] {
   const forms: NameForm[] = [];
   if (isName(t, index)) forms.push({ form: t, fuzzy: false });
-  if (fuzzy && t.length >= 5) {
-    for (const e of index.vocabulary.expandTerm(t, { fuzzy: true })) {
-      if (e.via === 'fuzzy' && e.indexTerm !== t && isName(e.indexTerm, index) && e.indexTerm.length >= 5)
-        forms.push({ form: e.indexTerm, fuzzy: true });
-    }
+  if (neighbours && t.length >= 5) {
+    for (const term of neighbours(t))
+      if (term.length >= 5 && isName(term, index)) forms.push({ form: term, fuzzy: true });
   }
   return forms;
 }

@@ -36,34 +36,53 @@ export function titleWindow(
   positions: ReadonlyMap<string, readonly TermPosition[]>,
   index: MentionIndex,
 ): TitleWindow | undefined {
-  const terms = talk.titleTerms;
+  const terms = talk.titleTerms; // distinct
   if (terms.length === 0) return undefined;
-  const termSet = new Set(terms);
-  const weights = new Map(terms.map((t) => [t, index.titleIdf(t)]));
-  const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  const bigrams = talk.bigrams;
-  const hits: { k: number; end: number; term: string }[] = [];
-  for (const term of termSet) for (const p of positions.get(term) ?? []) hits.push({ ...p, term });
-  hits.sort((a, b) => a.k - b.k || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-  if (hits.length < Math.min(2, terms.length)) return undefined;
+  const need = Math.min(2, terms.length);
+  // Hits as parallel arrays of (position, end, term number): no object per hit.
+  const ks: number[] = [];
+  const ends: number[] = [];
+  const which: number[] = [];
+  const weights = new Float64Array(terms.length);
+  let total = 0;
+  for (let j = 0; j < terms.length; j += 1) {
+    weights[j] = index.titleIdf(terms[j]!);
+    total += weights[j]!;
+    for (const p of positions.get(terms[j]!) ?? []) {
+      ks.push(p.k);
+      ends.push(p.end);
+      which.push(j);
+    }
+  }
+  if (ks.length < need) return undefined;
+  // In post order; at one position, in the title's term order (deterministic).
+  const order = ks.map((_, h) => h).sort((x, y) => ks[x]! - ks[y]! || which[x]! - which[y]!);
   const maxWidth = terms.length * 2 + 4;
+  const bigrams = talk.bigrams;
+  // seen[j] === a + 1: term j is already counted in the window starting at hit a.
+  const seen = new Uint32Array(terms.length);
   let best: TitleWindow | undefined;
-  for (let a = 0; a < hits.length; a += 1) {
-    const seen = new Set<string>();
+  for (let a = 0; a < order.length; a += 1) {
+    const first = order[a]!;
+    let distinct = 0;
     let sum = 0;
     let phrases = 0;
-    for (let b = a; b < hits.length && hits[b]!.k - hits[a]!.k <= maxWidth; b += 1) {
-      const hit = hits[b]!;
-      const prev = hits[b - 1];
-      if (b > a && prev && hit.k === prev.end + 1 && bigrams.has(`${prev.term} ${hit.term}`)) phrases += 1;
-      if (!seen.has(hit.term)) {
-        seen.add(hit.term);
-        sum += weights.get(hit.term) ?? 0;
+    for (let b = a; b < order.length && ks[order[b]!]! - ks[first]! <= maxWidth; b += 1) {
+      const hit = order[b]!;
+      if (b > a) {
+        const prev = order[b - 1]!;
+        if (ks[hit] === ends[prev]! + 1 && bigrams.has(`${terms[which[prev]!]} ${terms[which[hit]!]}`)) phrases += 1;
       }
-      if (seen.size >= Math.min(2, terms.length)) {
+      const j = which[hit]!;
+      if (seen[j] !== a + 1) {
+        seen[j] = a + 1;
+        distinct += 1;
+        sum += weights[j]!;
+      }
+      if (distinct >= need) {
         const score = sum / total;
         if (!best || score > best.score || (score === best.score && phrases > best.phrases)) {
-          best = { score, phrases, span: { start: content[hits[a]!.k]!.start, end: content[hit.end]!.end } };
+          best = { score, phrases, span: { start: content[ks[first]!]!.start, end: content[ends[hit]!]!.end } };
         }
       }
     }

@@ -12,6 +12,7 @@ import type { MentionIndex, TalkEntry } from './mention-index.ts';
 import { termPositions, titleWindow, type TermPosition, type TitleForm } from './title-window.ts';
 import { tokenizeWithOffsets, type Span, type Token } from './tokens.ts';
 import { similarity } from '../text/normalize.ts';
+import { neighboursIn, type Neighbours } from './neighbours.ts';
 
 /** A title bigram shared by more talks than this is too generic to nominate candidates. */
 const MAX_NOMINATIONS = 50;
@@ -36,10 +37,11 @@ export function addTitleEvidence(
   namedIds: readonly string[],
   index: MentionIndex,
   evidence: Evidence,
+  neighbours: Neighbours = neighboursIn(index),
 ): void {
   const exactTitle = content.map((tok) => index.titleTerms.has(tok.t));
   const titleForms = content.map((_, k) =>
-    titleFormsAt(k, content, index, exactTitle[k - 1] === true || exactTitle[k + 1] === true),
+    titleFormsAt(k, content, index, exactTitle[k - 1] === true || exactTitle[k + 1] === true ? neighbours : undefined),
   );
   const candidates = nominate(titleForms, index);
   for (const id of namedIds) candidates.add(id);
@@ -56,19 +58,20 @@ export function addTitleEvidence(
 }
 
 /** Title terms the k-th content token may stand for: itself, a join with the next token ("ice house"), a one-edit typo. */
-function titleFormsAt(k: number, content: readonly Token[], index: MentionIndex, fuzzy: boolean): TitleForm[] {
+function titleFormsAt(
+  k: number,
+  content: readonly Token[],
+  index: MentionIndex,
+  neighbours: Neighbours | undefined,
+): TitleForm[] {
   const t = content[k]!.t;
   const forms: TitleForm[] = [];
   if (index.titleTerms.has(t)) forms.push({ form: t, joined: false });
   const next = content[k + 1]?.t;
   if (next && index.titleTerms.has(`${t}${next}`)) forms.push({ form: `${t}${next}`, joined: true });
-  if (fuzzy && forms.length === 0 && t.length >= 5) {
-    for (const e of index.vocabulary.expandTerm(t, { fuzzy: true })) {
-      if (e.via === 'fuzzy' && index.titleTerms.has(e.indexTerm)) {
-        forms.push({ form: e.indexTerm, joined: false });
-        break;
-      }
-    }
+  if (neighbours && forms.length === 0 && t.length >= 5) {
+    const typo = neighbours(t).find((term) => index.titleTerms.has(term));
+    if (typo) forms.push({ form: typo, joined: false });
   }
   return forms;
 }
