@@ -6,7 +6,7 @@ describe('config: instance id and lease length', () => {
     const a = loadConfig({});
     const b = loadConfig({});
     expect(a.leaseMs).to.equal(120_000);
-    expect(a.instanceId).to.match(new RegExp(`-${process.pid}-[0-9a-f]{4}$`));
+    expect(a.instanceId).to.match(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
     expect(a.instanceId).to.not.equal(b.instanceId);
     expect(loadConfig({ TALKREEL_INSTANCE_ID: ' web-1 ' }).instanceId).to.equal('web-1');
     // Long timeouts lengthen the default lease rather than refuse to start.
