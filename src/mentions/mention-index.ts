@@ -8,6 +8,7 @@ import { safeDecode } from '../catalogue/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
 import { nameForms } from './name-forms.ts';
 import { topicStems } from './topic.ts';
+import { TypoIndex } from './typo-index.ts';
 
 export { nameForms } from './name-forms.ts';
 export { stemOf } from './topic.ts';
@@ -104,6 +105,8 @@ export class MentionIndex {
   readonly eventPhrasePrefixes = new Set<string>();
   /** Longest event phrase in tokens (bounds the n-gram scan). */
   maxPhraseTokens = 1;
+  /** Speakers' first and last names and title terms, for typo lookup (`near`). */
+  readonly typos = new TypoIndex();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -250,6 +253,7 @@ export class MentionIndex {
       refs,
     };
     this.talks.set(t.id, entry);
+    for (const w of typoWords(entry)) this.typos.add(w);
     for (const k of entry.shapeKeys) addToSetMap(this.shapeKeys, k, t.id);
     if (entry.scheduleHost) {
       let hosts = this.scheduleHosts.get(t.eventId);
@@ -302,6 +306,7 @@ export class MentionIndex {
       if (n > 0) hosts.set(old.scheduleHost, n);
       else hosts.delete(old.scheduleHost);
     }
+    for (const w of typoWords(old)) this.typos.remove(w);
     this.talks.delete(id);
   }
 
@@ -355,6 +360,13 @@ export class MentionIndex {
     if (ref === undefined) return undefined;
     return this.talks.has(ref) ? ref : this.refs.get(ref);
   }
+}
+
+/** The words of a talk that a post may misspell: title terms and speakers' first and last names. */
+function typoWords(entry: TalkEntry): Set<string> {
+  const words = new Set(entry.titleSeqs.flat());
+  for (const s of entry.speakers) words.add(s.first).add(s.last);
+  return words;
 }
 
 /** Every day from start to end (at most 14), `YYYY-MM-DD`. */
