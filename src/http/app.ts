@@ -10,6 +10,7 @@ import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { TalkAnswerCache, talkAnswerFastPath } from './talk-answer-cache.ts';
+import { readinessGate } from './readiness.ts';
 import { pageRoutes } from './routes/pages.ts';
 
 /** Adds a module's routes to the app's single router. */
@@ -43,6 +44,7 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
   app.use(errorMiddleware(logger));
   // Talks already answered are served here, before the body parser and the router (issue 13).
   app.use(talkAnswerFastPath(talkAnswers));
+  app.use(readinessGate(() => services.indexes.ready));
   // Public but expensive: anonymous detection is admitted (size, rate) before its body is read.
   const admitDetect = detectAdmission(services.config.adminToken, services.store);
   app.use(async (ctx, next) => {
