@@ -124,14 +124,8 @@ export class MentionIndex {
     return index;
   }
 
-  /**
-   * `attach` on an index made empty, so its users can hold it while it builds.
-   * @param yieldEvery give the event loop a turn after this many talks (background build). @default Infinity
-   */
-  async follow(
-    store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>,
-    yieldEvery = Infinity,
-  ): Promise<void> {
+  /** `attach` on an empty index, yielding to the event loop every `yieldEvery` talks (background build). */
+  async follow(store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>, yieldEvery = Infinity) {
     const index = this; // the body attach had, unchanged
     index.unsubscribe = await loadAndFollow(
       store,
