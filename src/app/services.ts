@@ -235,6 +235,8 @@ export async function createServices(
       mailer.close();
       feeds.detach();
       embeds.detach();
+      // A background build still running would subscribe after the detach below.
+      await indexes.whenReady.catch(() => undefined);
       mentions.detach();
       index.detach();
       await store.close();
