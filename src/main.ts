@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   logger.info({ instance: config.instanceId, store: config.databaseUrl ? 'postgres' : 'lowdb' }, 'talkreel starting');
   let services;
   try {
-    services = await createServices(config, logger);
+    // Serve store reads at once; the indexes build in the background (/health says when they are ready).
+    services = await createServices(config, logger, { indexesInBackground: true });
   } catch (err) {
     if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof StoreUnavailableError) {
       logger.fatal({ err: { message: err.message } }, err.message);
@@ -38,9 +39,6 @@ async function main(): Promise<void> {
   const seed = await seedIfEmpty(services);
   if (seed.seeded) logger.info({ eventId: seed.eventId }, 'seeded demo data');
 
-  const resumed = await services.webmentions.resumePending();
-  if (resumed > 0) logger.info({ webmentions: resumed }, 'resumed pending webmention verifications');
-
   const app = createApp(services, extraRoutes);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
@@ -56,6 +54,10 @@ async function main(): Promise<void> {
     'talkreel listening',
   );
 
+  // What detects, matches or ranks (Webmention verification, jobs) waits for the indexes.
+  await services.indexes.whenReady;
+  const resumed = await services.webmentions.resumePending();
+  if (resumed > 0) logger.info({ webmentions: resumed }, 'resumed pending webmention verifications');
   const jobs = config.jobs ? startJobs(services) : undefined;
 
   closeWithGrace({ delay: 10_000, logger: { error: (m: unknown) => logger.error(m) } }, async ({ signal, err }) => {

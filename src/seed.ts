@@ -28,6 +28,8 @@ export async function seedIfEmpty(
 ): Promise<{ seeded: boolean; eventId?: string }> {
   const stats = await services.store.stats();
   if (stats.lastSeq > 0 || (await services.store.listEvents()).length > 0) return { seeded: false };
+  // The import rescans posts against the indexes (built at once over an empty store).
+  await services.indexes.whenReady;
   const event = JSON.parse(await fs.readFile(path.join(seedDir, 'event.json'), 'utf8')) as EventInput & {
     schedule: string;
   };

@@ -35,6 +35,11 @@ export type Services = {
   readonly sources: SourceService;
   readonly websub: WebSubService;
   readonly mentions: MentionIndex;
+  /**
+   * The search and mention indexes: `ready` once both hold the whole catalogue. Built before
+   * `createServices` resolves unless `indexesInBackground` was asked for.
+   */
+  readonly indexes: { readonly ready: boolean; readonly whenReady: Promise<void> };
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
   readonly webmentions: WebmentionService;
@@ -64,7 +69,17 @@ export type ServiceOverrides = {
   /** Open the store without the lock, refusing writes (read-only CLI verbs while a server runs). */
   readonly readOnly?: boolean;
   readonly http?: HttpClient;
+  /**
+   * Resolve as soon as the store is open and build the indexes in the background (chunks of
+   * {@link BACKGROUND_CHUNK} talks between which the event loop runs). The server then answers
+   * `/health` and store reads at once; what needs an index waits for `indexes.whenReady`.
+   * @default false
+   */
+  readonly indexesInBackground?: boolean;
 };
+
+/** Talks indexed between two turns of the event loop during a background build (~5–15 ms of work on 2 busy cores). */
+export const BACKGROUND_CHUNK = 25;
 
 /** The composition of store, index and services over one data directory. */
 export async function createServices(
@@ -76,7 +91,7 @@ export async function createServices(
   const store =
     overrides.store ??
     (await openConfiguredStore(config, { readOnly: overrides.readOnly, logger: logger.child({ module: 'store' }) }));
-  const index = await CatalogueIndex.attach(store);
+  const index = new CatalogueIndex();
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }) });
   const http =
     overrides.http ??
@@ -98,7 +113,20 @@ export async function createServices(
     leases,
   });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
-  const mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
+  const mentions = new MentionIndex(index.talks, config.publicUrl);
+  const chunk = overrides.indexesInBackground ? BACKGROUND_CHUNK : Infinity;
+  const indexes = { ready: false, whenReady: Promise.resolve() };
+  indexes.whenReady = (async () => {
+    const started = performance.now();
+    await index.follow(store, { yieldEvery: chunk });
+    await mentions.follow(store, chunk);
+    indexes.ready = true;
+    const ms = Math.round(performance.now() - started);
+    logger.info({ talks: index.talks.size, ms }, 'indexes ready');
+  })();
+  if (!overrides.indexesInBackground) await indexes.whenReady;
+  // A failed background build is fatal for the instance: it must not serve partial indexes forever.
+  else indexes.whenReady.catch((err: unknown) => logger.fatal({ err }, 'index build failed'));
   const posts = new PostService({
     store,
     clock,
@@ -186,6 +214,7 @@ export async function createServices(
     sources,
     websub: new WebSubService({ poller, secret: config.websubSecret }),
     mentions,
+    indexes,
     posts,
     blogs,
     webmentions,
@@ -206,6 +235,8 @@ export async function createServices(
       mailer.close();
       feeds.detach();
       embeds.detach();
+      // A background build still running would subscribe after the detach below.
+      await indexes.whenReady.catch(() => undefined);
       mentions.detach();
       index.detach();
       await store.close();

@@ -9,6 +9,8 @@ import { detectAdmission } from './routes/posts.ts';
 import { DomainError } from '../platform/errors.ts';
 import { OpenAPIRegistry, type RouteDeps } from './route.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
+import { TalkAnswerCache, talkAnswerFastPath } from './talk-answer-cache.ts';
+import { readinessGate } from './readiness.ts';
 import { pageRoutes } from './routes/pages.ts';
 
 /** Adds a module's routes to the app's single router. */
@@ -18,7 +20,8 @@ export type ExtraRoutes = (services: Services, deps: RouteDeps, router: Router) 
 export function createApp(services: Services, extra: readonly ExtraRoutes[] = []): Koa {
   const app = new Koa({ proxy: false });
   const logger = services.logger.child({ module: 'http' });
-  const deps: RouteDeps = { adminToken: services.config.adminToken, registry: new OpenAPIRegistry() };
+  const talkAnswers = new TalkAnswerCache((listener) => services.store.onCommit(listener));
+  const deps: RouteDeps = { adminToken: services.config.adminToken, registry: new OpenAPIRegistry(), talkAnswers };
 
   app.on('error', (err: unknown) => logger.error({ err }, 'koa error'));
   app.use(async (ctx, next) => {
@@ -39,6 +42,9 @@ export function createApp(services: Services, extra: readonly ExtraRoutes[] = []
     }
   });
   app.use(errorMiddleware(logger));
+  // Talks already answered are served here, before the body parser and the router (issue 13).
+  app.use(talkAnswerFastPath(talkAnswers));
+  app.use(readinessGate(() => services.indexes.ready));
   // Public but expensive: anonymous detection is admitted (size, rate) before its body is read.
   const admitDetect = detectAdmission(services.config.adminToken, services.store);
   app.use(async (ctx, next) => {

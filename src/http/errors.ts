@@ -27,6 +27,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   FETCH_FAILED: 502,
   URL_NOT_ALLOWED: 400,
   STORE_UNAVAILABLE: 503,
+  INDEX_BUILDING: 503,
   RATE_LIMITED: 429,
   NOT_IMPLEMENTED: 501,
 };
@@ -148,11 +149,13 @@ export function errorMiddleware(logger: Logger) {
       const { status, body, expose } = toErrorResponse(err);
       if (!expose) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
       if (status === 503) {
-        logger.warn({ err: (err as Error).message, method: ctx.method, path: ctx.path }, 'store unavailable');
+        if (body.error.code === 'STORE_UNAVAILABLE')
+          logger.warn({ err: (err as Error).message, method: ctx.method, path: ctx.path }, 'store unavailable');
         ctx.set('Retry-After', '5');
       }
       const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-      if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+      if ((status === 429 || status === 503) && typeof retryAfter === 'number')
+        ctx.set('Retry-After', String(retryAfter));
       sendError(ctx, status, body);
     }
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { DomainError } from '../platform/errors.ts';
 import { secureEqual } from '../platform/secure-compare.ts';
+import type { TalkAnswerCache } from './talk-answer-cache.ts';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -34,7 +35,12 @@ export type RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodT
   ) => Promise<void> | void;
 };
 
-export type RouteDeps = { readonly adminToken: string | undefined; readonly registry: OpenAPIRegistry };
+export type RouteDeps = {
+  readonly adminToken: string | undefined;
+  readonly registry: OpenAPIRegistry;
+  /** Serialized `GET /api/talks/:id` answers, shared by the route and the app's fast path. */
+  readonly talkAnswers: TalkAnswerCache;
+};
 
 const ERROR_SCHEMA = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }) });
 
@@ -72,7 +78,7 @@ export function defineRoute<
           description,
           ...(Number(status) >= 400
             ? { content: { 'application/json': { schema: ERROR_SCHEMA } } }
-            : Number(status) === 204 || Number(status) === 302
+            : Number(status) === 204 || Number(status) === 302 || Number(status) === 304
               ? {}
               : {
                   content: Object.fromEntries(

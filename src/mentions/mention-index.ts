@@ -120,11 +120,22 @@ export class MentionIndex {
     publicUrl: string,
   ): Promise<MentionIndex> {
     const index = new MentionIndex(vocabulary, publicUrl);
+    await index.follow(store);
+    return index;
+  }
+
+  /** `attach` on an empty index, yielding to the event loop every `yieldEvery` talks (background build). */
+  async follow(store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>, yieldEvery = Infinity) {
+    const index = this; // the body attach had, unchanged
     index.unsubscribe = await loadAndFollow(
       store,
       async () => {
         for (const e of await store.listEvents()) index.upsertEvent(e);
-        for (const t of await store.allTalks()) index.upsertTalk(t);
+        let n = 0;
+        for (const t of await store.allTalks()) {
+          index.upsertTalk(t);
+          if (++n % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
       },
       ({ put, deleted }) => {
         for (const t of deleted.talks ?? []) index.removeTalk(t.id);
@@ -137,7 +148,6 @@ export class MentionIndex {
         for (const t of put.talks ?? []) index.upsertTalk(t);
       },
     );
-    return index;
   }
 
   detach(): void {

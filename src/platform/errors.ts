@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'URL_NOT_ALLOWED'
   | 'STORE_UNAVAILABLE'
+  /** The search and mention indexes are still being built at start-up (retry shortly). */
+  | 'INDEX_BUILDING'
   | 'RATE_LIMITED'
   /** A representation the server does not produce (oEmbed `format=`). */
   | 'NOT_IMPLEMENTED';

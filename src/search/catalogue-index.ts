@@ -14,20 +14,38 @@ export class CatalogueIndex {
   /** Build from the store's current content and follow its commits. */
   static async attach(store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>): Promise<CatalogueIndex> {
     const index = new CatalogueIndex();
-    index.unsubscribe = await loadAndFollow(
+    await index.follow(store);
+    return index;
+  }
+
+  /**
+   * Build from the store's current content and follow its commits (`attach` on an index made
+   * empty, so its users can hold it while it builds).
+   * @param opts.yieldEvery give the event loop a turn after this many talks, so a server answers
+   * while the index builds in the background. @default Infinity (never)
+   */
+  async follow(
+    store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>,
+    opts: { yieldEvery?: number } = {},
+  ): Promise<void> {
+    const every = opts.yieldEvery ?? Infinity;
+    this.unsubscribe = await loadAndFollow(
       store,
       async () => {
-        for (const event of await store.listEvents()) index.talks.upsertEvent(toIndexedEvent(event));
-        for (const talk of await store.allTalks()) index.talks.upsertTalk(toIndexedTalk(talk));
+        for (const event of await store.listEvents()) this.talks.upsertEvent(toIndexedEvent(event));
+        let n = 0;
+        for (const talk of await store.allTalks()) {
+          this.talks.upsertTalk(toIndexedTalk(talk));
+          if (++n % every === 0) await yieldToEventLoop();
+        }
       },
       ({ put, deleted }) => {
-        for (const talk of deleted.talks ?? []) index.talks.removeTalk(talk.id);
-        for (const event of deleted.events ?? []) index.removeEvent(event.id);
-        for (const event of put.events ?? []) index.talks.upsertEvent(toIndexedEvent(event));
-        for (const talk of put.talks ?? []) index.talks.upsertTalk(toIndexedTalk(talk));
+        for (const talk of deleted.talks ?? []) this.talks.removeTalk(talk.id);
+        for (const event of deleted.events ?? []) this.removeEvent(event.id);
+        for (const event of put.events ?? []) this.talks.upsertEvent(toIndexedEvent(event));
+        for (const talk of put.talks ?? []) this.talks.upsertTalk(toIndexedTalk(talk));
       },
     );
-    return index;
   }
 
   /** An event leaves with its talks, whether or not the commit names them, and its name stops matching. */
@@ -44,6 +62,9 @@ export class CatalogueIndex {
     this.unsubscribe?.();
   }
 }
+
+/** Lets queued I/O (requests, timers) run between chunks of a long synchronous build. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function toIndexedEvent(e: Event) {
   return { id: e.id, name: e.name, aliases: e.aliases, city: e.city, acronym: e.acronym };

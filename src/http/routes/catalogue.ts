@@ -21,6 +21,8 @@ import { eventDto, lookupResultDto, talkDto } from '../dto.ts';
 import { paginate } from '../../catalogue/catalogue.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { lookupTalks } from '../../search/lookup.ts';
+import { sendTalkAnswer } from '../talk-answer-cache.ts';
+import { indexBuilding } from '../readiness.ts';
 
 /** Events, talks, schedule import and lookup under `/api`. */
 export function catalogueRoutes(services: Services, deps: RouteDeps, router: Router): void {
@@ -195,14 +197,28 @@ export function catalogueRoutes(services: Services, deps: RouteDeps, router: Rou
       'Get a talk by id, earlier id, guid, <event>:<schedule id>, schedule slug or URL (schedule page, recording)',
     tags: ['talks'],
     params: IdParams,
-    responses: { 200: 'The talk', 404: 'Unknown talk' },
+    responses: {
+      200: 'The talk',
+      304: 'Not modified (If-None-Match)',
+      404: 'Unknown talk',
+      503: 'Indexes still building (a reference other than the id)',
+    },
     handler: async (ctx, { params }) => {
       // Any reference: id, earlier id, guid, <event>:<schedule id>, schedule slug, or a URL
       // (schedule page, recording in any provider shape) passed URL-encoded.
-      const ref = (await services.store.findTalk(params.id))
-        ? params.id
-        : (services.mentions.talkOfRef(params.id) ?? params.id);
-      ctx.body = talkDto(await catalogue.getTalk(ref), base);
+      const version = deps.talkAnswers.version;
+      const direct = await services.store.findTalk(params.id);
+      // Other references (URLs, schedule slugs) resolve through the mention index.
+      if (!direct && !services.indexes.ready) throw indexBuilding();
+      const ref = direct ? params.id : (services.mentions.talkOfRef(params.id) ?? params.id);
+      const talk = await catalogue.getTalk(ref);
+      // Kept only under the talk's own id: other references may resolve elsewhere after a commit.
+      if (talk.id !== params.id) ctx.body = talkDto(talk, base);
+      else
+        sendTalkAnswer(
+          ctx,
+          deps.talkAnswers.get(talk.id) ?? deps.talkAnswers.put(talk.id, talkDto(talk, base), version),
+        );
     },
   });
   defineRoute(router, deps, {

@@ -247,8 +247,10 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
       try {
         const stats = await services.store.stats();
         ctx.body = {
-          status: 'ok',
+          // `starting` while the indexes build in the background: store reads are served, lookups get 503.
+          status: services.indexes.ready ? 'ok' : 'starting',
           instance: services.config.instanceId,
+          indexes: services.indexes.ready ? 'ready' : 'building',
           store: {
             kind: stats.kind,
             writes: stats.writes,
