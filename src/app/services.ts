@@ -11,6 +11,8 @@ import { RecordingPoller } from '../recordings/poller.ts';
 import { SourceService } from '../recordings/service.ts';
 import { WebSubService } from '../recordings/websub.ts';
 import { MentionIndex } from '../mentions/mention-index.ts';
+import { detectMentions } from '../mentions/detect.ts';
+import { DetectionWorker } from '../mentions/detection-worker.ts';
 import { PostService } from '../posts/service.ts';
 import { BlogCrawler } from '../posts/blogs.ts';
 import { WebmentionService } from '../webmention/service.ts';
@@ -35,6 +37,11 @@ export type Services = {
   readonly sources: SourceService;
   readonly websub: WebSubService;
   readonly mentions: MentionIndex;
+  /**
+   * The detection worker (`TALKREEL_DETECT_WORKER=on`): public and submitted posts are detected
+   * there, off the event loop. Undefined when detection runs on the main thread.
+   */
+  readonly detector: DetectionWorker | undefined;
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
   readonly webmentions: WebmentionService;
@@ -64,6 +71,8 @@ export type ServiceOverrides = {
   /** Open the store without the lock, refusing writes (read-only CLI verbs while a server runs). */
   readonly readOnly?: boolean;
   readonly http?: HttpClient;
+  /** Override `config.detectWorker` (the CLI detects one post per process: no worker). */
+  readonly detectWorker?: boolean;
 };
 
 /** The composition of store, index and services over one data directory. */
@@ -76,7 +85,25 @@ export async function createServices(
   const store =
     overrides.store ??
     (await openConfiguredStore(config, { readOnly: overrides.readOnly, logger: logger.child({ module: 'store' }) }));
-  const index = await CatalogueIndex.attach(store);
+  let mentions: MentionIndex | undefined;
+  // Launched first: the worker builds its index from its snapshot while this thread builds its own.
+  const detector =
+    (overrides.detectWorker ?? config.detectWorker)
+      ? DetectionWorker.launch({
+          store,
+          publicUrl: config.publicUrl,
+          logger: logger.child({ module: 'detect-worker' }),
+          inThread: (doc, opts) => detectMentions(doc, mentions!, opts),
+        })
+      : undefined;
+  let index: CatalogueIndex;
+  try {
+    index = await CatalogueIndex.attach(store);
+    mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
+  } catch (err) {
+    await detector?.close();
+    throw err;
+  }
   const catalogue = new Catalogue({ store, clock, logger: logger.child({ module: 'catalogue' }) });
   const http =
     overrides.http ??
@@ -95,13 +122,13 @@ export async function createServices(
     publicUrl: config.publicUrl,
   });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
-  const mentions = await MentionIndex.attach(store, index.talks, config.publicUrl);
   const posts = new PostService({
     store,
     clock,
     logger: logger.child({ module: 'posts' }),
     http,
     index: mentions,
+    detector,
     publicUrl: config.publicUrl,
     maxPostChars: config.maxPostBytes,
   });
@@ -164,6 +191,7 @@ export async function createServices(
     searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
     publicUrl: config.publicUrl,
   });
+  await detector?.started();
   const stop = async (): Promise<void> => {
     await Promise.all([poller.stop(), blogs.stop(), webmentions.stop(), deliverer.stop()]);
   };
@@ -179,6 +207,7 @@ export async function createServices(
     sources,
     websub: new WebSubService({ poller, secret: config.websubSecret }),
     mentions,
+    detector,
     posts,
     blogs,
     webmentions,
@@ -197,6 +226,7 @@ export async function createServices(
     async close() {
       await stop();
       mailer.close();
+      await detector?.close();
       feeds.detach();
       embeds.detach();
       mentions.detach();

@@ -198,7 +198,7 @@ export async function runCli(
   let services: Services | undefined;
   try {
     try {
-      services = await createServices(config, logger, { readOnly: !verb.writes });
+      services = await createServices(config, logger, { readOnly: !verb.writes, detectWorker: false });
     } catch (err) {
       // A running server holds the data directory: do the same through its API when we can.
       if (!(err instanceof StoreLockedError) || !verb.remote || !config.adminToken) throw err;

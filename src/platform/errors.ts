@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'URL_NOT_ALLOWED'
   | 'STORE_UNAVAILABLE'
+  /** Mention detection cannot take the post now (worker starting or restarting, queue full, deadline). */
+  | 'DETECTION_UNAVAILABLE'
   | 'RATE_LIMITED'
   /** A representation the server does not produce (oEmbed `format=`). */
   | 'NOT_IMPLEMENTED';

@@ -1,0 +1,377 @@
+/**
+ * Mention detection off the main event loop: one worker thread (`detect-worker.ts`) holding its own
+ * index, fed a snapshot of the catalogue at start and every catalogue commit after it, in order.
+ *
+ * - Requests carry an id and are answered by id; one runs in the worker at a time, the rest wait
+ *   here (internal callers first, then public ones, each in arrival order), so a request that runs
+ *   out of time while waiting is never sent.
+ * - Bounded: at most `queueLimit` public requests wait; beyond that, `DETECTION_UNAVAILABLE`
+ *   (503 with `Retry-After`). Every request ends by `deadlineMs`, waiting included.
+ * - A detection still running after `deadlineMs` is a runaway: the worker is terminated and
+ *   restarted. A crash (uncaught error, out of memory, `kill()`) fails the running request with
+ *   `DETECTION_UNAVAILABLE`, restarts the worker (a fresh snapshot; backoff after repeated crashes)
+ *   and never leaves a caller hanging.
+ * - Until a worker has its index (start-up, restart), public requests are refused with 503 and
+ *   `Retry-After`; internal ones (post submission, Webmention verification, which bound their own
+ *   concurrency) run on this thread, over the main thread's index, as before the worker existed.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CatalogueChange, CatalogueStore } from '../catalogue/store-port.ts';
+import type { Logger } from '../platform/logger.ts';
+import { DomainError } from '../platform/errors.ts';
+import type { PostDocument } from '../text/extract.ts';
+import type { DetectWorkerData, FromDetectWorker, ToDetectWorker } from './detect-protocol.ts';
+import type { DetectOptions } from './detect.ts';
+import type { DetectRequestOptions, MentionDetector } from './detector.ts';
+import type { Mention } from './types.ts';
+
+export type DetectionWorkerOptions = {
+  readonly store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>;
+  /**
+   * Detection on this thread, over the main thread's index: for internal callers while no worker
+   * is ready. A function, so the worker can be launched before the main thread builds its index.
+   */
+  readonly inThread: (doc: PostDocument, opts: DetectOptions) => Mention[];
+  readonly publicUrl: string;
+  readonly logger: Logger;
+  /** Public requests waiting for the worker before new ones are refused. @default 32 */
+  readonly queueLimit?: number;
+  /** Longest a request waits and runs, ms; also the longest one detection may run. @default 10000 */
+  readonly deadlineMs?: number;
+  /** Talks per snapshot message (the main thread yields between messages). @default 1000 */
+  readonly snapshotChunk?: number;
+};
+
+export type DetectionWorkerStatus = {
+  readonly state: 'starting' | 'ready' | 'restarting' | 'closed';
+  /** Workers started after the first (crashes, runaways, `kill()`). */
+  readonly restarts: number;
+  readonly queued: number;
+  /** Build time of the current worker's index, ms (when ready). */
+  readonly buildMs?: number | undefined;
+};
+
+type Request = {
+  readonly id: number;
+  readonly doc: PostDocument;
+  readonly opts: DetectRequestOptions;
+  readonly resolve: (mentions: Mention[]) => void;
+  readonly reject: (err: Error) => void;
+  timer?: NodeJS.Timeout | undefined;
+  settled: boolean;
+};
+
+type Generation = {
+  readonly worker: Worker;
+  ready: boolean;
+  readyAt?: number;
+  buildMs?: number;
+  /** Commits since this generation's snapshot began, sent once the snapshot is out. */
+  backlog: CatalogueChange[] | undefined;
+  /** Resolves when the thread has exited. */
+  readonly exited: Promise<void>;
+};
+
+type Reason = 'starting' | 'restarting' | 'busy' | 'timeout' | 'stopping';
+const MESSAGES: Record<Reason, string> = {
+  starting: 'mention detection is starting (building its index); try again shortly',
+  restarting: 'mention detection is restarting; try again shortly',
+  busy: 'mention detection is busy; try again shortly',
+  timeout: 'mention detection took too long; try again later',
+  stopping: 'the server is shutting down',
+};
+const unavailable = (reason: Reason): DomainError =>
+  new DomainError('DETECTION_UNAVAILABLE', MESSAGES[reason], {
+    reason,
+    retryAfterSeconds: reason === 'busy' ? 2 : 5,
+  });
+
+/** A crash right after a start waits this long before the next start (doubling, capped). */
+const BACKOFF_START_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+/** A worker that served this long before crashing restarts at once. */
+const HEALTHY_AFTER_MS = 60_000;
+
+/**
+ * The worker entry beside this file: `detect-worker.js` when running compiled (`dist/`), else
+ * (tsx, mocha) `detect-worker-tsx.mjs`, which registers tsx in the thread and imports
+ * `detect-worker.ts`: a worker thread does not inherit its parent's loader hooks (Node 20: not
+ * even with `--import tsx` in its `execArgv`).
+ */
+export function workerEntry(): URL {
+  const js = new URL('./detect-worker.js', import.meta.url);
+  return fs.existsSync(fileURLToPath(js)) ? js : new URL('./detect-worker-tsx.mjs', import.meta.url);
+}
+
+/** The main thread's side of the detection worker. Start with {@link DetectionWorker.start}. */
+export class DetectionWorker implements MentionDetector {
+  private gen: Generation | undefined;
+  private readonly internal: Request[] = [];
+  private readonly public: Request[] = [];
+  private running: { request: Request; watchdog: NodeJS.Timeout } | undefined;
+  private nextId = 1;
+  private crashes = 0;
+  private restarts = 0;
+  private closed = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readyWaiters: (() => void)[] = [];
+  private readonly unsubscribe: () => void;
+  private readonly queueLimit: number;
+  private readonly deadlineMs: number;
+  private readonly chunk: number;
+
+  private constructor(private readonly opts: DetectionWorkerOptions) {
+    this.queueLimit = opts.queueLimit ?? 32;
+    this.deadlineMs = opts.deadlineMs ?? 10_000;
+    this.chunk = opts.snapshotChunk ?? 1000;
+    // One subscription for the client's life; each generation gets the commits after its snapshot began.
+    this.unsubscribe = opts.store.onCommit((change) => this.forward(change));
+  }
+
+  /**
+   * Start the worker and send it the catalogue at once (without yielding: at start-up nothing is
+   * served yet, and the worker then builds its index while the main thread builds its own).
+   * {@link DetectionWorker.started} tells when it is ready.
+   */
+  static launch(opts: DetectionWorkerOptions): DetectionWorker {
+    const client = new DetectionWorker(opts);
+    client.spawn();
+    return client;
+  }
+
+  /** Resolves once the first worker is ready, or has failed to start (it is then retried in the background). */
+  started(): Promise<void> {
+    return Promise.race([this.whenReady(), this.gen?.exited ?? Promise.resolve()]);
+  }
+
+  async detect(doc: PostDocument, opts: DetectRequestOptions = {}): Promise<Mention[]> {
+    if (this.closed) throw unavailable('stopping');
+    if (!this.gen?.ready) {
+      if (opts.offThreadOnly) throw unavailable(this.restarts > 0 || this.crashes > 0 ? 'restarting' : 'starting');
+      return this.opts.inThread(doc, opts);
+    }
+    if (opts.offThreadOnly && this.public.length >= this.queueLimit) throw unavailable('busy');
+    return new Promise<Mention[]>((resolve, reject) => {
+      const request: Request = { id: this.nextId++, doc, opts, resolve, reject, settled: false };
+      const queue = opts.offThreadOnly ? this.public : this.internal;
+      request.timer = setTimeout(() => {
+        // Still waiting: it leaves the queue unsent. Running: its answer, if any, is dropped.
+        const at = queue.indexOf(request);
+        if (at >= 0) queue.splice(at, 1);
+        this.settle(request, unavailable('timeout'));
+      }, this.deadlineMs);
+      queue.push(request);
+      this.dispatch();
+    });
+  }
+
+  status(): DetectionWorkerStatus {
+    const state = this.closed ? 'closed' : this.gen?.ready ? 'ready' : this.restarts > 0 ? 'restarting' : 'starting';
+    return {
+      state,
+      restarts: this.restarts,
+      queued: this.internal.length + this.public.length,
+      buildMs: this.gen?.buildMs,
+    };
+  }
+
+  /** Resolves when a worker is ready (at once if one is). */
+  whenReady(): Promise<void> {
+    if (this.gen?.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /**
+   * Terminate the current worker as a crash would (tests, diagnostics): the running request fails
+   * with `DETECTION_UNAVAILABLE` and a new worker is started.
+   */
+  async kill(): Promise<void> {
+    const gen = this.gen;
+    if (!gen) return;
+    await gen.worker.terminate();
+    await gen.exited;
+  }
+
+  /** Stop for good: refuse new requests, fail waiting ones, terminate the thread. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    clearTimeout(this.restartTimer);
+    this.failAll(unavailable('stopping'), false);
+    const gen = this.gen;
+    this.gen = undefined;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+    if (gen) {
+      await gen.worker.terminate();
+      await gen.exited;
+    }
+  }
+
+  // ---- the thread ---------------------------------------------------------------------------
+
+  private spawn(): void {
+    if (this.closed) return;
+    const workerData: DetectWorkerData = { publicUrl: this.opts.publicUrl };
+    const worker = new Worker(workerEntry(), { workerData, name: 'talkreel-detect' });
+    let exited!: () => void;
+    const gen: Generation = { worker, ready: false, backlog: [], exited: new Promise((r) => (exited = r)) };
+    this.gen = gen;
+    worker.on('message', (m: FromDetectWorker) => this.receive(gen, m));
+    worker.on('error', (err) => this.opts.logger.error({ err }, 'detection worker failed'));
+    worker.on('messageerror', (err) => this.opts.logger.error({ err }, 'detection worker message unreadable'));
+    worker.on('exit', (code) => {
+      exited();
+      this.exited(gen, code);
+    });
+    void this.sendSnapshot(gen).catch((err: unknown) => {
+      this.opts.logger.error({ err }, 'detection worker: reading the catalogue snapshot failed');
+      void gen.worker.terminate();
+    });
+  }
+
+  /**
+   * Events, then talks in chunks, then the commits since. After a restart the event loop is
+   * serving, so it yields between chunks (at 100,000 talks the whole snapshot takes ~2 s to copy).
+   */
+  private async sendSnapshot(gen: Generation): Promise<void> {
+    const post = (m: ToDetectWorker): void => gen.worker.postMessage(m);
+    const yieldBetweenChunks = this.restarts > 0;
+    post({ type: 'snapshot-events', events: await this.opts.store.listEvents() });
+    const talks = await this.opts.store.allTalks();
+    for (let i = 0; i < talks.length; i += this.chunk) {
+      if (this.gen !== gen) return;
+      post({ type: 'snapshot-talks', talks: talks.slice(i, i + this.chunk) });
+      if (yieldBetweenChunks) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (this.gen !== gen) return;
+    post({ type: 'snapshot-end' });
+    for (const change of gen.backlog ?? []) post({ type: 'commit', change });
+    gen.backlog = undefined;
+  }
+
+  /** A store commit: its catalogue records go to the worker, in order (held while its snapshot is sent). */
+  private forward(commit: CatalogueChange): void {
+    const gen = this.gen;
+    if (!gen) return; // between workers: the next one starts from a fresh snapshot
+    const change: CatalogueChange = {
+      put: { events: commit.put.events, talks: commit.put.talks },
+      deleted: { events: commit.deleted.events, talks: commit.deleted.talks },
+    };
+    if (![change.put.events, change.put.talks, change.deleted.events, change.deleted.talks].some((l) => l?.length))
+      return;
+    if (gen.backlog) return void gen.backlog.push(change);
+    try {
+      gen.worker.postMessage({ type: 'commit', change } satisfies ToDetectWorker);
+    } catch (err) {
+      // Never throw into the store's listener loop; a worker that missed a commit is out of step: restart it.
+      this.opts.logger.error({ err }, 'detection worker: a commit could not be forwarded; restarting it');
+      void gen.worker.terminate();
+    }
+  }
+
+  private receive(gen: Generation, message: FromDetectWorker): void {
+    if (gen !== this.gen) return;
+    switch (message.type) {
+      case 'ready': {
+        gen.ready = true;
+        // Once ready, the thread never keeps the process alive by itself (requests have their timers;
+        // `close()` ends it). Until then it must: `started()` may be all the process waits on.
+        gen.worker.unref();
+        gen.readyAt = performance.now();
+        gen.buildMs = message.buildMs;
+        this.opts.logger.info({ talks: message.talks, buildMs: message.buildMs }, 'detection worker ready');
+        for (const resolve of this.readyWaiters.splice(0)) resolve();
+        return this.dispatch();
+      }
+      case 'detected':
+      case 'failed': {
+        const running = this.running;
+        if (running?.request.id !== message.id) return;
+        clearTimeout(running.watchdog);
+        this.running = undefined;
+        if (message.type === 'detected') this.settle(running.request, undefined, [...message.mentions]);
+        else {
+          this.opts.logger.error({ error: message.message }, 'mention detection failed in the worker');
+          this.settle(running.request, new Error(`mention detection failed: ${message.message}`));
+        }
+        return this.dispatch();
+      }
+      default: {
+        const never: never = message;
+        this.opts.logger.error({ message: never }, 'detection worker: unknown message');
+      }
+    }
+  }
+
+  /** Send the next waiting request, if the worker is ready and idle. */
+  private dispatch(): void {
+    const gen = this.gen;
+    if (!gen?.ready || this.running) return;
+    let request: Request | undefined;
+    do request = this.internal.shift() ?? this.public.shift();
+    while (request?.settled);
+    if (!request) return;
+    const watchdog = setTimeout(() => {
+      this.opts.logger.error(
+        { deadlineMs: this.deadlineMs },
+        'mention detection ran past its deadline; restarting the worker',
+      );
+      void gen.worker.terminate();
+    }, this.deadlineMs);
+    this.running = { request, watchdog };
+    const { eventId, limit } = request.opts;
+    gen.worker.postMessage({
+      type: 'detect',
+      id: request.id,
+      doc: request.doc,
+      eventId,
+      limit,
+    } satisfies ToDetectWorker);
+  }
+
+  private exited(gen: Generation, code: number): void {
+    if (gen !== this.gen || this.closed) return;
+    this.gen = undefined;
+    if (this.running) clearTimeout(this.running.watchdog);
+    this.opts.logger.warn({ code, ready: gen.ready }, 'detection worker exited; restarting it');
+    // The running request may be what killed it: it fails. Waiting internal ones never reached the
+    // worker: they run here, as when no worker is ready; waiting public ones fail.
+    this.failAll(unavailable('restarting'), true);
+    const healthy = gen.readyAt !== undefined && performance.now() - gen.readyAt > HEALTHY_AFTER_MS;
+    this.crashes = healthy ? 1 : this.crashes + 1;
+    const delay = this.crashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (this.crashes - 2));
+    this.restarts += 1;
+    this.restartTimer = setTimeout(() => this.spawn(), delay);
+    this.restartTimer.unref();
+  }
+
+  private failAll(err: DomainError, internalInThread: boolean): void {
+    if (this.running) {
+      clearTimeout(this.running.watchdog);
+      this.settle(this.running.request, err);
+      this.running = undefined;
+    }
+    for (const request of this.public.splice(0)) this.settle(request, err);
+    for (const request of this.internal.splice(0)) {
+      if (!internalInThread) this.settle(request, err);
+      else if (!request.settled) {
+        try {
+          this.settle(request, undefined, this.opts.inThread(request.doc, request.opts));
+        } catch (e) {
+          this.settle(request, e as Error);
+        }
+      }
+    }
+  }
+
+  private settle(request: Request, err: Error | undefined, mentions?: Mention[]): void {
+    if (request.settled) return;
+    request.settled = true;
+    clearTimeout(request.timer);
+    if (err) request.reject(err);
+    else request.resolve(mentions ?? []);
+  }
+}
