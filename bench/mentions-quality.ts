@@ -50,7 +50,7 @@ import type { Mention } from '../src/posts/types.ts';
 import { BENCH_DIR, PROJECT_ROOT, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
 
 export const POSTS_DIR = path.join(BENCH_DIR, 'fixtures', 'posts');
-const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
+export const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
 /** The held-out set (bench/fixtures/heldout/README.md): never tune a matcher on it. */
 export const HELDOUT_DIR = path.join(BENCH_DIR, 'fixtures', 'heldout');
 export const HELDOUT_CATALOGUE_DIR = path.join(HELDOUT_DIR, 'catalogue');

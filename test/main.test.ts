@@ -9,10 +9,14 @@ import { tempDir, testEnv } from './helpers/start-app.ts';
 import { talkreel } from './helpers/talkreel.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The real server process over `dataDir` on an ephemeral port; `output()` is its stdout so far. */
-async function startServer(dataDir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * The real server process over `dataDir` on an ephemeral port; `output()` is its stdout so far.
+ * `argv`: what node runs (the TypeScript sources through tsx by default).
+ */
+async function startServer(dataDir: string, env: Record<string, string>, argv = ['--import', 'tsx', MAIN]) {
+  const child = spawn(process.execPath, argv, {
     env: {
       PATH: process.env.PATH,
       ...testEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),
@@ -108,6 +112,43 @@ describe('the server process (src/main.ts)', function () {
         await exit;
       }
     } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('compiled, as `npm start` runs it: the detection worker starts from dist/ and answers', async () => {
+    const tmp = tempDir();
+    const out = path.join(ROOT, 'test-results', `dist-${process.pid}`);
+    try {
+      // Emit only (`npm run typecheck` checks types): what matters is the layout, detect-worker.js
+      // beside detection-worker.js, run by plain node without tsx.
+      const tsc = spawn(process.execPath, [
+        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        ...['-p', path.join(ROOT, 'tsconfig.build.json'), '--noCheck', '--sourceMap', 'false', '--outDir', out],
+      ]);
+      expect(await new Promise((resolve) => tsc.on('exit', resolve))).to.equal(0);
+      const { child, port, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'off' }, [
+        path.join(out, 'src', 'main.js'),
+      ]);
+      try {
+        expect(output()).to.match(/"msg":"detection worker ready"/);
+        const res = await fetch(`http://127.0.0.1:${port}/api/mentions/detect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'Mark McClain took us from segments to services in OpenStack networking.' }),
+        });
+        expect(res.status).to.equal(200);
+        const body = (await res.json()) as { mentions: { title: string }[] };
+        expect(body.mentions.map((m) => m.title)).to.include(
+          'From Segments to Services, a Dive into OpenStack Networking',
+        );
+      } finally {
+        const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        expect(await exit).to.equal(0);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
       tmp.cleanup();
     }
   });

@@ -51,6 +51,8 @@ export type DetectionWorkerStatus = {
   readonly queued: number;
   /** Build time of the current worker's index, ms (when ready). */
   readonly buildMs?: number | undefined;
+  /** Node's id of the latest worker thread; -1 once that thread has exited. */
+  readonly threadId: number;
 };
 
 type Request = {
@@ -108,6 +110,8 @@ export function workerEntry(): URL {
 /** The main thread's side of the detection worker. Start with {@link DetectionWorker.start}. */
 export class DetectionWorker implements MentionDetector {
   private gen: Generation | undefined;
+  /** The latest thread, kept after it exits (its `threadId` is then -1). */
+  private latest: Worker | undefined;
   private readonly internal: Request[] = [];
   private readonly public: Request[] = [];
   private running: { request: Request; watchdog: NodeJS.Timeout } | undefined;
@@ -174,6 +178,7 @@ export class DetectionWorker implements MentionDetector {
       restarts: this.restarts,
       queued: this.internal.length + this.public.length,
       buildMs: this.gen?.buildMs,
+      threadId: this.latest?.threadId ?? -1,
     };
   }
 
@@ -217,6 +222,7 @@ export class DetectionWorker implements MentionDetector {
     const workerData: DetectWorkerData = { publicUrl: this.opts.publicUrl };
     const worker = new Worker(workerEntry(), { workerData, name: 'talkreel-detect' });
     let exited!: () => void;
+    this.latest = worker;
     const gen: Generation = { worker, ready: false, backlog: [], exited: new Promise((r) => (exited = r)) };
     this.gen = gen;
     worker.on('message', (m: FromDetectWorker) => this.receive(gen, m));
