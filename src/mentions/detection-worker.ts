@@ -38,7 +38,11 @@ export type DetectionWorkerOptions = {
   readonly logger: Logger;
   /** Public requests waiting for the worker before new ones are refused. @default 32 */
   readonly queueLimit?: number;
-  /** Longest a request waits and runs, ms; also the longest one detection may run. @default 10000 */
+  /**
+   * Longest a request waits and runs, ms; also the longest one detection may run before the worker
+   * is deemed stuck and restarted. Generous: a 1 MiB post (the post size limit) can legitimately
+   * take seconds (bench `detectFlood`, `detectCost`). @default 30000
+   */
   readonly deadlineMs?: number;
   /** Talks per snapshot message (the main thread yields between messages). @default 1000 */
   readonly snapshotChunk?: number;
@@ -128,7 +132,7 @@ export class DetectionWorker implements MentionDetector {
 
   private constructor(private readonly opts: DetectionWorkerOptions) {
     this.queueLimit = opts.queueLimit ?? 32;
-    this.deadlineMs = opts.deadlineMs ?? 10_000;
+    this.deadlineMs = opts.deadlineMs ?? 30_000;
     this.chunk = opts.snapshotChunk ?? 1000;
     // One subscription for the client's life; each generation gets the commits after its snapshot began.
     this.unsubscribe = opts.store.onCommit((change) => this.forward(change));
