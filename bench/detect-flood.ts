@@ -136,6 +136,7 @@ async function detectCost(dataDir: string, quick: boolean): Promise<object> {
     loadConfig({ TALKREEL_DATA_DIR: dataDir, TALKREEL_JOBS: 'off', LOG_LEVEL: 'silent' }),
     createLogger('silent'),
   );
+  await services.detector?.started();
   try {
     const runs = quick ? 5 : 20;
     const small = extractText(SENTENCE.repeat(75).slice(0, 5_000));

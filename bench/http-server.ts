@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       TALKREEL_DETECT_WORKER: detectWorker,
     });
     const services = await createServices(config, createLogger('silent'));
+    await services.detector?.started();
     talks = (await services.store.stats()).counts.talks;
     callback = createApp(services, extraRoutes).callback();
     close = () => services.close();

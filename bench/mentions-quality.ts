@@ -94,6 +94,8 @@ export async function loadLabelledCatalogue(catalogueDirs: readonly string[] = [
     TALKREEL_JOBS: 'off',
     TALKREEL_PUBLIC_URL: PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    // Quality only: the worker finds the same (test/http/detect-worker.test.ts).
+    TALKREEL_DETECT_WORKER: 'off',
   });
   const services = await createServices(config, createLogger('silent'));
   let events = 0;

@@ -131,6 +131,9 @@ describe('the server process (src/main.ts)', function () {
         path.join(out, 'src', 'main.js'),
       ]);
       try {
+        // The server listens while the worker builds its index (503 meanwhile): wait for it.
+        for (let i = 0; i < 200 && !/"msg":"detection worker ready"/.test(output()); i += 1)
+          await new Promise((resolve) => setTimeout(resolve, 50));
         expect(output()).to.match(/"msg":"detection worker ready"/);
         const res = await fetch(`http://127.0.0.1:${port}/api/mentions/detect`, {
           method: 'POST',

@@ -39,7 +39,9 @@ export type Services = {
   readonly mentions: MentionIndex;
   /**
    * The detection worker (`TALKREEL_DETECT_WORKER=on`): public and submitted posts are detected
-   * there, off the event loop. Undefined when detection runs on the main thread.
+   * there, off the event loop. Launched, not awaited: the server listens while the worker builds
+   * its index (at 100,000 talks that takes longer than the main thread's); `detector.started()`
+   * resolves when it is ready. Undefined when detection runs on the main thread.
    */
   readonly detector: DetectionWorker | undefined;
   readonly posts: PostService;
@@ -191,7 +193,6 @@ export async function createServices(
     searchTalkIds: (query, limit) => index.search(query, { limit }).map((hit) => hit.id),
     publicUrl: config.publicUrl,
   });
-  await detector?.started();
   const stop = async (): Promise<void> => {
     await Promise.all([poller.stop(), blogs.stop(), webmentions.stop(), deliverer.stop()]);
   };

@@ -19,16 +19,17 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CatalogueChange, CatalogueStore } from '../catalogue/store-port.ts';
+import type { Talk } from '../catalogue/types.ts';
 import type { Logger } from '../platform/logger.ts';
-import { DomainError } from '../platform/errors.ts';
+import type { DomainError } from '../platform/errors.ts';
 import type { PostDocument } from '../text/extract.ts';
 import type { DetectWorkerData, FromDetectWorker, ToDetectWorker } from './detect-protocol.ts';
 import type { DetectOptions } from './detect.ts';
-import type { DetectRequestOptions, MentionDetector } from './detector.ts';
+import { detectionUnavailable, type DetectRequestOptions, type MentionDetector } from './detector.ts';
 import type { Mention } from './types.ts';
 
 export type DetectionWorkerOptions = {
-  readonly store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>;
+  readonly store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'talksOfEvent' | 'onCommit'>;
   /**
    * Detection on this thread, over the main thread's index: for internal callers while no worker
    * is ready. A function, so the worker can be launched before the main thread builds its index.
@@ -80,20 +81,6 @@ type Generation = {
   readonly exited: Promise<void>;
 };
 
-type Reason = 'starting' | 'restarting' | 'busy' | 'timeout' | 'stopping';
-const MESSAGES: Record<Reason, string> = {
-  starting: 'mention detection is starting (building its index); try again shortly',
-  restarting: 'mention detection is restarting; try again shortly',
-  busy: 'mention detection is busy; try again shortly',
-  timeout: 'mention detection took too long; try again later',
-  stopping: 'the server is shutting down',
-};
-const unavailable = (reason: Reason): DomainError =>
-  new DomainError('DETECTION_UNAVAILABLE', MESSAGES[reason], {
-    reason,
-    retryAfterSeconds: reason === 'busy' ? 2 : 5,
-  });
-
 /** A crash right after a start waits this long before the next start (doubling, capped). */
 const BACKOFF_START_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
@@ -139,9 +126,9 @@ export class DetectionWorker implements MentionDetector {
   }
 
   /**
-   * Start the worker and send it the catalogue at once (without yielding: at start-up nothing is
-   * served yet, and the worker then builds its index while the main thread builds its own).
-   * {@link DetectionWorker.started} tells when it is ready.
+   * Start the worker and send it the catalogue at once: it builds its index while the main thread
+   * builds its own. {@link DetectionWorker.started} tells when it is ready; until then public
+   * requests get 503 and internal ones run in-thread.
    */
   static launch(opts: DetectionWorkerOptions): DetectionWorker {
     const client = new DetectionWorker(opts);
@@ -155,12 +142,13 @@ export class DetectionWorker implements MentionDetector {
   }
 
   async detect(doc: PostDocument, opts: DetectRequestOptions = {}): Promise<Mention[]> {
-    if (this.closed) throw unavailable('stopping');
+    if (this.closed) throw detectionUnavailable('stopping');
     if (!this.gen?.ready) {
-      if (opts.offThreadOnly) throw unavailable(this.restarts > 0 || this.crashes > 0 ? 'restarting' : 'starting');
+      if (opts.offThreadOnly)
+        throw detectionUnavailable(this.restarts > 0 || this.crashes > 0 ? 'restarting' : 'starting');
       return this.opts.inThread(doc, opts);
     }
-    if (opts.offThreadOnly && this.public.length >= this.queueLimit) throw unavailable('busy');
+    if (opts.offThreadOnly && this.public.length >= this.queueLimit) throw detectionUnavailable('busy');
     return new Promise<Mention[]>((resolve, reject) => {
       const request: Request = { id: this.nextId++, doc, opts, resolve, reject, settled: false };
       const queue = opts.offThreadOnly ? this.public : this.internal;
@@ -168,7 +156,7 @@ export class DetectionWorker implements MentionDetector {
         // Still waiting: it leaves the queue unsent. Running: its answer, if any, is dropped.
         const at = queue.indexOf(request);
         if (at >= 0) queue.splice(at, 1);
-        this.settle(request, unavailable('timeout'));
+        this.settle(request, detectionUnavailable('timeout'));
       }, this.deadlineMs);
       queue.push(request);
       this.dispatch();
@@ -209,7 +197,7 @@ export class DetectionWorker implements MentionDetector {
     this.closed = true;
     this.unsubscribe();
     clearTimeout(this.restartTimer);
-    this.failAll(unavailable('stopping'), false);
+    this.failAll(detectionUnavailable('stopping'), false);
     const gen = this.gen;
     this.gen = undefined;
     for (const resolve of this.readyWaiters.splice(0)) resolve();
@@ -243,20 +231,34 @@ export class DetectionWorker implements MentionDetector {
   }
 
   /**
-   * Events, then talks in chunks, then the commits since. After a restart the event loop is
-   * serving, so it yields between chunks (at 100,000 talks the whole snapshot takes ~2 s to copy).
+   * Events, then talks in chunks, then the commits since.
+   * - First start: all talks in one read, posted without yielding, so the whole snapshot is out
+   *   before the main thread starts building its own index (the two builds then run in parallel).
+   * - Restart: the event loop is serving, so talks are read event by event and it yields between
+   *   chunks: one `allTalks()` at 100,000 talks alone stalls it ~100 ms; a chunk of 1,000 talks
+   *   costs ~4 ms to post.
    */
   private async sendSnapshot(gen: Generation): Promise<void> {
     const post = (m: ToDetectWorker): void => gen.worker.postMessage(m);
-    const yieldBetweenChunks = this.restarts > 0;
-    post({ type: 'snapshot-events', events: await this.opts.store.listEvents() });
-    const talks = await this.opts.store.allTalks();
-    for (let i = 0; i < talks.length; i += this.chunk) {
+    const events = await this.opts.store.listEvents();
+    post({ type: 'snapshot-events', events });
+    if (this.restarts === 0) {
+      const talks = await this.opts.store.allTalks();
+      for (let i = 0; i < talks.length; i += this.chunk)
+        post({ type: 'snapshot-talks', talks: talks.slice(i, i + this.chunk) });
+    } else {
+      let batch: Talk[] = [];
+      for (const event of events) {
+        batch.push(...(await this.opts.store.talksOfEvent(event.id)));
+        if (this.gen !== gen) return;
+        if (batch.length < this.chunk) continue;
+        post({ type: 'snapshot-talks', talks: batch });
+        batch = [];
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (this.gen !== gen) return;
-      post({ type: 'snapshot-talks', talks: talks.slice(i, i + this.chunk) });
-      if (yieldBetweenChunks) await new Promise((resolve) => setImmediate(resolve));
+      post({ type: 'snapshot-talks', talks: batch });
     }
-    if (this.gen !== gen) return;
     post({ type: 'snapshot-end' });
     for (const change of gen.backlog ?? []) post({ type: 'commit', change });
     gen.backlog = undefined;
@@ -349,7 +351,7 @@ export class DetectionWorker implements MentionDetector {
     this.opts.logger.warn({ code, ready: gen.ready }, 'detection worker exited; restarting it');
     // The running request may be what killed it: it fails. Waiting internal ones never reached the
     // worker: they run here, as when no worker is ready; waiting public ones fail.
-    this.failAll(unavailable('restarting'), true);
+    this.failAll(detectionUnavailable('restarting'), true);
     const healthy = gen.readyAt !== undefined && performance.now() - gen.readyAt > HEALTHY_AFTER_MS;
     this.crashes = healthy ? 1 : this.crashes + 1;
     const delay = this.crashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (this.crashes - 2));

@@ -1,3 +1,4 @@
+import { DomainError } from '../platform/errors.ts';
 import type { PostDocument } from '../text/extract.ts';
 import { detectMentions, type DetectOptions } from './detect.ts';
 import type { MentionIndex } from './mention-index.ts';
@@ -24,3 +25,19 @@ export function inThreadDetector(index: MentionIndex): MentionDetector {
     detect: async (doc, opts = {}) => detectMentions(doc, index, opts),
   };
 }
+
+/** Why detection could not take a post. */
+export type UnavailableReason = 'starting' | 'restarting' | 'busy' | 'timeout' | 'stopping';
+const MESSAGES: Record<UnavailableReason, string> = {
+  starting: 'mention detection is starting (building its index); try again shortly',
+  restarting: 'mention detection is restarting; try again shortly',
+  busy: 'mention detection is busy; try again shortly',
+  timeout: 'mention detection took too long; try again later',
+  stopping: 'the server is shutting down',
+};
+/** `DETECTION_UNAVAILABLE` (503): `details.retryAfterSeconds` becomes the `Retry-After` header. */
+export const detectionUnavailable = (reason: UnavailableReason): DomainError =>
+  new DomainError('DETECTION_UNAVAILABLE', MESSAGES[reason], {
+    reason,
+    retryAfterSeconds: reason === 'busy' ? 2 : 5,
+  });

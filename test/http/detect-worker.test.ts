@@ -53,9 +53,11 @@ describe('mention detection in a worker thread', function () {
     await app.close();
   });
 
-  it('is on by default and ready once the services are built', () => {
+  it('is on by default and ready once the services are built; /health says so', async () => {
     expect(app.services.config.detectWorker).to.equal(true);
     expect(app.services.detector?.status().state).to.equal('ready');
+    const health = (await (await app.request('/health')).json()) as { detection: unknown };
+    expect(health.detection).to.deep.equal({ runsIn: 'worker', state: 'ready', restarts: 0 });
   });
 
   it('finds what the main thread finds, post by post, for a catalogue imported after start and again after a rebuild from a snapshot', async () => {
@@ -181,6 +183,8 @@ describe('the detection worker’s bounds', function () {
     expect(app.services.detector).to.equal(undefined);
     const res = await app.request('/api/mentions/detect', { method: 'POST', json: { text: RECAP } });
     expect(res.status).to.equal(200);
+    const health = (await (await app.request('/health')).json()) as { detection: unknown };
+    expect(health.detection).to.deep.equal({ runsIn: 'main thread' });
   });
 
   it('until ready: public requests get DETECTION_UNAVAILABLE (starting), internal ones run in-thread', async () => {

@@ -254,6 +254,14 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
             lastSeq: stats.lastSeq,
             quarantined: stats.quarantined,
           },
+          // Detection down does not make the service degraded: only that route answers 503 meanwhile.
+          detection: services.detector
+            ? {
+                runsIn: 'worker',
+                state: services.detector.status().state,
+                restarts: services.detector.status().restarts,
+              }
+            : { runsIn: 'main thread' },
           warnings:
             stats.quarantined > 0
               ? [
