@@ -15,8 +15,6 @@
  *   `Retry-After`; internal ones (post submission, Webmention verification, which bound their own
  *   concurrency) run on this thread, over the main thread's index, as before the worker existed.
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CatalogueChange, CatalogueStore } from '../catalogue/store-port.ts';
 import type { Talk } from '../catalogue/types.ts';
@@ -25,6 +23,7 @@ import type { DomainError } from '../platform/errors.ts';
 import type { PostDocument } from '../text/extract.ts';
 import type { DetectWorkerData, FromDetectWorker, ToDetectWorker } from './detect-protocol.ts';
 import type { DetectOptions } from './detect.ts';
+import { workerEntry } from './detect-worker-entry.ts';
 import { detectionUnavailable, type DetectRequestOptions, type MentionDetector } from './detector.ts';
 import type { Mention } from './types.ts';
 
@@ -87,18 +86,7 @@ const BACKOFF_MAX_MS = 30_000;
 /** A worker that served this long before crashing restarts at once. */
 const HEALTHY_AFTER_MS = 60_000;
 
-/**
- * The worker entry beside this file: `detect-worker.js` when running compiled (`dist/`), else
- * (tsx, mocha) `detect-worker-tsx.mjs`, which registers tsx in the thread and imports
- * `detect-worker.ts`: a worker thread does not inherit its parent's loader hooks (Node 20: not
- * even with `--import tsx` in its `execArgv`).
- */
-export function workerEntry(): URL {
-  const js = new URL('./detect-worker.js', import.meta.url);
-  return fs.existsSync(fileURLToPath(js)) ? js : new URL('./detect-worker-tsx.mjs', import.meta.url);
-}
-
-/** The main thread's side of the detection worker. Start with {@link DetectionWorker.start}. */
+/** The main thread's side of the detection worker. Start with {@link DetectionWorker.launch}. */
 export class DetectionWorker implements MentionDetector {
   private gen: Generation | undefined;
   /** The latest thread, kept after it exits (its `threadId` is then -1). */
@@ -212,7 +200,14 @@ export class DetectionWorker implements MentionDetector {
   private spawn(): void {
     if (this.closed) return;
     const workerData: DetectWorkerData = { publicUrl: this.opts.publicUrl };
-    const worker = new Worker(workerEntry(), { workerData, name: 'talkreel-detect' });
+    let worker: Worker;
+    try {
+      worker = new Worker(workerEntry(), { workerData, name: 'talkreel-detect' });
+    } catch (err) {
+      // Never thrown out of a restart timer: log, and try again later.
+      this.opts.logger.error({ err }, 'detection worker could not be started');
+      return this.scheduleRestart(false);
+    }
     let exited!: () => void;
     this.latest = worker;
     const gen: Generation = { worker, ready: false, backlog: [], exited: new Promise((r) => (exited = r)) };
@@ -352,7 +347,11 @@ export class DetectionWorker implements MentionDetector {
     // The running request may be what killed it: it fails. Waiting internal ones never reached the
     // worker: they run here, as when no worker is ready; waiting public ones fail.
     this.failAll(detectionUnavailable('restarting'), true);
-    const healthy = gen.readyAt !== undefined && performance.now() - gen.readyAt > HEALTHY_AFTER_MS;
+    this.scheduleRestart(gen.readyAt !== undefined && performance.now() - gen.readyAt > HEALTHY_AFTER_MS);
+  }
+
+  /** Start a new worker: at once after a healthy run or a first crash, then backing off. */
+  private scheduleRestart(healthy: boolean): void {
     this.crashes = healthy ? 1 : this.crashes + 1;
     const delay = this.crashes <= 1 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (this.crashes - 2));
     this.restarts += 1;
