@@ -59,8 +59,8 @@ export type Config = {
   readonly fsync: boolean;
   /**
    * Run mention detection in a worker thread with its own copy of the index, so detecting a large
-   * post never stalls other requests. Costs a second index in memory (roughly doubles the
-   * indexes' share of RSS; ~+1 GB at 100,000 talks). @default true (`TALKREEL_DETECT_WORKER=on`)
+   * post never stalls other requests. Costs a second index in memory (RSS ×1.9 at 100,000 talks,
+   * +1.3 GB; +200 MB at 10,000). @default true (`TALKREEL_DETECT_WORKER=on`)
    */
   readonly detectWorker: boolean;
   /** Outgoing notification limits. */

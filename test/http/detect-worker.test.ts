@@ -12,6 +12,7 @@ import { seedIfEmpty } from '../../src/seed.ts';
 import { detectMentions } from '../../src/mentions/detect.ts';
 import { DetectionWorker } from '../../src/mentions/detection-worker.ts';
 import { DomainError } from '../../src/platform/errors.ts';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 import { extractText } from '../../src/text/extract.ts';
 import type { PostInput } from '../../src/posts/service.ts';
 import { CATALOGUE_DIR, importCatalogue, POSTS_DIR } from '../../bench/mentions-quality.ts';
@@ -115,6 +116,21 @@ describe('mention detection in a worker thread', function () {
     expect(mentions.map((m) => m.talkId)).to.deep.equal([talk.id]);
   });
 
+  it('a talk created while the worker rebuilds is found once it is back (snapshot or held commit)', async () => {
+    await seedIfEmpty(app.services);
+    const detector = app.services.detector!;
+    await detector.kill();
+    const created = await app.request(`/api/events/${DEMO}/talks`, {
+      method: 'POST',
+      admin: true,
+      json: { title: 'Quokka Lattice Scheduling', speakers: [{ name: 'Bo Vantwest' }] },
+    });
+    const talk = (await created.json()) as { id: string };
+    await detector.whenReady();
+    const doc = extractText('Bo Vantwest explained Quokka Lattice Scheduling to a full room.');
+    expect((await detector.detect(doc, { offThreadOnly: true })).map((m) => m.talkId)).to.deep.equal([talk.id]);
+  });
+
   it('a killed worker: the request it was running fails with 503, the next ones get 503 with Retry-After or a correct answer, never a 500, and detection comes back', async () => {
     await seedIfEmpty(app.services);
     const detector = app.services.detector!;
@@ -178,6 +194,15 @@ describe('the detection worker’s bounds', function () {
       inThread: (doc, o) => detectMentions(doc, app.services.mentions, o),
       ...opts,
     });
+
+  it('TALKREEL_DETECT_WORKER: on by default, off, and anything else refused at start', () => {
+    expect(loadConfig({}).detectWorker).to.equal(true);
+    expect(loadConfig({ TALKREEL_DETECT_WORKER: 'off' }).detectWorker).to.equal(false);
+    expect(() => loadConfig({ TALKREEL_DETECT_WORKER: 'sometimes' }))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.matches(/TALKREEL_DETECT_WORKER must be on\/off/);
+  });
 
   it('off: no worker, detection on the main thread', async () => {
     expect(app.services.detector).to.equal(undefined);
