@@ -28,7 +28,7 @@ import { detectionUnavailable, type DetectRequestOptions, type MentionDetector }
 import type { Mention } from './types.ts';
 
 export type DetectionWorkerOptions = {
-  readonly store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'talksOfEvent' | 'onCommit'>;
+  readonly store: Pick<CatalogueStore, 'listEvents' | 'talksOfEvent' | 'onCommit'>;
   /**
    * Detection on this thread, over the main thread's index: for internal callers while no worker
    * is ready. A function, so the worker can be launched before the main thread builds its index.
@@ -114,9 +114,8 @@ export class DetectionWorker implements MentionDetector {
   }
 
   /**
-   * Start the worker and send it the catalogue at once: it builds its index while the main thread
-   * builds its own. {@link DetectionWorker.started} tells when it is ready; until then public
-   * requests get 503 and internal ones run in-thread.
+   * Start the worker and send it the catalogue. {@link DetectionWorker.started} tells when it is
+   * ready; until then public requests get 503 and internal ones run in-thread.
    */
   static launch(opts: DetectionWorkerOptions): DetectionWorker {
     const client = new DetectionWorker(opts);
@@ -226,34 +225,25 @@ export class DetectionWorker implements MentionDetector {
   }
 
   /**
-   * Events, then talks in chunks, then the commits since.
-   * - First start: all talks in one read, posted without yielding, so the whole snapshot is out
-   *   before the main thread starts building its own index (the two builds then run in parallel).
-   * - Restart: the event loop is serving, so talks are read event by event and it yields between
-   *   chunks: one `allTalks()` at 100,000 talks alone stalls it ~100 ms; a chunk of 1,000 talks
-   *   costs ~4 ms to post.
+   * Events, then talks in chunks, then the commits since. The event loop is serving meanwhile, so
+   * talks are read event by event and it yields between chunks: one `allTalks()` at 100,000 talks
+   * alone stalls it ~100 ms; a chunk of 1,000 talks costs ~4 ms to post.
    */
   private async sendSnapshot(gen: Generation): Promise<void> {
     const post = (m: ToDetectWorker): void => gen.worker.postMessage(m);
     const events = await this.opts.store.listEvents();
     post({ type: 'snapshot-events', events });
-    if (this.restarts === 0) {
-      const talks = await this.opts.store.allTalks();
-      for (let i = 0; i < talks.length; i += this.chunk)
-        post({ type: 'snapshot-talks', talks: talks.slice(i, i + this.chunk) });
-    } else {
-      let batch: Talk[] = [];
-      for (const event of events) {
-        batch.push(...(await this.opts.store.talksOfEvent(event.id)));
-        if (this.gen !== gen) return;
-        if (batch.length < this.chunk) continue;
-        post({ type: 'snapshot-talks', talks: batch });
-        batch = [];
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+    let batch: Talk[] = [];
+    for (const event of events) {
+      batch.push(...(await this.opts.store.talksOfEvent(event.id)));
       if (this.gen !== gen) return;
+      if (batch.length < this.chunk) continue;
       post({ type: 'snapshot-talks', talks: batch });
+      batch = [];
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    if (this.gen !== gen) return;
+    post({ type: 'snapshot-talks', talks: batch });
     post({ type: 'snapshot-end' });
     for (const change of gen.backlog ?? []) post({ type: 'commit', change });
     gen.backlog = undefined;
