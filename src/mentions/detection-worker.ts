@@ -44,7 +44,7 @@ export type DetectionWorkerOptions = {
    * take seconds (bench `detectFlood`, `detectCost`). @default 30000
    */
   readonly deadlineMs?: number;
-  /** Talks per snapshot message (the main thread yields between messages). @default 1000 */
+  /** Events or talks per snapshot message (the main thread yields between messages). @default 500 */
   readonly snapshotChunk?: number;
 };
 
@@ -108,7 +108,7 @@ export class DetectionWorker implements MentionDetector {
   private constructor(private readonly opts: DetectionWorkerOptions) {
     this.queueLimit = opts.queueLimit ?? 32;
     this.deadlineMs = opts.deadlineMs ?? 30_000;
-    this.chunk = opts.snapshotChunk ?? 1000;
+    this.chunk = opts.snapshotChunk ?? 500;
     // One subscription for the client's life; each generation gets the commits after its snapshot began.
     this.unsubscribe = opts.store.onCommit((change) => this.forward(change));
   }
@@ -226,21 +226,26 @@ export class DetectionWorker implements MentionDetector {
 
   /**
    * Events, then talks in chunks, then the commits since. The event loop is serving meanwhile, so
-   * talks are read event by event and it yields between chunks: one `allTalks()` at 100,000 talks
-   * alone stalls it ~100 ms; a chunk of 1,000 talks costs ~4 ms to post.
+   * talks are read event by event, yielding after each read and each message: one `allTalks()` at
+   * 100,000 talks alone stalls it ~100 ms, posting all 2,000 events at once ~50 ms.
    */
   private async sendSnapshot(gen: Generation): Promise<void> {
     const post = (m: ToDetectWorker): void => gen.worker.postMessage(m);
+    const pause = () => new Promise((resolve) => setImmediate(resolve));
     const events = await this.opts.store.listEvents();
-    post({ type: 'snapshot-events', events });
+    for (let i = 0; i < events.length; i += this.chunk) {
+      post({ type: 'snapshot-events', events: events.slice(i, i + this.chunk) });
+      await pause();
+    }
     let batch: Talk[] = [];
     for (const event of events) {
       batch.push(...(await this.opts.store.talksOfEvent(event.id)));
       if (this.gen !== gen) return;
-      if (batch.length < this.chunk) continue;
-      post({ type: 'snapshot-talks', talks: batch });
-      batch = [];
-      await new Promise((resolve) => setImmediate(resolve));
+      if (batch.length >= this.chunk) {
+        post({ type: 'snapshot-talks', talks: batch });
+        batch = [];
+      }
+      await pause();
     }
     if (this.gen !== gen) return;
     post({ type: 'snapshot-talks', talks: batch });
