@@ -1,7 +1,8 @@
 /**
  * Server child of the `httpTalkById` benchmark (forked by bench/http.ts with an IPC channel).
  *
- *   http-server.ts app  <dataDir>   the real app: createServices over <dataDir>/db.json + createApp(extraRoutes)
+ *   http-server.ts app  <dataDir> [on|off]   the real app: createServices over <dataDir>/db.json + createApp(extraRoutes);
+ *                                            the third argument is TALKREEL_DETECT_WORKER (default on)
  *   http-server.ts bare <dataDir>   bare Koa + @koa/router serving the same talk DTOs, precomputed in a Map
  *
  * Listens on 127.0.0.1:0 and sends `{ ready: true, port, talks }` to the parent; exits when the
@@ -25,7 +26,7 @@ const PUBLIC_URL = 'http://talkreel.bench';
 
 async function main(): Promise<void> {
   childGuards();
-  const [mode, dataDir] = process.argv.slice(2);
+  const [mode, dataDir, detectWorker = 'on'] = process.argv.slice(2);
   if ((mode !== 'app' && mode !== 'bare') || !dataDir) throw new Error('usage: http-server.ts app|bare <dataDir>');
 
   let callback: http.RequestListener;
@@ -39,8 +40,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'silent',
       HOST: '127.0.0.1',
       PORT: '0',
+      TALKREEL_DETECT_WORKER: detectWorker,
     });
     const services = await createServices(config, createLogger('silent'));
+    await services.detector?.started();
     talks = (await services.store.stats()).counts.talks;
     callback = createApp(services, extraRoutes).callback();
     close = () => services.close();

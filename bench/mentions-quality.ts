@@ -54,7 +54,7 @@ import type { Mention } from '../src/posts/types.ts';
 import { BENCH_DIR, PROJECT_ROOT, makeTempDir, ms, progress, round, since, type BenchOptions } from './util.ts';
 
 export const POSTS_DIR = path.join(BENCH_DIR, 'fixtures', 'posts');
-const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
+export const CATALOGUE_DIR = path.join(POSTS_DIR, 'catalogue');
 /** The held-out set (bench/fixtures/heldout/README.md): never tune a matcher on it. */
 export const HELDOUT_DIR = path.join(BENCH_DIR, 'fixtures', 'heldout');
 export const HELDOUT_CATALOGUE_DIR = path.join(HELDOUT_DIR, 'catalogue');
@@ -106,6 +106,8 @@ export async function loadLabelledCatalogue(catalogueDirs: readonly string[] = [
     TALKREEL_JOBS: 'off',
     TALKREEL_PUBLIC_URL: PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    // Quality only: the worker finds the same (test/http/detect-worker.test.ts).
+    TALKREEL_DETECT_WORKER: 'off',
   });
   const services = await createServices(config, createLogger('silent'));
   let events = 0;

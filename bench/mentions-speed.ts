@@ -183,6 +183,8 @@ export async function benchMentionSpeed(opts: BenchOptions): Promise<object> {
         TALKREEL_JOBS: 'off',
         TALKREEL_PUBLIC_URL: PUBLIC_URL,
         LOG_LEVEL: 'silent',
+        // Detection itself, on this thread (the worker's round trip is measured by `detectFlood`).
+        TALKREEL_DETECT_WORKER: 'off',
       }),
       createLogger('silent'),
       {

@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
 import { runServerToExit, startServer } from './helpers/server-process.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 describe('the server process (src/main.ts)', function () {
   this.timeout(60_000);
@@ -60,6 +64,46 @@ describe('the server process (src/main.ts)', function () {
     } finally {
       hanging.closeAllConnections();
       hanging.close();
+      tmp.cleanup();
+    }
+  });
+
+  it('compiled, as `npm start` runs it: the detection worker starts from dist/ and answers', async () => {
+    const tmp = tempDir();
+    const out = path.join(ROOT, 'test-results', `dist-${process.pid}`);
+    try {
+      // Emit only (`npm run typecheck` checks types): what matters is the layout, detect-worker.js
+      // beside detection-worker.js, run by plain node without tsx.
+      const tsc = spawn(process.execPath, [
+        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        ...['-p', path.join(ROOT, 'tsconfig.build.json'), '--noCheck', '--sourceMap', 'false', '--outDir', out],
+      ]);
+      expect(await new Promise((resolve) => tsc.on('exit', resolve))).to.equal(0);
+      const { child, port, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'off' }, [
+        path.join(out, 'src', 'main.js'),
+      ]);
+      try {
+        // The server listens while the worker builds its index (503 meanwhile): wait for it.
+        for (let i = 0; i < 200 && !/"msg":"detection worker ready"/.test(output()); i += 1)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(output()).to.match(/"msg":"detection worker ready"/);
+        const res = await fetch(`http://127.0.0.1:${port}/api/mentions/detect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'Mark McClain took us from segments to services in OpenStack networking.' }),
+        });
+        expect(res.status).to.equal(200);
+        const body = (await res.json()) as { mentions: { title: string }[] };
+        expect(body.mentions.map((m) => m.title)).to.include(
+          'From Segments to Services, a Dive into OpenStack Networking',
+        );
+      } finally {
+        const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        expect(await exit).to.equal(0);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
       tmp.cleanup();
     }
   });

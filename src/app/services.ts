@@ -11,6 +11,8 @@ import { RecordingPoller } from '../recordings/poller.ts';
 import { SourceService } from '../recordings/service.ts';
 import { WebSubService } from '../recordings/websub.ts';
 import { MentionIndex } from '../mentions/mention-index.ts';
+import { detectMentions } from '../mentions/detect.ts';
+import { DetectionWorker } from '../mentions/detection-worker.ts';
 import { PostService } from '../posts/service.ts';
 import { BlogCrawler } from '../posts/blogs.ts';
 import { WebmentionService } from '../webmention/service.ts';
@@ -40,6 +42,13 @@ export type Services = {
    * `createServices` resolves unless `indexesInBackground` was asked for.
    */
   readonly indexes: { readonly ready: boolean; readonly whenReady: Promise<void> };
+  /**
+   * The detection worker (`TALKREEL_DETECT_WORKER=on`): public and submitted posts are detected
+   * there, off the event loop. Launched once the main thread's indexes are built, not awaited: the
+   * server listens while the worker builds its own (~30 s at 100,000 talks); `detector.started()`
+   * resolves when it is ready. Undefined when detection runs on the main thread.
+   */
+  readonly detector: DetectionWorker | undefined;
   readonly posts: PostService;
   readonly blogs: BlogCrawler;
   readonly webmentions: WebmentionService;
@@ -76,6 +85,8 @@ export type ServiceOverrides = {
    * @default false
    */
   readonly indexesInBackground?: boolean;
+  /** Override `config.detectWorker` (the CLI detects one post per process: no worker). */
+  readonly detectWorker?: boolean;
 };
 
 /** Talks indexed between two turns of the event loop during a background build (~5–15 ms of work on 2 busy cores). */
@@ -127,12 +138,26 @@ export async function createServices(
   if (!overrides.indexesInBackground) await indexes.whenReady;
   // A failed background build is fatal for the instance: it must not serve partial indexes forever.
   else indexes.whenReady.catch((err: unknown) => logger.fatal({ err }, 'index build failed'));
+  // Launched once this thread's indexes are built, not beside them: the two builds compete for
+  // the CPU (at 100,000 talks, under load, launching first delayed serving 35 s → 85 s), and
+  // lookups should not wait for detection. It builds while the server already serves.
+  const detector =
+    (overrides.detectWorker ?? config.detectWorker)
+      ? DetectionWorker.launch({
+          store,
+          publicUrl: config.publicUrl,
+          logger: logger.child({ module: 'detect-worker' }),
+          inThread: (doc, opts) => detectMentions(doc, mentions, opts),
+          after: indexes.whenReady,
+        })
+      : undefined;
   const posts = new PostService({
     store,
     clock,
     logger: logger.child({ module: 'posts' }),
     http,
     index: mentions,
+    detector,
     publicUrl: config.publicUrl,
     maxPostChars: config.maxPostBytes,
   });
@@ -215,6 +240,7 @@ export async function createServices(
     websub: new WebSubService({ poller, secret: config.websubSecret }),
     mentions,
     indexes,
+    detector,
     posts,
     blogs,
     webmentions,
@@ -233,6 +259,7 @@ export async function createServices(
     async close() {
       await stop();
       mailer.close();
+      await detector?.close();
       feeds.detach();
       embeds.detach();
       // A background build still running would subscribe after the detach below.

@@ -194,7 +194,7 @@ export async function runCli(
   let services: Services | undefined;
   try {
     try {
-      services = await createServices(config, logger, { readOnly: !verb.writes });
+      services = await createServices(config, logger, { readOnly: !verb.writes, detectWorker: false });
     } catch (err) {
       if (!(err instanceof StoreLockedError)) throw err;
       // A running server holds the data directory: do the same through its API when we can.

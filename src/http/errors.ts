@@ -28,6 +28,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   URL_NOT_ALLOWED: 400,
   STORE_UNAVAILABLE: 503,
   INDEX_BUILDING: 503,
+  DETECTION_UNAVAILABLE: 503,
   RATE_LIMITED: 429,
   NOT_IMPLEMENTED: 501,
 };
@@ -148,14 +149,15 @@ export function errorMiddleware(logger: Logger) {
     } catch (err) {
       const { status, body, expose } = toErrorResponse(err);
       if (!expose) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
-      if (status === 503) {
-        if (body.error.code === 'STORE_UNAVAILABLE')
-          logger.warn({ err: (err as Error).message, method: ctx.method, path: ctx.path }, 'store unavailable');
-        ctx.set('Retry-After', '5');
-      }
       const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-      if ((status === 429 || status === 503) && typeof retryAfter === 'number')
-        ctx.set('Retry-After', String(retryAfter));
+      if (status === 503) {
+        logger.warn(
+          { err: (err as Error).message, code: body.error.code, method: ctx.method, path: ctx.path },
+          body.error.code === 'STORE_UNAVAILABLE' ? 'store unavailable' : 'service unavailable',
+        );
+        ctx.set('Retry-After', typeof retryAfter === 'number' ? String(retryAfter) : '5');
+      }
+      if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
       sendError(ctx, status, body);
     }
   };

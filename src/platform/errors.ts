@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   /** The search and mention indexes are still being built at start-up (retry shortly). */
   | 'INDEX_BUILDING'
+  /** Mention detection cannot take the post now (worker starting or restarting, queue full, deadline). */
+  | 'DETECTION_UNAVAILABLE'
   | 'RATE_LIMITED'
   /** A representation the server does not produce (oEmbed `format=`). */
   | 'NOT_IMPLEMENTED';

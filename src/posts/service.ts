@@ -8,6 +8,7 @@ import type { Mention, Post, PostOrigin } from './types.ts';
 import { DomainError, notFound } from '../platform/errors.ts';
 import type { MentionIndex } from '../mentions/mention-index.ts';
 import { detectMentions } from '../mentions/detect.ts';
+import { inThreadDetector, type MentionDetector } from '../mentions/detector.ts';
 import { extractHtml, extractText, type PostDocument } from '../text/extract.ts';
 import { canonicalUrl } from '../text/urls.ts';
 
@@ -16,7 +17,10 @@ export type PostServiceDeps = {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly http: HttpClient;
+  /** The main thread's index: re-scans (one store transaction) and Webmention targets use it. */
   readonly index: MentionIndex;
+  /** Where `detect` and `submit` run detection. @default on this thread, over `index` */
+  readonly detector?: MentionDetector | undefined;
   readonly publicUrl: string;
   /** Largest post accepted, characters of HTML/text. @default 1 MiB */
   readonly maxPostChars: number;
@@ -42,15 +46,22 @@ const STORED_TEXT_CHARS = 200_000;
 
 /** Recap posts: submission, fetching, rescans and the talks they mention. Blogs and Webmentions build on it. */
 export class PostService {
-  constructor(private readonly deps: PostServiceDeps) {}
+  private readonly detector: MentionDetector;
+
+  constructor(private readonly deps: PostServiceDeps) {
+    this.detector = deps.detector ?? inThreadDetector(deps.index);
+  }
 
   // ---- detection ----------------------------------------------------------------------------
 
-  /** Dry run: the mentions of a document, nothing stored. */
-  async detect(input: PostInput): Promise<readonly Mention[]> {
+  /**
+   * Dry run: the mentions of a document, nothing stored. `offThreadOnly` for posts from anyone:
+   * never detected on the event loop (see `MentionDetector`).
+   */
+  async detect(input: PostInput, opts: { offThreadOnly?: boolean } = {}): Promise<readonly Mention[]> {
     if (input.eventId && !(await this.deps.store.getEvent(input.eventId)))
       throw notFound('EVENT_NOT_FOUND', 'event', input.eventId);
-    return detectMentions(this.document(input), this.deps.index, { eventId: input.eventId });
+    return this.detector.detect(this.document(input), { eventId: input.eventId, offThreadOnly: opts.offThreadOnly });
   }
 
   /** Reduce HTML or text to a post document, refusing oversized input with 413. */
@@ -80,7 +91,7 @@ export class PostService {
     if (input.eventId && !(await this.deps.store.getEvent(input.eventId)))
       throw notFound('EVENT_NOT_FOUND', 'event', input.eventId);
     const doc = this.document(input);
-    let mentions = detectMentions(doc, this.deps.index, { eventId: input.eventId });
+    let mentions = await this.detector.detect(doc, { eventId: input.eventId });
     if (extra.requireTalk && !mentions.some((m) => m.talkId === extra.requireTalk)) {
       // A verified Webmention is a link to the talk page by definition.
       mentions = [

@@ -16,8 +16,12 @@ export type ServerProcess = {
 };
 
 /** The real server process (`src/main.ts`) over `dataDir` on an ephemeral port, once it listens. */
-export async function startServer(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+export async function startServer(
+  dataDir: string,
+  env: Record<string, string>,
+  argv: readonly string[] = ['--import', 'tsx', MAIN],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, argv, {
     env: {
       PATH: process.env.PATH,
       ...testEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),

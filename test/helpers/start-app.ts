@@ -47,6 +47,8 @@ export async function startApp(
   const dataDir = opts.dataDir ?? tmp!.dir;
   const config = loadConfig(testEnv(dataDir, opts.env));
   const services = await createServices(config, createLogger('silent'), opts.clock ? { clock: opts.clock } : {});
+  // Tests detect right away: wait for the detection worker (a server answers 503 meanwhile).
+  await services.detector?.started();
   const app = createApp(services, extraRoutes);
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

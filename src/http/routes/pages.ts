@@ -260,6 +260,14 @@ export function pageRoutes(services: Services, deps: RouteDeps, router: Router):
           },
           changeLog: stats.changeLog,
           warnings: healthWarnings(stats),
+          // Detection down does not make the service degraded: only that route answers 503 meanwhile.
+          detection: services.detector
+            ? {
+                runsIn: 'worker',
+                state: services.detector.status().state,
+                restarts: services.detector.status().restarts,
+              }
+            : { runsIn: 'main thread' },
         };
       } catch (err) {
         if (!(err instanceof StoreUnavailableError)) throw err;

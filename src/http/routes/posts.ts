@@ -196,12 +196,17 @@ export function postRoutes(services: Services, deps: RouteDeps, router: Router):
       413: 'Post too large',
       415: 'Not JSON',
       429: 'Too many requests from this client',
+      503: 'Detection is starting, restarting or busy (Retry-After)',
     },
     handler: async (ctx, { body }) => {
       // A chunked body has no Content-Length: its size is checked once read.
       if (!isAdmin(ctx, deps.adminToken) && (body.html ?? body.text ?? '').length > ANON_DETECT_BYTES)
         throw tooLargeForAnonymous();
-      const mentions = await posts.detect({ html: body.html, text: body.text, title: body.title, eventId: body.event });
+      // Posts from anyone never run on the event loop: the detection worker, or 503 while it cannot take them.
+      const mentions = await posts.detect(
+        { html: body.html, text: body.text, title: body.title, eventId: body.event },
+        { offThreadOnly: true },
+      );
       ctx.body = { mentions: await mentionDtos(mentions, services.catalogue, base) };
     },
   });
