@@ -9,7 +9,7 @@ import type { EventContext } from './event-context.ts';
 import type { MentionIndex, TalkEntry } from './mention-index.ts';
 import { stemOf } from './topic.ts';
 import { rareTitleWordNear } from './titles.ts';
-import type { Span, Token } from './tokens.ts';
+import { tokensWithin, type Span, type Token } from './tokens.ts';
 import { neighboursIn, type Neighbours } from './neighbours.ts';
 
 /** A full name in the post: the talks of that speaker and the normalised name. */
@@ -272,12 +272,15 @@ const PARAGRAPH_CHARS = 400;
 /** Stems of the paragraph holding `span` (blank-line separated, at most ±400 characters). */
 function paragraphStems(text: string, span: Span, content: readonly Token[]): Set<string> {
   if (span.start < 0) return new Set();
-  const before = text.lastIndexOf('\n\n', span.start);
-  const after = text.indexOf('\n\n', span.end);
-  const start = Math.max(before < 0 ? 0 : before, span.start - PARAGRAPH_CHARS);
-  const end = Math.min(after < 0 ? text.length : after, span.end + PARAGRAPH_CHARS);
+  // Blank lines looked for only within the ±400 characters, whatever the post's length.
+  const from = Math.max(0, span.start - PARAGRAPH_CHARS);
+  const before = text.slice(from, span.start + 2).lastIndexOf('\n\n');
+  const after = text.slice(span.end, span.end + PARAGRAPH_CHARS).indexOf('\n\n');
+  const start = before < 0 ? from : from + before;
+  const end = after < 0 ? Math.min(text.length, span.end + PARAGRAPH_CHARS) : span.end + after;
   const stems = new Set<string>();
-  for (const tok of content) if (tok.start >= start && tok.end <= end && tok.t.length >= 3) stems.add(stemOf(tok.t));
+  for (const tok of tokensWithin(content, start, end))
+    if (tok.start >= start && tok.end <= end && tok.t.length >= 3) stems.add(stemOf(tok.t));
   return stems;
 }
 

@@ -10,7 +10,7 @@ import { evidenceFor } from './evidence.ts';
 import type { EventContext } from './event-context.ts';
 import type { MentionIndex, TalkEntry } from './mention-index.ts';
 import { termPositions, titleWindow, type TermPosition, type TitleForm } from './title-window.ts';
-import { tokenizeWithOffsets, type Span, type Token } from './tokens.ts';
+import { tokenizeWithOffsets, tokensWithin, type Span, type Token } from './tokens.ts';
 import { similarity } from '../text/normalize.ts';
 import { neighboursIn, type Neighbours } from './neighbours.ts';
 
@@ -176,7 +176,5 @@ export function rareTitleWordNear(
   if (!talk) return false;
   const terms = new Set(talk.titleTerms.filter((t) => index.titleDf(t) <= RARE_TITLE_DF));
   if (terms.size === 0) return false;
-  return content.some(
-    (tok) => tok.end >= span.start - NEAR_CHARS && tok.start <= span.end + NEAR_CHARS && terms.has(tok.t),
-  );
+  return tokensWithin(content, span.start - NEAR_CHARS, span.end + NEAR_CHARS).some((tok) => terms.has(tok.t));
 }

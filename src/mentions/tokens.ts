@@ -45,3 +45,20 @@ export function tokenizeWithOffsets(text: string): Token[] {
   }
   return out;
 }
+
+/**
+ * The tokens (sorted by position, as tokenising yields them) that overlap `start..end`: a binary
+ * search, so looking around each of many names in a long post costs the neighbourhood, not the post.
+ */
+export function tokensWithin(tokens: readonly Token[], start: number, end: number): readonly Token[] {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.end < start) lo = mid + 1;
+    else hi = mid;
+  }
+  let stop = lo;
+  while (stop < tokens.length && tokens[stop]!.start <= end) stop += 1;
+  return tokens.slice(lo, stop);
+}
