@@ -349,6 +349,8 @@ export class MentionIndex {
   talkOfRef(ref: string): string | undefined {
     const trimmed = ref.trim();
     if (/^https?:\/\//i.test(trimmed)) return this.talkOfLink(trimmed);
+    // A URL pasted without its scheme: `fosdem.org/2031/schedule/event/…`, `youtu.be/…`.
+    if (SCHEMELESS_URL.test(trimmed)) return this.talkOfLink(`https://${trimmed}`);
     const ids = this.shapeKeys.get(`slug:${trimmed.toLowerCase().replace(/\/+$/, '')}`);
     return ids?.size === 1 ? [...ids][0] : undefined;
   }
@@ -371,6 +373,9 @@ export class MentionIndex {
     return this.talks.has(ref) ? ref : this.refs.get(ref);
   }
 }
+
+/** A host name with a dot, then a path: a URL without `https://`. */
+const SCHEMELESS_URL = /^(?:[a-z0-9-]+\.)+[a-z]{2,}\/\S*$/i;
 
 /** The words of a talk that a post may misspell: title terms and speakers' first and last names. */
 function typoWords(entry: TalkEntry): Set<string> {

@@ -36,6 +36,8 @@ describe('lookup and talk by any reference a person pastes', function () {
     'rust_async_kernel',
     'https://fosdem.org/2031/schedule/event/rust_async_kernel/',
     'http://fosdem.org/2031/schedule/event/rust_async_kernel',
+    'fosdem.org/2031/schedule/event/rust_async_kernel',
+    'youtu.be/AbCdEfGhIjK',
     'https://video.fosdem.org/2031/h1302/rust_async_kernel.webm',
     'https://youtu.be/AbCdEfGhIjK?t=95',
     'https://www.youtube.com/watch?v=AbCdEfGhIjK&t=1m5s',
