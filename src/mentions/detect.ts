@@ -22,7 +22,7 @@ import type { PostDocument } from '../text/extract.ts';
 import { STOPWORDS } from '../text/normalize.ts';
 import { eventsAbout } from './event-context.ts';
 import type { Evidence } from './evidence.ts';
-import { addLinkEvidence } from './links.ts';
+import { addLinkEvidence, dropTitlesOfOtherPages } from './links.ts';
 import type { MentionIndex } from './mention-index.ts';
 import { selectMentions } from './select.ts';
 import { addSpeakerEvidence, findSpeakerNames, namedTalkIds } from './speakers.ts';
@@ -52,10 +52,11 @@ export function detectMentions(doc: PostDocument, index: MentionIndex, opts: Det
   const evidence: Evidence = new Map();
 
   const about = eventsAbout(text, tokens, doc, index, opts.eventId);
-  addLinkEvidence(doc, shift, index, evidence);
+  const foreign = addLinkEvidence(doc, shift, index, evidence);
   const neighbours = neighboursIn(index);
   const names = findSpeakerNames(tokens, index, about, text, neighbours);
   addTitleEvidence(text, content, namedTalkIds(names, about, index), index, evidence, neighbours);
+  dropTitlesOfOtherPages(evidence, foreign);
   addListEvidence(text, content, index, evidence);
   // after titles and links: they pick among a speaker's talks
   addSpeakerEvidence(names, { index, about, evidence, content, text });
