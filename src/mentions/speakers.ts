@@ -145,8 +145,11 @@ function findBareNames(
     // Named in full earlier: the surname refers back to them. Otherwise only the event in context
     // ties it to a speaker, and a surname that may be an ordinary word needs more than that.
     const corroborated = surnameIds.size > 0;
-    for (const eventId of about.keys())
-      for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
+    // Only an event the post surely is about (named, linked, or city with date) ties a bare
+    // surname to its speakers: a city or a date alone is too little for a word that may be a name.
+    for (const [eventId, strength] of about)
+      if (strength === 'strong')
+        for (const id of index.eventLastNames.get(`${eventId}|${tok.t}`) ?? []) surnameIds.add(id);
     if (surnameIds.size > 0) {
       const weak = !corroborated && mayBeWord(tokens, i, text, lowerSeen, index);
       surnames.push({ talkIds: [...surnameIds], span: { start: tok.start, end: tok.end }, weak });

@@ -79,4 +79,13 @@ describe('speaker names in the forms people write them', () => {
     // With a word of her talk's title next to it, it is.
     expect(found(idx, 'KIEZ in Berlin was fun. Then Koch on reproducible firmware builds.')).to.include('koch');
   });
+
+  it('a bare surname counts for an event the post surely is about, not for a city alone', () => {
+    const idx = index();
+    const ids = (text: string) => detectMentions(extractText(text), idx).map((m) => m.talkId);
+    // Only the city: Hollis may be anybody, and two title words are not the talk.
+    expect(ids('A week in Berlin. Dinner at Hollis, then packet capture stories at the bar.')).to.deep.equal([]);
+    // The event named: Hollis is its speaker, and the title words pick the talk.
+    expect(ids('Day one of KIEZ 2031. Hollis showed packet capture at line rate.')).to.deep.equal(['jfk']);
+  });
 });
