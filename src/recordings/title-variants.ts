@@ -33,6 +33,14 @@ export function titleVariants(
   };
   const kept = parts.filter((p) => !isDecoration(p));
   if (kept.length > 0 && kept.length < parts.length) variants.add(kept.join(' '));
+  // A trailing bracketed note sharing no word with the talk's title is about the upload, in
+  // whatever language ("(re-upload, fixed audio)", "[nueva subida, audio corregido]"): compare
+  // without it too.
+  const note = /\s*[([]([^()[\]]+)[)\]]\s*$/.exec(full);
+  if (note && !tokenize(note[1]!).some((t) => talkTokens.has(t) && !STOPWORDS.has(t))) {
+    const rest = full.slice(0, note.index).trim();
+    if (rest) variants.add(rest);
+  }
   // A leading or trailing part with a year, naming another edition or another event.
   let foreign: string | undefined;
   if (parts.length > 1) {

@@ -124,4 +124,14 @@ describe('matcher/recordings', () => {
     expect(variants).to.include('Building CLI Tools');
     expect(foreign).to.equal(undefined);
   });
+
+  it('compares without a trailing bracketed note about the upload, in any language', () => {
+    const title = 'Building CLI Tools';
+    for (const note of ['(re-upload, fixed audio)', '[nueva subida, audio corregido]', '(neu hochgeladen)'])
+      expect(titleVariants(`${title} ${note}`, ctx, [], title).variants, note).to.include(title);
+    // A bracket that shares words with the talk's title is part of it.
+    expect(
+      titleVariants('Building CLI Tools (in Rust)', ctx, [], 'Building CLI Tools in Rust').variants,
+    ).to.not.include('Building CLI Tools');
+  });
 });
