@@ -1,30 +1,14 @@
 import { expect } from 'chai';
-import type { Event, Talk } from '../../../src/catalogue/types.ts';
 import { TalkIndex } from '../../../src/search/talk-index.ts';
 import { MentionIndex } from '../../../src/mentions/mention-index.ts';
 import { detectMentions } from '../../../src/mentions/detect.ts';
 import { extractHtml } from '../../../src/text/extract.ts';
+import { eventRecord, talkRecord } from '../../helpers/catalogue-records.ts';
 
-const event: Event = {
-  id: 'wp31',
-  name: 'Werkplaats 2031',
-  acronym: 'WP31',
-  aliases: [],
-  createdAt: '2031-01-01T00:00:00Z',
-  updatedAt: '2031-01-01T00:00:00Z',
-};
-const talk: Talk = {
-  id: 'wp31-batteries',
-  eventId: 'wp31',
-  title: 'Open firmware for home batteries',
-  aliases: [],
-  speakers: [{ name: 'Ana Example' }],
+const event = eventRecord('wp31', 'Werkplaats 2031', { acronym: 'WP31' });
+const talk = talkRecord('wp31-batteries', 'wp31', 'Open firmware for home batteries', 'Ana Example', {
   externalIds: { slug: 'wp31-707-open-firmware-for-home-batteries' },
-  recording: { status: 'pending' },
-  recordings: [],
-  createdAt: '2031-01-01T00:00:00Z',
-  updatedAt: '2031-01-01T00:00:00Z',
-};
+});
 
 function index(): MentionIndex {
   const vocabulary = new TalkIndex();
