@@ -6,7 +6,7 @@ import { createServices } from './app/services.ts';
 import { createApp } from './http/app.ts';
 import { seedIfEmpty } from './seed.ts';
 import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './store/errors.ts';
-import { extraRoutes, startJobs } from './wiring.ts';
+import { extraRoutes, startJobs, type RunningJobs } from './wiring.ts';
 
 /** Composition root: config → logger → store/services → HTTP → cron jobs → graceful shutdown. */
 async function main(): Promise<void> {
@@ -42,6 +42,26 @@ async function main(): Promise<void> {
   const app = createApp(services, extraRoutes);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
+  // Shutdown is handled before the server listens (a SIGTERM right after the "listening" line
+  // must not meet Node's default handler), also while the indexes still build.
+  let stopping = false;
+  let jobs: RunningJobs | undefined;
+  closeWithGrace({ delay: 10_000, logger: { error: (m: unknown) => logger.error(m) } }, async ({ signal, err }) => {
+    stopping = true;
+    if (err) logger.error({ err }, 'shutting down after error');
+    else logger.info({ signal }, 'shutting down');
+    await jobs?.stop();
+    // Abort in-flight fetches first: a request waiting on one (a manual poll) can then finish.
+    await services.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await services.close();
+    logger.info('stopped');
+    logger.flush();
+  });
+
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   logger.info(
@@ -56,24 +76,10 @@ async function main(): Promise<void> {
 
   // What detects, matches or ranks (Webmention verification, jobs) waits for the indexes.
   await services.indexes.whenReady;
+  if (stopping) return;
   const resumed = await services.webmentions.resumePending();
   if (resumed > 0) logger.info({ webmentions: resumed }, 'resumed pending webmention verifications');
-  const jobs = config.jobs ? startJobs(services) : undefined;
-
-  closeWithGrace({ delay: 10_000, logger: { error: (m: unknown) => logger.error(m) } }, async ({ signal, err }) => {
-    if (err) logger.error({ err }, 'shutting down after error');
-    else logger.info({ signal }, 'shutting down');
-    await jobs?.stop();
-    // Abort in-flight fetches first: a request waiting on one (a manual poll) can then finish.
-    await services.stop();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    await services.close();
-    logger.info('stopped');
-    logger.flush();
-  });
+  if (!stopping && config.jobs) jobs = startJobs(services);
 }
 
 await main();

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { tempDir, testEnv } from './helpers/start-app.ts';
 import { runServerToExit, startServer } from './helpers/server-process.ts';
+import { eventRecord, talkRecord } from './helpers/catalogue-records.ts';
+import { openLowdbStore } from '../src/store/open.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,6 +29,31 @@ describe('the server process (src/main.ts)', function () {
       expect(output()).to.match(/"msg":"stopped"/);
       expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
       expect(JSON.parse(fs.readFileSync(path.join(tmp.dir, 'db.json'), 'utf8')).schemaVersion).to.equal(2);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('SIGTERM while the indexes still build in the background: a clean exit that releases the lock', async () => {
+    const tmp = tempDir();
+    try {
+      // Enough talks that the background build is still running when the server listens.
+      const store = await openLowdbStore({ file: path.join(tmp.dir, 'db.json') });
+      await store.load({
+        events: [eventRecord('big-2031', 'Big Conf 2031')],
+        talks: Array.from({ length: 20_000 }, (_, i) =>
+          talkRecord(`big-${i}`, 'big-2031', `Talk number ${i} on topic ${i % 97}`, `Speaker ${i % 501}`),
+        ),
+      });
+      await store.close();
+      const { child, output } = await startServer(tmp.dir, { TALKREEL_JOBS: 'on' });
+      expect(output()).to.not.match(/"msg":"indexes ready"/);
+      const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exit, output()).to.equal(0);
+      expect(output()).to.match(/"msg":"stopped"/);
+      expect(output()).to.not.match(/"job":/); // no job was started on the way out
+      expect(fs.existsSync(path.join(tmp.dir, '.lock'))).to.equal(false);
     } finally {
       tmp.cleanup();
     }
