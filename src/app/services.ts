@@ -124,7 +124,7 @@ export async function createServices(
     leases,
   });
   const sources = new SourceService({ store, clock, http, poller, defaultCron: config.pollCron });
-  const mentions = new MentionIndex(index.talks, config.publicUrl);
+  const mentions = new MentionIndex(config.publicUrl);
   const chunk = overrides.indexesInBackground ? BACKGROUND_CHUNK : Infinity;
   const indexes = { ready: false, whenReady: Promise.resolve() };
   indexes.whenReady = (async () => {

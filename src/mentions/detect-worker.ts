@@ -1,11 +1,10 @@
 /**
  * Entry of the detection worker thread (started by `detection-worker.ts`): it builds its own
- * search vocabulary and `MentionIndex` from the snapshot the main thread sends, follows the
+ * `MentionIndex` from the snapshot the main thread sends, follows the
  * forwarded commits, and answers detection requests one message at a time, off the main event
  * loop. See `detect-protocol.ts` for the messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CatalogueIndex } from '../search/catalogue-index.ts';
 import { CatalogueFeed } from './catalogue-feed.ts';
 import type { DetectWorkerData, FromDetectWorker, ToDetectWorker } from './detect-protocol.ts';
 import { detectMentions } from './detect.ts';
@@ -47,8 +46,7 @@ port.on('message', (message: ToDetectWorker) => {
   }
 });
 
-const catalogue = await CatalogueIndex.attach(feed);
-const index = await MentionIndex.attach(feed, catalogue.talks, publicUrl);
+const index = await MentionIndex.attach(feed, publicUrl);
 feed.goLive();
 mentions = index;
 send({ type: 'ready', talks: index.size, buildMs: Math.round(performance.now() - started) });

@@ -2,7 +2,6 @@ import type { CatalogueStore } from '../catalogue/store-port.ts';
 import { loadAndFollow } from '../catalogue/load-and-follow.ts';
 import type { Event, Talk } from '../catalogue/types.ts';
 import { normalizeText, tokenize, STOPWORDS } from '../text/normalize.ts';
-import type { TalkIndex } from '../search/talk-index.ts';
 import { canonicalUrl, urlKey } from '../text/urls.ts';
 import { safeDecode } from '../catalogue/ids.ts';
 import { addToSetMap, removeFromSetMap } from '../platform/set-map.ts';
@@ -109,17 +108,13 @@ export class MentionIndex {
   readonly typos = new TypoIndex();
   private unsubscribe: (() => void) | undefined;
 
-  constructor(
-    readonly vocabulary: TalkIndex,
-    readonly publicUrl: string,
-  ) {}
+  constructor(readonly publicUrl: string) {}
 
   static async attach(
     store: Pick<CatalogueStore, 'listEvents' | 'allTalks' | 'onCommit'>,
-    vocabulary: TalkIndex,
     publicUrl: string,
   ): Promise<MentionIndex> {
-    const index = new MentionIndex(vocabulary, publicUrl);
+    const index = new MentionIndex(publicUrl);
     await index.follow(store);
     return index;
   }

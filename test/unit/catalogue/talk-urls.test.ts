@@ -43,7 +43,7 @@ describe('MentionIndex.talkOfLink: URL shapes guarded by the event', () => {
   it('resolves schedule pages, media.ccc.de pages and files of the right event only', async () => {
     const store = openMemoryStore();
     const catalogue = await CatalogueIndex.attach(store);
-    const index = await MentionIndex.attach(store, catalogue.talks, 'http://talkreel.test');
+    const index = await MentionIndex.attach(store, 'http://talkreel.test');
     await store.load({
       events: [
         event('fosdem-2031', 'FOSDEM 2031', {

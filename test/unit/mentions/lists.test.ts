@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Event, Talk } from '../../../src/catalogue/types.ts';
-import { TalkIndex } from '../../../src/search/talk-index.ts';
 import { MentionIndex } from '../../../src/mentions/mention-index.ts';
 import { detectMentions } from '../../../src/mentions/detect.ts';
 import { extractHtml, extractText } from '../../../src/text/extract.ts';
@@ -27,10 +26,8 @@ const talk = (id: string, eventId: string, title: string, speaker: string): Talk
 });
 
 function index(): MentionIndex {
-  const vocabulary = new TalkIndex();
-  const idx = new MentionIndex(vocabulary, 'https://talkreel.example');
+  const idx = new MentionIndex('https://talkreel.example');
   for (const e of [event('hw', 'Werkplaats 2031'), event('other', 'Elsewhere Summit')]) {
-    vocabulary.upsertEvent(e);
     idx.upsertEvent(e);
   }
   for (const t of [
@@ -39,7 +36,6 @@ function index(): MentionIndex {
     talk('solder', 'hw', 'Soldering surface-mount parts at home', 'Cy Example'),
     talk('gardens', 'other', 'Sensor gardens with cheap microcontrollers', 'Di Example'),
   ]) {
-    vocabulary.upsertTalk(t);
     idx.upsertTalk(t);
   }
   return idx;

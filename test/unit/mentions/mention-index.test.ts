@@ -15,7 +15,7 @@ describe('MentionIndex follows store commits', () => {
   beforeEach(async () => {
     store = openMemoryStore();
     catalogue = await CatalogueIndex.attach(store);
-    index = await MentionIndex.attach(store, catalogue.talks, 'http://talkreel.test');
+    index = await MentionIndex.attach(store, 'http://talkreel.test');
     await store.load({
       events: [
         event(ZS, 'Zanzibar Summit 2031', { city: 'Stone Town', startDate: '2031-03-01', acronym: 'ZS31' }),

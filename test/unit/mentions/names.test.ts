@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Event, Talk } from '../../../src/catalogue/types.ts';
-import { TalkIndex } from '../../../src/search/talk-index.ts';
 import { MentionIndex, nameForms } from '../../../src/mentions/mention-index.ts';
 import { detectMentions } from '../../../src/mentions/detect.ts';
 import { extractText } from '../../../src/text/extract.ts';
@@ -32,9 +31,7 @@ const talk = (id: string, title: string, speaker: string, abstract?: string): Ta
 });
 
 function index(): MentionIndex {
-  const vocabulary = new TalkIndex();
-  const idx = new MentionIndex(vocabulary, 'https://talkreel.example');
-  vocabulary.upsertEvent(event);
+  const idx = new MentionIndex('https://talkreel.example');
   idx.upsertEvent(event);
   for (const t of [
     talk('bob', 'Zero-copy parsers in practice', 'Robert "Bob" Meyer'),
@@ -42,7 +39,6 @@ function index(): MentionIndex {
     talk('jfk', 'Packet capture at line rate', 'John F. Hollis'),
     talk('koch', 'Reproducible firmware builds', 'Anna Koch', 'Der Koch kocht, wir bauen Firmware.'),
   ]) {
-    vocabulary.upsertTalk(t);
     idx.upsertTalk(t);
   }
   return idx;

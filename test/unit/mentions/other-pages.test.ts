@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { TalkIndex } from '../../../src/search/talk-index.ts';
 import { MentionIndex } from '../../../src/mentions/mention-index.ts';
 import { detectMentions } from '../../../src/mentions/detect.ts';
 import { extractHtml } from '../../../src/text/extract.ts';
@@ -11,11 +10,8 @@ const talk = talkRecord('wp31-batteries', 'wp31', 'Open firmware for home batter
 });
 
 function index(): MentionIndex {
-  const vocabulary = new TalkIndex();
-  const idx = new MentionIndex(vocabulary, 'https://talkreel.example');
-  vocabulary.upsertEvent(event);
+  const idx = new MentionIndex('https://talkreel.example');
   idx.upsertEvent(event);
-  vocabulary.upsertTalk(talk);
   idx.upsertTalk(talk);
   return idx;
 }

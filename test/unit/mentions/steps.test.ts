@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { Event, Talk } from '../../../src/catalogue/types.ts';
-import { TalkIndex } from '../../../src/search/talk-index.ts';
 import { eventsAbout } from '../../../src/mentions/event-context.ts';
 import { evidenceFor, WEIGHTS, type Evidence, type TalkEvidence } from '../../../src/mentions/evidence.ts';
 import { addLinkEvidence } from '../../../src/mentions/links.ts';
@@ -38,16 +37,13 @@ const talk = (id: string, title: string, speaker: string): Talk => ({
 });
 
 function buildIndex(): MentionIndex {
-  const vocabulary = new TalkIndex();
-  const index = new MentionIndex(vocabulary, 'https://talkreel.example');
-  vocabulary.upsertEvent(event);
+  const index = new MentionIndex('https://talkreel.example');
   index.upsertEvent(event);
   for (const t of [
     talk('neutron', 'Neutron in Havana and Icehouse', 'Mark McClain'),
     talk('segments', 'Segments to Services', 'Carl Baldwin'),
     talk('ceph', 'Ceph Storage at Scale', 'Mark Shuttleworth'),
   ]) {
-    vocabulary.upsertTalk(t);
     index.upsertTalk(t);
   }
   return index;
